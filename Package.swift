@@ -1,0 +1,47 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+/// Settings every Swift target shares: Swift 6 with the upcoming rules that
+/// keep a public API honest (see ../shared/design/style.md, taken from jwt-kit).
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "Liveform",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "Liveform", targets: ["Liveform"]),
+    ],
+    targets: [
+        // C is imported here and only here.
+        .systemLibrary(
+            name: "CLiveformOpenSSL",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]
+        ),
+        .systemLibrary(
+            name: "CLiveformGcrypt",
+            pkgConfig: "libgcrypt",
+            providers: [.apt(["libgcrypt20-dev"]), .brew(["libgcrypt"])]
+        ),
+        .target(
+            name: "LiveformBackends",
+            dependencies: ["CLiveformOpenSSL", "CLiveformGcrypt"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Liveform",
+            dependencies: ["LiveformBackends"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LiveformTests",
+            dependencies: ["Liveform", "LiveformBackends"],
+            swiftSettings: swiftSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,147 @@
+/// RFC 4648 base64: strict when writing, lenient when reading (wire format §2).
+///
+/// Foundation's `Data(base64Encoded:)` rejects unpadded and URL-safe input, and tokens reach
+/// us through URLs, e-mail clients and form decoders that mangle exactly those characters.
+/// This reader accepts what §2 allows and nothing more; the writer always emits the standard
+/// alphabet with `=` padding.
+package enum Base64 {
+    private static let alphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+
+    private static let skip: UInt8 = 0x41
+    private static let pad: UInt8 = 0x40
+    private static let invalid: UInt8 = 0xFF
+
+    /// Byte → sextet, or `pad`, `skip`, `invalid`. Space reads as `+` (a form decoder turned
+    /// `+` into a space); `-` and `_` are the URL-safe `+` and `/`; CR, LF and TAB are ignored.
+    private static let decodeTable: [UInt8] = {
+        var table = [UInt8](repeating: invalid, count: 256)
+        for (value, character) in alphabet.enumerated() { table[Int(character)] = UInt8(value) }
+        table[Int(UInt8(ascii: " "))] = 62
+        table[Int(UInt8(ascii: "-"))] = 62
+        table[Int(UInt8(ascii: "_"))] = 63
+        table[Int(UInt8(ascii: "="))] = pad
+        for ignored in ["\r", "\n", "\t"] { table[Int(UInt8(ascii: Unicode.Scalar(ignored)!))] = skip }
+        return table
+    }()
+
+    /// The length of the base64 text of `count` bytes.
+    @inline(__always)
+    package static func encodedLength(_ count: Int) -> Int { (count + 2) / 3 * 4 }
+
+    /// Writes the base64 text of `input` at `output` (which must hold `encodedLength` bytes).
+    package static func encode(_ input: UnsafeRawBufferPointer, into output: UnsafeMutablePointer<UInt8>) -> Int {
+        alphabet.withUnsafeBufferPointer { table in
+            let count = input.count
+            var inIndex = 0
+            var outIndex = 0
+            while inIndex + 3 <= count {
+                let value = UInt32(input[inIndex]) << 16 | UInt32(input[inIndex + 1]) << 8 | UInt32(input[inIndex + 2])
+                output[outIndex] = table[Int(value >> 18)]
+                output[outIndex + 1] = table[Int((value >> 12) & 0x3F)]
+                output[outIndex + 2] = table[Int((value >> 6) & 0x3F)]
+                output[outIndex + 3] = table[Int(value & 0x3F)]
+                inIndex += 3
+                outIndex += 4
+            }
+            let rest = count - inIndex
+            if rest > 0 {
+                var value = UInt32(input[inIndex]) << 16
+                if rest == 2 { value |= UInt32(input[inIndex + 1]) << 8 }
+                output[outIndex] = table[Int(value >> 18)]
+                output[outIndex + 1] = table[Int((value >> 12) & 0x3F)]
+                output[outIndex + 2] = rest == 2 ? table[Int((value >> 6) & 0x3F)] : UInt8(ascii: "=")
+                output[outIndex + 3] = UInt8(ascii: "=")
+                outIndex += 4
+            }
+            return outIndex
+        }
+    }
+
+    /// The standard, padded base64 text of `bytes`.
+    package static func encode(_ bytes: UnsafeRawBufferPointer) -> String {
+        String(unsafeUninitializedCapacity: encodedLength(bytes.count)) { buffer in
+            guard let base = buffer.baseAddress else { return 0 }
+            return encode(bytes, into: base)
+        }
+    }
+
+    package static func encode<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> String {
+        let text = try? withBytes(bytes) { (raw) throws(LiveformError) in encode(raw) }
+        return text ?? ""
+    }
+
+    /// Reads base64 leniently (§2).
+    ///
+    /// - Throws: ``LiveformError/Code/malformedInput`` for a byte outside the accepted
+    ///   alphabet, data after padding, or a length no base64 text can have.
+    package static func decode(_ text: some StringProtocol) throws(LiveformError) -> [UInt8] {
+        try withBytes(text.utf8) { (raw) throws(LiveformError) in try decode(raw) }
+    }
+
+    package static func decode(_ bytes: [UInt8]) throws(LiveformError) -> [UInt8] {
+        try bytes.withRaw { (raw) throws(LiveformError) in try decode(raw) }
+    }
+
+    package static func decode(_ input: UnsafeRawBufferPointer) throws(LiveformError) -> [UInt8] {
+        try decodeTable.withRaw { (table) throws(LiveformError) in
+            try makeBytes(capacity: input.count / 4 * 3 + 3) { (output) throws(LiveformError) in
+                let count = input.count
+                var inIndex = 0
+                var outIndex = 0
+                // Fast path: whole quartets of plain alphabet characters.
+                while inIndex + 4 <= count {
+                    let a = table[Int(input[inIndex])], b = table[Int(input[inIndex + 1])]
+                    let c = table[Int(input[inIndex + 2])], d = table[Int(input[inIndex + 3])]
+                    if (a | b | c | d) & 0xC0 != 0 { break }
+                    let value = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
+                    output[outIndex] = UInt8(truncatingIfNeeded: value >> 16)
+                    output[outIndex + 1] = UInt8(truncatingIfNeeded: value >> 8)
+                    output[outIndex + 2] = UInt8(truncatingIfNeeded: value)
+                    inIndex += 4
+                    outIndex += 3
+                }
+                // Slow path: skipped characters, padding, the tail.
+                var accumulator: UInt32 = 0
+                var pending = 0
+                var padding = 0
+                while inIndex < count {
+                    let value = table[Int(input[inIndex])]
+                    if value < 64 {
+                        guard padding == 0 else { throw .malformed("base64 data continues after '=' padding") }
+                        accumulator = accumulator << 6 | UInt32(value)
+                        pending += 1
+                        if pending == 4 {
+                            output[outIndex] = UInt8(truncatingIfNeeded: accumulator >> 16)
+                            output[outIndex + 1] = UInt8(truncatingIfNeeded: accumulator >> 8)
+                            output[outIndex + 2] = UInt8(truncatingIfNeeded: accumulator)
+                            outIndex += 3
+                            pending = 0
+                            accumulator = 0
+                        }
+                    } else if value == pad {
+                        padding += 1
+                    } else if value != skip {
+                        throw .malformed("byte 0x\(Hex.encode([input[inIndex]])) at offset \(inIndex) is not base64")
+                    }
+                    inIndex += 1
+                }
+                switch pending {
+                case 0:
+                    guard padding == 0 else { throw .malformed("base64 padding where none belongs") }
+                case 2:
+                    guard padding <= 2 else { throw .malformed("too much base64 padding") }
+                    output[outIndex] = UInt8(truncatingIfNeeded: accumulator >> 4)
+                    outIndex += 1
+                case 3:
+                    guard padding <= 1 else { throw .malformed("too much base64 padding") }
+                    output[outIndex] = UInt8(truncatingIfNeeded: accumulator >> 10)
+                    output[outIndex + 1] = UInt8(truncatingIfNeeded: accumulator >> 2)
+                    outIndex += 2
+                default:
+                    throw .malformed("base64 text has a stray final character (length \(count))")
+                }
+                return outIndex
+            }
+        }
+    }
+}

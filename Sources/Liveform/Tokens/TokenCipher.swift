@@ -1,0 +1,232 @@
+import LiveformBackends
+
+/// Encrypts bytes into a token and back: the cipher, its wire framing and base64 (§2, §3.1, §5).
+///
+/// | mode | token bytes |
+/// |---|---|
+/// | ``Mode/ecb`` | `AES-256-ECB(K, PKCS#7(P))` |
+/// | ``Mode/cbc`` | `IV ‖ AES-256-CBC(K, IV, PKCS#7(P))`, or without IV under ``CBCFraming/fixedIV(_:)`` |
+/// | ``Mode/gcm`` | `N ‖ AES-256-GCM(K, N, P) ‖ T` |
+///
+/// Tokens are written in standard base64 with padding and read leniently. A token cipher is
+/// a small value: make one per configuration and share it freely.
+///
+/// ```swift
+/// let cipher = TokenCipher(mode: .gcm)
+/// let token = try cipher.encrypt(Array("hello".utf8), using: key)
+/// let plaintext = try cipher.decrypt(token, using: key)
+/// ```
+public struct TokenCipher: Sendable, Hashable {
+    /// The cipher and its framing.
+    public enum Mode: String, Sendable, Hashable, CaseIterable {
+        case ecb, cbc, gcm
+    }
+
+    /// How a CBC token carries its IV.
+    public enum CBCFraming: Sendable, Hashable {
+        /// `IV ‖ C`, a random IV per message: the default webhook framing.
+        case ivPrefixed
+        /// `C` only, every message under the same configured IV (the pre-2024 webhook scheme).
+        case fixedIV(AES256.CBC.IV)
+    }
+
+    /// The default limit on a token's length in characters: 64 KiB (wire format §6).
+    public static let defaultMaxTokenLength = 64 * 1024
+
+    public var mode: Mode
+    public var backend: AES256.Backend
+    /// Only used in ``Mode/cbc``.
+    public var cbcFraming: CBCFraming
+    /// Tokens longer than this are ``LiveformError/Code/malformedInput`` before any decryption.
+    public var maxTokenLength: Int
+
+    public init(mode: Mode, backend: AES256.Backend = .default, cbcFraming: CBCFraming = .ivPrefixed,
+                maxTokenLength: Int = TokenCipher.defaultMaxTokenLength) {
+        self.mode = mode
+        self.backend = backend
+        self.cbcFraming = cbcFraming
+        self.maxTokenLength = maxTokenLength
+    }
+
+    // MARK: Encrypting
+
+    /// Encrypts `plaintext` into a token.
+    ///
+    /// - Parameter iv: the IV (CBC, 16 bytes) or nonce (GCM, 12 bytes) to use; random when
+    ///   nil. Pass one only for test vectors: reusing a GCM nonce with a key is fatal to its
+    ///   security. ECB takes none.
+    public func encrypt<Plaintext: Collection<UInt8>>(
+        _ plaintext: Plaintext, using key: AES256.Key, iv: [UInt8]? = nil
+    ) throws(LiveformError) -> String {
+        let wire = try withBytes(plaintext) { (input) throws(LiveformError) in
+            try seal(input, using: key, iv: iv)
+        }
+        return wire.withUnsafeBytes { Base64.encode($0) }
+    }
+
+    /// Encrypts into the wire bytes (before base64).
+    package func seal(_ input: UnsafeRawBufferPointer, using key: AES256.Key, iv: [UInt8]?) throws(LiveformError) -> [UInt8] {
+        let engine = try key.engine(backend)
+        switch mode {
+        case .ecb:
+            guard iv == nil else { throw .invalidParameter("AES-256-ECB takes no IV") }
+            return try makeBytes(capacity: input.count + 16) { (output) throws(LiveformError) in
+                try backendCall { () throws(CipherFailure) in
+                    try engine.ecb(encrypt: true, padding: true, input: input, output: output)
+                }
+            }
+        case .cbc:
+            let prefix: Int
+            let ivBytes: [UInt8]
+            switch cbcFraming {
+            case .ivPrefixed:
+                ivBytes = try iv.map { (bytes) throws(LiveformError) in try AES256.CBC.IV(bytes).bytes }
+                    ?? AES256.CBC.IV.random(backend: backend).bytes
+                prefix = 16
+            case .fixedIV(let fixed):
+                guard iv == nil || iv == fixed.bytes else {
+                    throw .invalidParameter("this cipher uses its configured fixed IV")
+                }
+                ivBytes = fixed.bytes
+                prefix = 0
+            }
+            return try makeBytes(capacity: prefix + input.count + 16) { (output) throws(LiveformError) in
+                try ivBytes.withRaw { (ivRaw) throws(LiveformError) in
+                    if prefix > 0 { output.copyMemory(from: ivRaw) }
+                    let body = UnsafeMutableRawBufferPointer(rebasing: output[prefix...])
+                    return prefix + (try backendCall { () throws(CipherFailure) in
+                        try engine.cbc(encrypt: true, padding: true, iv: ivRaw, input: input, output: body)
+                    })
+                }
+            }
+        case .gcm:
+            let nonce = try iv.map { (bytes) throws(LiveformError) in try AES256.GCM.Nonce(bytes) }
+                ?? AES256.GCM.Nonce.random(backend: backend)
+            return try makeBytes(capacity: 12 + input.count + 16) { (output) throws(LiveformError) in
+                try nonce.bytes.withRaw { (nonceRaw) throws(LiveformError) in
+                    output.copyMemory(from: nonceRaw)
+                    let body = UnsafeMutableRawBufferPointer(rebasing: output[12..<(12 + input.count)])
+                    let tag = UnsafeMutableRawBufferPointer(rebasing: output[(12 + input.count)...])
+                    try backendCall { () throws(CipherFailure) in
+                        try engine.gcmSeal(nonce: nonceRaw, aad: UnsafeRawBufferPointer(start: nil, count: 0),
+                                           input: input, output: body, tag: tag)
+                    }
+                }
+                return 12 + input.count + 16
+            }
+        }
+    }
+
+    // MARK: Decrypting
+
+    /// Decrypts a token with one key.
+    ///
+    /// - Throws: ``LiveformError/Code/malformedInput`` when the token is too long, not base64
+    ///   or has a length this mode cannot produce; ``LiveformError/Code/decryptionFailed``
+    ///   when it does not decrypt and verify.
+    public func decrypt(_ token: some StringProtocol, using key: AES256.Key) throws(LiveformError) -> [UInt8] {
+        try decrypt(token, using: [key])
+    }
+
+    /// Decrypts a token with the first of `keys` that succeeds (key rotation: for example
+    /// the secretKey, then the API key, then a retired key).
+    public func decrypt(_ token: some StringProtocol, using keys: [AES256.Key]) throws(LiveformError) -> [UInt8] {
+        try open(try wireBytes(of: token), using: keys) { $0 }
+    }
+
+    /// Base64-decodes a token and checks its length, without any key.
+    package func wireBytes(of token: some StringProtocol) throws(LiveformError) -> [UInt8] {
+        let length = token.utf8.count
+        guard length <= maxTokenLength else {
+            throw .malformed("the token is \(length) characters, over the limit of \(maxTokenLength)")
+        }
+        let wire = try Base64.decode(token)
+        try checkStructure(wire.count)
+        return wire
+    }
+
+    /// Whether `count` wire bytes could be a token of this mode (§6).
+    package func fitsStructure(_ count: Int) -> Bool {
+        (try? checkStructure(count)) != nil
+    }
+
+    package func checkStructure(_ count: Int) throws(LiveformError) {
+        switch mode {
+        case .ecb:
+            try Framing.checkBlocks(count, mode: "AES-256-ECB")
+        case .cbc:
+            if case .fixedIV = cbcFraming {
+                try Framing.checkBlocks(count, mode: "AES-256-CBC")
+            } else if count < 32 || count % 16 != 0 {
+                throw .malformed("an AES-256-CBC token is a 16-byte IV plus a positive multiple of 16 bytes, got \(count) bytes")
+            }
+        case .gcm:
+            guard count >= 28 else {
+                throw .malformed("an AES-256-GCM token is at least 28 bytes (12-byte nonce + 16-byte tag), got \(count)")
+            }
+        }
+    }
+
+    /// Tries each key in order; a key succeeds when the cipher verifies (padding or tag)
+    /// and `accept` takes the plaintext. Every other outcome is the one `decryptionFailed`.
+    package func open<T>(_ wire: [UInt8], using keys: [AES256.Key],
+                         accept: ([UInt8]) -> T?) throws(LiveformError) -> T {
+        guard !keys.isEmpty else { throw .invalidKey("no key was given to decrypt with") }
+        try checkStructure(wire.count)
+        for key in keys {
+            let plaintext: [UInt8]
+            do {
+                plaintext = try decryptWire(wire, using: key)
+            } catch where error.code == .decryptionFailed {
+                continue
+            }
+            if let value = accept(plaintext) { return value }
+        }
+        throw .decryptionFailed
+    }
+
+    /// Decrypts structurally valid wire bytes with one key.
+    package func decryptWire(_ wire: [UInt8], using key: AES256.Key) throws(LiveformError) -> [UInt8] {
+        let engine = try key.engine(backend)
+        return try wire.withRaw { (raw) throws(LiveformError) in
+            switch mode {
+            case .ecb:
+                return try makeBytes(capacity: raw.count) { (output) throws(LiveformError) in
+                    try backendCall { () throws(CipherFailure) in
+                        try engine.ecb(encrypt: false, padding: true, input: raw, output: output)
+                    }
+                }
+            case .cbc:
+                let (iv, body): (UnsafeRawBufferPointer, UnsafeRawBufferPointer)
+                var fixedBytes: [UInt8] = []
+                if case .fixedIV(let fixed) = cbcFraming {
+                    fixedBytes = fixed.bytes
+                    body = raw
+                    iv = UnsafeRawBufferPointer(start: nil, count: 0)
+                } else {
+                    iv = UnsafeRawBufferPointer(rebasing: raw[..<16])
+                    body = UnsafeRawBufferPointer(rebasing: raw[16...])
+                }
+                return try makeBytes(capacity: body.count) { (output) throws(LiveformError) in
+                    try fixedBytes.withRaw { (fixedRaw) throws(LiveformError) in
+                        let ivToUse = fixedRaw.count == 16 ? fixedRaw : iv
+                        return try backendCall { () throws(CipherFailure) in
+                            try engine.cbc(encrypt: false, padding: true, iv: ivToUse, input: body, output: output)
+                        }
+                    }
+                }
+            case .gcm:
+                let nonce = UnsafeRawBufferPointer(rebasing: raw[..<12])
+                let body = UnsafeRawBufferPointer(rebasing: raw[12..<(raw.count - 16)])
+                let tag = UnsafeRawBufferPointer(rebasing: raw[(raw.count - 16)...])
+                return try makeBytes(capacity: body.count) { (output) throws(LiveformError) in
+                    try backendCall { () throws(CipherFailure) in
+                        try engine.gcmOpen(nonce: nonce, aad: UnsafeRawBufferPointer(start: nil, count: 0),
+                                           input: body, tag: tag, output: output)
+                    }
+                    return body.count
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,178 @@
+internal import CLiveformGcrypt
+
+/// AES-256 on libgcrypt.
+///
+/// libgcrypt has no padding of its own, so PKCS#7 is added here and removed in constant
+/// time (`PKCS7`). Handles are keyed once and pooled like OpenSSL contexts; per call only
+/// the IV (and, for GCM, the authentication state) is reset.
+final class GcryptEngine: CipherEngine {
+    let kind = CipherBackendKind.gcrypt
+    private let pools: [HandlePool]
+
+    private enum Slot: Int, CaseIterable {
+        case ecb, cbc, gcm
+
+        var mode: Int32 {
+            switch self {
+            case .ecb: return Int32(GCRY_CIPHER_MODE_ECB.rawValue)
+            case .cbc: return Int32(GCRY_CIPHER_MODE_CBC.rawValue)
+            case .gcm: return Int32(GCRY_CIPHER_MODE_GCM.rawValue)
+            }
+        }
+    }
+
+    /// libgcrypt must be initialised exactly once, before any other call; Swift runs a
+    /// static initialiser once, thread-safely.
+    private static let initialized: Bool = liveform_gcry_initialize() == 0
+
+    static var version: String {
+        guard initialized, let text = gcry_check_version(nil) else { return "libgcrypt (unavailable)" }
+        return "libgcrypt " + String(cString: text)
+    }
+
+    init(key: SecureBytes) throws(CipherFailure) {
+        guard Self.initialized else { throw .library("libgcrypt 1.8 or later is required") }
+        // Decryption and encryption share a handle here: libgcrypt keys both directions at once.
+        pools = Slot.allCases.map { slot in
+            HandlePool(
+                make: { () throws(CipherFailure) -> NativeHandle in
+                    var handle: gcry_cipher_hd_t?
+                    let opened = gcry_cipher_open(&handle, Int32(GCRY_CIPHER_AES256.rawValue), slot.mode, 0)
+                    guard opened == 0, let handle else { throw .library(Self.message(opened, "gcry_cipher_open failed")) }
+                    let keyed = key.withUnsafeBytes { gcry_cipher_setkey(handle, $0.baseAddress, $0.count) }
+                    guard keyed == 0 else {
+                        gcry_cipher_close(handle)
+                        throw .library(Self.message(keyed, "gcry_cipher_setkey failed"))
+                    }
+                    return NativeHandle(raw: handle)
+                },
+                destroy: { gcry_cipher_close($0.raw) }
+            )
+        }
+    }
+
+    // MARK: Operations
+
+    func ecb(encrypt: Bool, padding: Bool, input: UnsafeRawBufferPointer,
+             output: UnsafeMutableRawBufferPointer) throws(CipherFailure) -> Int {
+        try blockMode(.ecb, encrypt: encrypt, padding: padding, iv: nil, input: input, output: output)
+    }
+
+    func cbc(encrypt: Bool, padding: Bool, iv: UnsafeRawBufferPointer, input: UnsafeRawBufferPointer,
+             output: UnsafeMutableRawBufferPointer) throws(CipherFailure) -> Int {
+        try blockMode(.cbc, encrypt: encrypt, padding: padding, iv: iv, input: input, output: output)
+    }
+
+    func gcmSeal(nonce: UnsafeRawBufferPointer, aad: UnsafeRawBufferPointer, input: UnsafeRawBufferPointer,
+                 output: UnsafeMutableRawBufferPointer, tag: UnsafeMutableRawBufferPointer) throws(CipherFailure) {
+        try wipingOnFailure(output) { () throws(CipherFailure) in
+            try pools[Slot.gcm.rawValue].withHandle { handle throws(CipherFailure) in
+                try startGCM(handle, nonce: nonce, aad: aad)
+                if input.count > 0 {
+                    try check(gcry_cipher_encrypt(handle, output.baseAddress, input.count, input.baseAddress, input.count),
+                              "AES-256-GCM encryption failed")
+                }
+                // libgcrypt hands out whole tags; shorter ones are their prefix.
+                var full = [UInt8](repeating: 0, count: 16)
+                try check(gcry_cipher_gettag(handle, &full, 16), "AES-256-GCM tag computation failed")
+                guard (1...16).contains(tag.count) else { throw .unsupported("AES-256-GCM tag of \(tag.count) bytes") }
+                tag.copyBytes(from: full[..<tag.count])
+            }
+        }
+    }
+
+    func gcmOpen(nonce: UnsafeRawBufferPointer, aad: UnsafeRawBufferPointer, input: UnsafeRawBufferPointer,
+                 tag: UnsafeRawBufferPointer, output: UnsafeMutableRawBufferPointer) throws(CipherFailure) {
+        try wipingOnFailure(output) { () throws(CipherFailure) in
+            try pools[Slot.gcm.rawValue].withHandle { handle throws(CipherFailure) in
+                try startGCM(handle, nonce: nonce, aad: aad)
+                if input.count > 0 {
+                    try check(gcry_cipher_decrypt(handle, output.baseAddress, input.count, input.baseAddress, input.count),
+                              "AES-256-GCM decryption failed")
+                }
+                let verdict = gcry_cipher_checktag(handle, tag.baseAddress, tag.count)
+                if liveform_gcry_err_code(verdict) == UInt32(GPG_ERR_INV_LENGTH.rawValue) {
+                    throw .unsupported("AES-256-GCM tag of \(tag.count) bytes")
+                }
+                guard verdict == 0 else { throw .rejected }
+            }
+        }
+    }
+
+    // MARK: Plumbing
+
+    private func blockMode(_ slot: Slot, encrypt: Bool, padding: Bool, iv: UnsafeRawBufferPointer?,
+                           input: UnsafeRawBufferPointer, output: UnsafeMutableRawBufferPointer) throws(CipherFailure) -> Int {
+        try wipingOnFailure(output) { () throws(CipherFailure) -> Int in
+            guard let outBase = output.baseAddress else { throw .library("no output buffer") }
+            let length: Int
+            if encrypt {
+                // Copy, pad, then encrypt in place: one pass over the output buffer.
+                if let inBase = input.baseAddress, input.count > 0 { outBase.copyMemory(from: inBase, byteCount: input.count) }
+                length = padding ? PKCS7.pad(output, contentLength: input.count) : input.count
+            } else {
+                length = input.count
+            }
+            guard length % 16 == 0, (!padding || encrypt) || length > 0 else { throw .rejected }
+            try pools[slot.rawValue].withHandle { handle throws(CipherFailure) in
+                if let iv { try check(gcry_cipher_setiv(handle, iv.baseAddress, iv.count), "gcry_cipher_setiv failed") }
+                guard length > 0 else { return }
+                if encrypt {
+                    try check(gcry_cipher_encrypt(handle, outBase, length, nil, 0), "AES-256 encryption failed")
+                } else {
+                    try check(gcry_cipher_decrypt(handle, outBase, length, input.baseAddress, length), "AES-256 decryption failed")
+                }
+            }
+            guard !encrypt, padding else { return length }
+            guard let content = PKCS7.unpaddedLength(UnsafeRawBufferPointer(start: outBase, count: length)) else {
+                throw .rejected
+            }
+            return content
+        }
+    }
+
+    private func startGCM(_ handle: OpaquePointer, nonce: UnsafeRawBufferPointer,
+                          aad: UnsafeRawBufferPointer) throws(CipherFailure) {
+        guard nonce.count > 0 else { throw .unsupported("AES-256-GCM nonce of 0 bytes") }
+        try check(liveform_gcry_cipher_reset(handle), "gcry_cipher_reset failed")
+        try check(gcry_cipher_setiv(handle, nonce.baseAddress, nonce.count), "gcry_cipher_setiv failed")
+        if aad.count > 0 {
+            try check(gcry_cipher_authenticate(handle, aad.baseAddress, aad.count), "AES-256-GCM AAD rejected")
+        }
+    }
+
+    private func wipingOnFailure<R>(_ output: UnsafeMutableRawBufferPointer,
+                                    _ body: () throws(CipherFailure) -> R) throws(CipherFailure) -> R {
+        do {
+            return try body()
+        } catch {
+            if output.count > 0 { output.initializeMemory(as: UInt8.self, repeating: 0) }
+            throw error
+        }
+    }
+
+    private func check(_ error: gcry_error_t, _ what: String) throws(CipherFailure) {
+        guard error != 0 else { return }
+        throw .library(Self.message(error, what))
+    }
+
+    private static func message(_ error: gcry_error_t, _ what: String) -> String {
+        guard let text = gcry_strerror(error) else { return what }
+        return "\(what): \(String(cString: text))"
+    }
+
+    static func fillRandom(_ buffer: UnsafeMutableRawBufferPointer) throws(CipherFailure) {
+        guard initialized else { throw .library("libgcrypt 1.8 or later is required") }
+        guard buffer.count > 0 else { return }
+        gcry_create_nonce(buffer.baseAddress, buffer.count)
+    }
+
+    static func sha256(_ input: UnsafeRawBufferPointer) throws(CipherFailure) -> [UInt8] {
+        guard initialized else { throw .library("libgcrypt 1.8 or later is required") }
+        var digest = [UInt8](repeating: 0, count: 32)
+        digest.withUnsafeMutableBytes { out in
+            gcry_md_hash_buffer(Int32(GCRY_MD_SHA256.rawValue), out.baseAddress, input.baseAddress, input.count)
+        }
+        return digest
+    }
+}

@@ -1,0 +1,62 @@
+internal import CLiveformOpenSSL
+import Synchronization
+
+/// Fixed-size secret bytes in memory of their own, wiped with `OPENSSL_cleanse` when the
+/// last reference goes away. Never printed: it has no description beyond its size.
+package final class SecureBytes: @unchecked Sendable {
+    // @unchecked: the memory is written only in `init` and read-only afterwards.
+    package let count: Int
+    private let pointer: UnsafeMutableRawPointer
+
+    /// Called after the bytes were wiped, with `true` when every byte read back as zero.
+    /// A test hook (the key-hygiene tests observe it); nil in normal use.
+    private static let releaseObserver = Mutex<(@Sendable (Bool) -> Void)?>(nil)
+
+    /// Installs (or, with nil, removes) the release observer.
+    package static func setReleaseObserver(_ observer: (@Sendable (Bool) -> Void)?) {
+        releaseObserver.withLock { $0 = observer }
+    }
+
+    package init(copying bytes: UnsafeRawBufferPointer) {
+        count = bytes.count
+        pointer = UnsafeMutableRawPointer.allocate(byteCount: max(bytes.count, 1), alignment: 16)
+        if let base = bytes.baseAddress, bytes.count > 0 {
+            pointer.copyMemory(from: base, byteCount: bytes.count)
+        }
+    }
+
+    package convenience init(_ bytes: [UInt8]) {
+        let copy = bytes.withUnsafeBytes { SecureBytes(copying: $0) }
+        self.init(moving: copy)
+    }
+
+    private init(moving other: SecureBytes) {
+        count = other.count
+        pointer = UnsafeMutableRawPointer.allocate(byteCount: max(other.count, 1), alignment: 16)
+        pointer.copyMemory(from: other.pointer, byteCount: other.count)
+    }
+
+    deinit {
+        OPENSSL_cleanse(pointer, count)
+        if let observer = SecureBytes.releaseObserver.withLock({ $0 }) {
+            let view = UnsafeRawBufferPointer(start: pointer, count: count)
+            observer(view.allSatisfy { $0 == 0 })
+        }
+        pointer.deallocate()
+    }
+
+    /// Lends the bytes for the duration of `body`; the pointer must not escape.
+    package func withUnsafeBytes<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
+        try body(UnsafeRawBufferPointer(start: pointer, count: count))
+    }
+
+    /// Compares in time that depends on the length only, not on where the bytes differ.
+    package func constantTimeEquals(_ other: SecureBytes) -> Bool {
+        guard count == other.count else { return false }
+        var difference: UInt8 = 0
+        let a = UnsafeRawBufferPointer(start: pointer, count: count)
+        let b = UnsafeRawBufferPointer(start: other.pointer, count: other.count)
+        for index in 0..<count { difference |= a[index] ^ b[index] }
+        return difference == 0
+    }
+}
