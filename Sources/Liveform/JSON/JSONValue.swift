@@ -1,0 +1,156 @@
+/// A JSON value that keeps object members in order.
+///
+/// Foundation's `JSONSerialization` forgets member order and `JSONEncoder` escapes `/`; the
+/// Liveform wire format needs the exact bytes ECMAScript's `JSON.stringify` writes (an ECB
+/// token depends on every byte), so the SDK reads and writes JSON itself. Numbers are IEEE
+/// doubles, as in JavaScript.
+///
+/// ```swift
+/// let value: JSONValue = ["email": "kim@example.com", "rejectDuplicateUser": true]
+/// value.jsonText          // {"email":"kim@example.com","rejectDuplicateUser":true}
+/// ```
+public enum JSONValue: Sendable, Hashable {
+    case null
+    case bool(Bool)
+    case number(Double)
+    case string(String)
+    case array([JSONValue])
+    case object(JSONObject)
+
+    /// The string, if this is a string.
+    public var stringValue: String? { if case .string(let value) = self { value } else { nil } }
+    /// The boolean, if this is a boolean.
+    public var boolValue: Bool? { if case .bool(let value) = self { value } else { nil } }
+    /// The number, if this is a number.
+    public var doubleValue: Double? { if case .number(let value) = self { value } else { nil } }
+    /// The number as an integer, if this is a number with no fractional part that fits.
+    public var intValue: Int? {
+        guard case .number(let value) = self, value.rounded() == value, let int = Int(exactly: value) else { return nil }
+        return int
+    }
+    /// The members, if this is an object.
+    public var objectValue: JSONObject? { if case .object(let value) = self { value } else { nil } }
+    /// The elements, if this is an array.
+    public var arrayValue: [JSONValue]? { if case .array(let value) = self { value } else { nil } }
+    /// Whether this is `null`.
+    public var isNull: Bool { self == .null }
+
+    /// The member `key` of an object (nil for other values or a missing key).
+    public subscript(key: String) -> JSONValue? { objectValue?[key] }
+
+    /// The compact JSON text, exactly as `JSON.stringify(value)` writes it.
+    public var jsonText: String { JSONWriter.string(self) }
+
+    /// The JSON text indented by two spaces, as `JSON.stringify(value, null, 2)` writes it.
+    public var prettyJSONText: String { JSONWriter.string(self, indent: 2) }
+
+    /// How the value reads when used as a plain (unencrypted) URL parameter: strings as they
+    /// are, everything else as its JSON text (`true`, `5`, `0.5`).
+    public var plainText: String {
+        if case .string(let value) = self { return value }
+        return jsonText
+    }
+
+    /// Parses JSON text (RFC 8259, as strict as `JSON.parse`).
+    ///
+    /// - Throws: ``LiveformError/Code/malformedInput`` with the offset of the problem.
+    public init(parsing text: String, maxDepth: Int = JSONReader.defaultMaxDepth) throws(LiveformError) {
+        self = try JSONReader.parse(Array(text.utf8), maxDepth: maxDepth)
+    }
+
+    /// Parses JSON from UTF-8 bytes; bytes that are not UTF-8 are an error.
+    public init<Bytes: Collection<UInt8>>(parsing bytes: Bytes, maxDepth: Int = JSONReader.defaultMaxDepth) throws(LiveformError) {
+        self = try withBytes(bytes) { (raw) throws(LiveformError) in try JSONReader.parse(raw, maxDepth: maxDepth) }
+    }
+}
+
+/// The members of a JSON object, in order. A key appears at most once: setting an existing
+/// key replaces its value in place (as JavaScript does).
+public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral {
+    public typealias Member = (key: String, value: JSONValue)
+
+    private var storage: [Member] = []
+    /// Key → position, built once an object is large enough for linear search to hurt
+    /// (a hostile payload with 100,000 keys must not take quadratic time).
+    private var index: [String: Int]?
+    private static let indexThreshold = 16
+
+    public init() {}
+
+    /// An object of these members, in this order; a later duplicate key replaces the earlier value.
+    public init<S: Sequence>(_ members: S) where S.Element == (String, JSONValue) {
+        for (key, value) in members { self[key] = value }
+    }
+
+    public init(dictionaryLiteral elements: (String, JSONValue)...) { self.init(elements) }
+
+    /// The number of members.
+    public var count: Int { storage.count }
+    public var isEmpty: Bool { storage.isEmpty }
+    /// The keys in order.
+    public var keys: [String] { storage.map(\.key) }
+
+    /// The value for `key`; assigning nil removes the member.
+    public subscript(key: String) -> JSONValue? {
+        get { position(of: key).map { storage[$0].value } }
+        set {
+            if let position = position(of: key) {
+                if let newValue {
+                    storage[position].value = newValue
+                } else {
+                    storage.remove(at: position)
+                    rebuildIndex()
+                }
+            } else if let newValue {
+                storage.append((key, newValue))
+                if index != nil {
+                    index?[key] = storage.count - 1
+                } else if storage.count > Self.indexThreshold {
+                    rebuildIndex()
+                }
+            }
+        }
+    }
+
+    private func position(of key: String) -> Int? {
+        if let index { return index[key] }
+        return storage.firstIndex { $0.key == key }
+    }
+
+    private mutating func rebuildIndex() {
+        guard storage.count > Self.indexThreshold else { index = nil; return }
+        var built = [String: Int](minimumCapacity: storage.count)
+        for (position, member) in storage.enumerated() { built[member.key] = position }
+        index = built
+    }
+
+    public func makeIterator() -> IndexingIterator<[Member]> { storage.makeIterator() }
+
+    public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
+        lhs.storage.count == rhs.storage.count
+            && zip(lhs.storage, rhs.storage).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(storage.count)
+        for member in storage {
+            hasher.combine(member.key)
+            hasher.combine(member.value)
+        }
+    }
+}
+
+extension JSONValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral,
+    ExpressibleByFloatLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral {
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    public init(integerLiteral value: Int) { self = .number(Double(value)) }
+    public init(floatLiteral value: Double) { self = .number(value) }
+    public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    public init(dictionaryLiteral elements: (String, JSONValue)...) { self = .object(JSONObject(elements)) }
+    public init(nilLiteral: ()) { self = .null }
+}
+
+extension JSONValue: CustomStringConvertible {
+    public var description: String { jsonText }
+}
