@@ -37,9 +37,15 @@ let package = Package(
             dependencies: ["LiveformBackends"],
             swiftSettings: swiftSettings
         ),
+        // Runs liveform-vectors/1 files; shared by the tests and `liveform vectors check`.
+        .target(
+            name: "LiveformConformance",
+            dependencies: ["Liveform"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "LiveformTests",
-            dependencies: ["Liveform", "LiveformBackends"],
+            dependencies: ["Liveform", "LiveformBackends", "LiveformConformance"],
             swiftSettings: swiftSettings
         ),
     ],

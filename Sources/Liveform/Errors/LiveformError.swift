@@ -13,7 +13,7 @@ public struct LiveformError: Error, Sendable, Hashable, CustomStringConvertible 
     /// can be added in a later release without breaking anyone's exhaustive `switch`.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
         fileprivate enum Base: String, Sendable {
-            case invalidKey, invalidParameter, malformedInput, decryptionFailed, backendFailure
+            case invalidKey, invalidParameter, malformedInput, decryptionFailed, backendFailure, senderNotAllowed
         }
 
         fileprivate let base: Base
@@ -29,6 +29,9 @@ public struct LiveformError: Error, Sendable, Hashable, CustomStringConvertible 
         public static let decryptionFailed = Code(base: .decryptionFailed)
         /// The crypto library itself failed (for example libgcrypt could not be initialised).
         public static let backendFailure = Code(base: .backendFailure)
+        /// A webhook came from an address outside the configured sender allow-list
+        /// (only when a ``WebhookSenderPolicy`` is configured).
+        public static let senderNotAllowed = Code(base: .senderNotAllowed)
 
         /// The category's name as the vector files and the CLI spell it, e.g. `malformedInput`.
         public var description: String { base.rawValue }
@@ -73,6 +76,8 @@ public struct LiveformError: Error, Sendable, Hashable, CustomStringConvertible 
     public static let decryptionFailed = LiveformError(.decryptionFailed, decryptionFailedReason)
     /// An error of category ``Code/backendFailure``.
     public static let backendFailure = LiveformError(.backendFailure, "crypto backend failure")
+    /// An error of category ``Code/senderNotAllowed``.
+    public static let senderNotAllowed = LiveformError(.senderNotAllowed, "sender not allowed")
 
     static func invalidKey(_ reason: String) -> LiveformError { LiveformError(.invalidKey, reason) }
     static func invalidParameter(_ reason: String) -> LiveformError { LiveformError(.invalidParameter, reason) }
