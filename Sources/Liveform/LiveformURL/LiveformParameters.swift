@@ -1,0 +1,274 @@
+public import Foundation
+
+/// The query parameters of a Liveform URL, in the order they were set.
+///
+/// The documented options have typed properties; any other name goes through the
+/// subscript with a JSON value. Assigning a property the first time appends it; assigning
+/// it again replaces the value in place; assigning nil removes it. The order is kept
+/// because the JSON inside `encrypted` is written in that order, and ECB output depends
+/// on every byte.
+///
+/// ```swift
+/// var parameters = LiveformParameters()
+/// parameters.email = "kim@example.com"
+/// parameters.userid = "user-42"
+/// parameters.allowedCountries = ["KOR", "USA"]
+/// parameters.rejectDuplicateUser = true
+/// parameters["projectionId"] = "p-7"          // escape hatch: any name, any JSON value
+/// ```
+///
+/// Nothing is validated on assignment; ``validate(encrypted:)`` (called by the builder)
+/// reports the first problem, naming the parameter.
+public struct LiveformParameters: Sendable, Hashable, Sequence {
+    public typealias Parameter = (name: String, value: JSONValue)
+
+    private var storage: [Parameter] = []
+
+    public init() {}
+
+    /// Parameters in the given order. Duplicate names are kept here and reported by
+    /// ``validate(encrypted:)``, so a caller's mistake is not silently resolved.
+    public init<S: Sequence>(_ parameters: S) where S.Element == (String, JSONValue) {
+        storage = parameters.map { (name: $0.0, value: $0.1) }
+    }
+
+    /// The number of parameters.
+    public var count: Int { storage.count }
+    public var isEmpty: Bool { storage.isEmpty }
+    /// The names, in order.
+    public var names: [String] { storage.map(\.name) }
+
+    public func makeIterator() -> IndexingIterator<[Parameter]> { storage.makeIterator() }
+
+    /// The value of `name`; assigning nil removes it.
+    public subscript(name: String) -> JSONValue? {
+        get { storage.first { $0.name == name }?.value }
+        set {
+            if let index = storage.firstIndex(where: { $0.name == name }) {
+                if let newValue { storage[index].value = newValue } else { storage.remove(at: index) }
+            } else if let newValue {
+                storage.append((name, newValue))
+            }
+        }
+    }
+
+    /// Appends without replacing an existing parameter of the same name.
+    mutating func append(_ name: String, _ value: JSONValue) { storage.append((name, value)) }
+
+    public static func == (lhs: LiveformParameters, rhs: LiveformParameters) -> Bool {
+        lhs.storage.count == rhs.storage.count
+            && zip(lhs.storage, rhs.storage).allSatisfy { $0.name == $1.name && $0.value == $1.value }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        for parameter in storage {
+            hasher.combine(parameter.name)
+            hasher.combine(parameter.value)
+        }
+    }
+
+    // MARK: Typed accessors
+
+    private func string(_ name: String) -> String? { self[name]?.plainTextIfScalar }
+    private mutating func setString(_ name: String, _ value: String?) { self[name] = value.map(JSONValue.string) }
+    private func flag(_ name: String) -> Bool? {
+        switch self[name] {
+        case .bool(let value)?: return value
+        case .string("true")?: return true
+        case .string("false")?: return false
+        default: return nil
+        }
+    }
+    private mutating func setFlag(_ name: String, _ value: Bool?) { self[name] = value.map(JSONValue.bool) }
+    private func list(_ name: String) -> [String]? {
+        switch self[name] {
+        case .string(let text)?: return text.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        case .array(let items)?: return items.compactMap(\.stringValue)
+        default: return nil
+        }
+    }
+    private mutating func setList(_ name: String, _ value: [String]?) {
+        self[name] = value.map { .string($0.joined(separator: ",")) }
+    }
+
+    /// The user's e-mail address.
+    public var email: String? { get { string("email") } set { setString("email", newValue) } }
+    /// Your identifier for the user.
+    public var userid: String? { get { string("userid") } set { setString("userid", newValue) } }
+    /// Custom field 1, returned in webhooks and the Return URL.
+    public var cf1: String? { get { string("cf1") } set { setString("cf1", newValue) } }
+    /// Custom field 2.
+    public var cf2: String? { get { string("cf2") } set { setString("cf2", newValue) } }
+    /// Custom field 3.
+    public var cf3: String? { get { string("cf3") } set { setString("cf3", newValue) } }
+    /// `false` turns off the blacklist-country restriction for this submission (the form
+    /// accepts only `false`).
+    public var blacklistCountries: Bool? { get { flag("blacklistCountries") } set { setFlag("blacklistCountries", newValue) } }
+    /// `false` turns off the approved-duplicate prevention period (only `false` is accepted).
+    public var approvePeriod: Bool? { get { flag("approvePeriod") } set { setFlag("approvePeriod", newValue) } }
+    /// `false` turns off the rejected-duplicate prevention period (only `false` is accepted).
+    public var rejectPeriod: Bool? { get { flag("rejectPeriod") } set { setFlag("rejectPeriod", newValue) } }
+    /// `false` turns off the age restriction (only `false` is accepted).
+    public var ageLimit: Bool? { get { flag("ageLimit") } set { setFlag("ageLimit", newValue) } }
+    /// Enables or disables duplicate-submission prevention.
+    public var rejectDuplicateUser: Bool? { get { flag("rejectDuplicateUser") } set { setFlag("rejectDuplicateUser", newValue) } }
+    /// A Private Mode token id: 8–64 of `A–Z a–z 0–9 . _ -`, starting and ending alphanumeric.
+    public var token: String? { get { string("token") } set { setString("token", newValue) } }
+    /// ISO 3166-1 alpha-3 codes of the accepted issuing countries, written `"USA,KOR"`.
+    /// Must be encrypted.
+    public var allowedCountries: [String]? { get { list("allowedCountries") } set { setList("allowedCountries", newValue) } }
+    /// The ID document types to accept, written comma-separated.
+    public var allowedIdTypes: [String]? { get { list("allowedIdTypes") } set { setList("allowedIdTypes", newValue) } }
+    /// Preselects the issuing country (ISO 3166-1 alpha-3), skipping that step.
+    public var selectedIssuingCountry: String? {
+        get { string("selectedIssuingCountry") } set { setString("selectedIssuingCountry", newValue) }
+    }
+    /// Preselects the ID type, skipping that step.
+    public var selectedIdType: String? { get { string("selectedIdType") } set { setString("selectedIdType", newValue) } }
+    /// The link stops admitting new starts after this instant; written in UTC as
+    /// `2026-04-30T15:00:00Z` (whole seconds). Must be encrypted.
+    public var startValidUntil: Date? {
+        get { string("startValidUntil").flatMap(Timestamp.parse) }
+        set { setString("startValidUntil", newValue.map(Timestamp.format)) }
+    }
+    /// Submission id for the Injection process. Plain in the URL unless encryption-only mode.
+    public var sid: String? { get { string("sid") } set { setString("sid", newValue) } }
+    /// Action for the Injection process. Plain in the URL unless encryption-only mode.
+    public var action: String? { get { string("action") } set { setString("action", newValue) } }
+    /// Which Knowledge-Based items to ask for (`"skip"` skips the step). Must be encrypted.
+    public var knowledgeField: JSONValue? { get { self["knowledgeField"] } set { self["knowledgeField"] = newValue } }
+    /// Prefilled Knowledge-Based values. Must be encrypted.
+    public var knowledgePrefill: JSONValue? { get { self["knowledgePrefill"] } set { self["knowledgePrefill"] = newValue } }
+    /// Auxiliary identity verification (e.g. phone number). Must be encrypted.
+    public var auxidField: JSONValue? { get { self["auxidField"] } set { self["auxidField"] = newValue } }
+
+    // MARK: Rules
+
+    /// Names the URL itself uses: passing them as parameters is a mistake.
+    public static let reservedNames: Set<String> = ["pid", "lang", "encrypted"]
+    /// Parameters the form accepts only inside `encrypted`.
+    public static let encryptedOnlyNames: Set<String> = [
+        "allowedCountries", "startValidUntil", "knowledgeField", "knowledgePrefill", "auxidField",
+    ]
+    /// Parameters that stay plain (outside `encrypted`) unless encryption-only mode is on.
+    public static let injectionNames: Set<String> = ["sid", "action"]
+
+    private static let falseOnlyNames = ["blacklistCountries", "approvePeriod", "rejectPeriod", "ageLimit"]
+    private static let stringNames = ["email", "userid", "cf1", "cf2", "cf3", "token", "sid", "action",
+                                      "selectedIssuingCountry", "selectedIdType"]
+
+    /// Checks what the form would reject or silently ignore.
+    ///
+    /// - Parameter encrypted: whether the URL will carry an `encrypted` parameter.
+    /// - Throws: ``LiveformError/Code/invalidParameter`` naming the parameter and the rule.
+    public func validate(encrypted: Bool) throws(LiveformError) {
+        var seen = Set<String>()
+        for (name, value) in storage {
+            guard !name.isEmpty else { throw .invalidParameter("a parameter has an empty name") }
+            guard !Self.reservedNames.contains(name) else {
+                throw .invalidParameter("'\(name)' is set by the URL builder itself; it cannot be passed as a parameter")
+            }
+            guard seen.insert(name).inserted else { throw .invalidParameter("parameter '\(name)' is given twice") }
+            if !encrypted && Self.encryptedOnlyNames.contains(name) {
+                throw .invalidParameter("'\(name)' is accepted by the form only inside 'encrypted'; enable ECB or GCM encryption")
+            }
+            if case .null = value { throw .invalidParameter("'\(name)' is null; remove it instead") }
+            if !encrypted, value.arrayValue != nil || value.objectValue != nil {
+                throw .invalidParameter("'\(name)' has a structured value, which a plain URL cannot carry; encrypt it")
+            }
+        }
+        for name in Self.stringNames {
+            if let value = self[name], value.stringValue == nil {
+                throw .invalidParameter("'\(name)' must be a string")
+            }
+        }
+        for name in Self.falseOnlyNames {
+            guard let value = self[name] else { continue }
+            guard let flag = flag(name) else { throw .invalidParameter("'\(name)' must be false (a boolean)") }
+            guard !flag else {
+                throw .invalidParameter("'\(name)' accepts only false (it turns a restriction off); the form ignores true")
+            }
+            _ = value
+        }
+        if let value = self["rejectDuplicateUser"], flag("rejectDuplicateUser") == nil {
+            throw .invalidParameter("'rejectDuplicateUser' must be true or false, got \(value.jsonText)")
+        }
+        if let token {
+            try Self.validateToken(token)
+        }
+        if self["allowedCountries"] != nil {
+            guard let codes = allowedCountries, !codes.isEmpty else {
+                throw .invalidParameter("'allowedCountries' must be a comma-separated list of ISO 3166-1 alpha-3 codes")
+            }
+            for code in codes { try Self.validateCountry(code, parameter: "allowedCountries") }
+        }
+        if let code = selectedIssuingCountry { try Self.validateCountry(code, parameter: "selectedIssuingCountry") }
+        if let text = self["startValidUntil"] {
+            guard let string = text.stringValue, Timestamp.parse(string) != nil, string.hasSuffix("Z") else {
+                throw .invalidParameter("'startValidUntil' must be a UTC ISO-8601 time ending in Z, e.g. 2026-04-30T15:00:00Z")
+            }
+        }
+    }
+
+    static func validateToken(_ token: String) throws(LiveformError) {
+        let bytes = Array(token.utf8)
+        func isAlphanumeric(_ byte: UInt8) -> Bool {
+            (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+        }
+        guard (8...64).contains(bytes.count) else {
+            throw .invalidParameter("'token' must be 8 to 64 characters, got \(bytes.count)")
+        }
+        guard bytes.allSatisfy({ isAlphanumeric($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }) else {
+            throw .invalidParameter("'token' may contain only A–Z, a–z, 0–9, '.', '_' and '-'")
+        }
+        guard let first = bytes.first, let last = bytes.last, isAlphanumeric(first), isAlphanumeric(last) else {
+            throw .invalidParameter("'token' must start and end with a letter or digit")
+        }
+    }
+
+    static func validateCountry(_ code: String, parameter: String) throws(LiveformError) {
+        guard CountryCodes.alpha3.contains(code) else {
+            let hint = CountryCodes.alpha3.contains(code.uppercased()) ? " (codes are upper case: \(code.uppercased()))" : ""
+            throw .invalidParameter("'\(parameter)': '\(code)' is not an ISO 3166-1 alpha-3 country code\(hint)")
+        }
+    }
+}
+
+extension JSONValue {
+    /// Strings as they are, numbers and booleans as JSON text; nil for arrays, objects, null.
+    var plainTextIfScalar: String? {
+        switch self {
+        case .string(let text): return text
+        case .bool, .number: return jsonText
+        default: return nil
+        }
+    }
+}
+
+/// UTC timestamps as the form writes and reads them.
+package enum Timestamp {
+    /// `2026-04-30T15:00:00Z` (whole seconds, UTC).
+    package static func format(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC") ?? .gmt
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        func pad(_ value: Int?, _ width: Int) -> String {
+            let text = String(value ?? 0)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return "\(pad(parts.year, 4))-\(pad(parts.month, 2))-\(pad(parts.day, 2))T\(pad(parts.hour, 2)):\(pad(parts.minute, 2)):\(pad(parts.second, 2))Z"
+    }
+
+    /// Reads ISO-8601 date-times with or without fractional seconds, with `Z` or an offset,
+    /// and `yyyy-MM-dd HH:mm:ss` as UTC. Nil for anything else.
+    package static func parse(_ text: String) -> Date? {
+        let plain = Date.ISO8601FormatStyle()
+        let fractional = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+        if let date = try? plain.parse(text) { return date }
+        if let date = try? fractional.parse(text) { return date }
+        let spaced = text.replacingOccurrences(of: " ", with: "T")
+        if spaced != text, let date = try? plain.parse(spaced + (spaced.hasSuffix("Z") ? "" : "Z")) { return date }
+        return nil
+    }
+}

@@ -1,0 +1,190 @@
+/// Reads Liveform URLs back (wire format §3.4): yours, for support and debugging, or ones
+/// a partner built, to check what a customer will see.
+///
+/// ```swift
+/// let decoder = LiveformURLDecoder(keys: [secretKey, apiKey])   // tried in order
+/// let decoded = try decoder.decode(url)
+/// decoded.parameters.email       // typed
+/// decoded.warnings               // e.g. plain parameters the form will ignore
+/// ```
+public struct LiveformURLDecoder: Sendable {
+    /// Which cipher to expect in `encrypted`.
+    public enum Mode: String, Sendable, Hashable, CaseIterable {
+        case ecb, gcm
+        /// GCM first (it authenticates), then ECB.
+        case auto
+    }
+
+    /// Keys to try, in order (rotation: current secretKey, API key, a retired key…).
+    public var keys: [AES256.Key]
+    public var mode: Mode
+    /// Whether the project runs in encryption-only mode: then plain parameters other than
+    /// `pid` and `lang` are reported as ignored by the form.
+    public var encryptionOnly: Bool
+    public var backend: AES256.Backend
+    /// Longer `encrypted` tokens are ``LiveformError/Code/malformedInput`` (default 64 KiB).
+    public var maxTokenLength: Int
+    /// Longer URLs are ``LiveformError/Code/malformedInput`` before anything else is done.
+    public var maxURLLength: Int
+
+    public init(keys: [AES256.Key] = [], mode: Mode = .auto, encryptionOnly: Bool = false,
+                backend: AES256.Backend = .default, maxTokenLength: Int = TokenCipher.defaultMaxTokenLength,
+                maxURLLength: Int = 2 * TokenCipher.defaultMaxTokenLength) {
+        self.keys = keys
+        self.mode = mode
+        self.encryptionOnly = encryptionOnly
+        self.backend = backend
+        self.maxTokenLength = maxTokenLength
+        self.maxURLLength = maxURLLength
+    }
+
+    /// Decodes a URL.
+    ///
+    /// - Throws: ``LiveformError/Code/malformedInput`` (not a URL, bad escapes, no or
+    ///   repeated `pid`, repeated `encrypted`, a token that is not base64 or has an
+    ///   impossible length); ``LiveformError/Code/decryptionFailed`` when no key decrypts
+    ///   `encrypted` into a JSON object; ``LiveformError/Code/invalidKey`` when the URL is
+    ///   encrypted and no key was given.
+    public func decode(_ url: String) throws(LiveformError) -> DecodedLiveformURL {
+        let split = try QueryString.split(url, maxLength: maxURLLength)
+        var pid: String?
+        var lang: String?
+        var encryptedValue: Substring?
+        var plain: [(String, String)] = []
+        for item in split.items {
+            let name = try QueryString.decode(item.name.utf8, plusIsSpace: false, what: "a parameter name")
+            switch name {
+            case "encrypted":
+                guard encryptedValue == nil else { throw .malformed("the URL has more than one 'encrypted' parameter") }
+                encryptedValue = item.value
+            case "pid":
+                guard pid == nil else { throw .malformed("the URL has more than one 'pid'") }
+                pid = try QueryString.decode(item.value.utf8, plusIsSpace: true, what: "'pid'")
+            case "lang":
+                guard lang == nil else { throw .malformed("the URL has more than one 'lang'") }
+                lang = try QueryString.decode(item.value.utf8, plusIsSpace: true, what: "'lang'")
+            default:
+                plain.append((name, try QueryString.decode(item.value.utf8, plusIsSpace: true, what: "parameter '\(name)'")))
+            }
+        }
+        guard let pid, !pid.isEmpty else { throw .malformed("not a Liveform URL: no 'pid' parameter") }
+
+        var parameters = LiveformParameters()
+        var encryptedNames: [String] = []
+        var cipherUsed = LiveformSettings.Encryption.off
+        var keyIndex: Int?
+        var warnings: [DecodedLiveformURL.Warning] = []
+        if let encryptedValue {
+            // §2: the token is read leniently; '+' stays '+', a space (from a form decoder) reads as '+'.
+            let token = try QueryString.decode(encryptedValue.utf8, plusIsSpace: false, what: "'encrypted'")
+            let (object, cipher, index) = try decrypt(token)
+            cipherUsed = cipher
+            keyIndex = index
+            for (name, value) in object {
+                parameters.append(name, value)
+                encryptedNames.append(name)
+            }
+        }
+        var seenPlain = Set<String>()
+        for (name, value) in plain {
+            guard seenPlain.insert(name).inserted else {
+                warnings.append(.init(kind: .repeatedPlainParameter, parameter: name))
+                continue
+            }
+            if encryptedNames.contains(name) {
+                warnings.append(.init(kind: .encryptedOverridesPlain, parameter: name))
+                continue
+            }
+            parameters.append(name, .string(value))
+            if encryptionOnly { warnings.append(.init(kind: .ignoredInEncryptionOnlyMode, parameter: name)) }
+        }
+        return DecodedLiveformURL(pid: pid, lang: lang, parameters: parameters, encryptedNames: encryptedNames,
+                                  cipher: cipherUsed, keyIndex: keyIndex, warnings: warnings)
+    }
+
+    private func decrypt(_ token: String) throws(LiveformError) -> (JSONObject, LiveformSettings.Encryption, Int) {
+        let candidates: [TokenCipher.Mode] = switch mode {
+        case .ecb: [.ecb]
+        case .gcm: [.gcm]
+        case .auto: [.gcm, .ecb]
+        }
+        let ciphers = candidates.map { TokenCipher(mode: $0, backend: backend, maxTokenLength: maxTokenLength) }
+        guard token.utf8.count <= maxTokenLength else {
+            throw .malformed("'encrypted' is \(token.utf8.count) characters, over the limit of \(maxTokenLength)")
+        }
+        let wire = try Base64.decode(token)
+        let fitting = ciphers.filter { $0.fitsStructure(wire.count) }
+        guard !fitting.isEmpty else {
+            if candidates.count == 1 { try ciphers[0].checkStructure(wire.count) }
+            throw .malformed("'encrypted' is \(wire.count) bytes, which fits neither GCM (at least 28) nor ECB (a positive multiple of 16)")
+        }
+        guard !keys.isEmpty else { throw .invalidKey("the URL is encrypted but no key was given to decrypt it") }
+        for cipher in fitting {
+            for (index, key) in keys.enumerated() {
+                let plaintext: [UInt8]
+                do {
+                    plaintext = try cipher.decryptWire(wire, using: key)
+                } catch where error.code == .decryptionFailed {
+                    continue
+                }
+                guard case .object(let object)? = try? JSONValue(parsing: plaintext) else { continue }
+                return (object, cipher.mode == .gcm ? .gcm : .ecb, index)
+            }
+        }
+        throw .decryptionFailed
+    }
+}
+
+/// What a Liveform URL carries.
+public struct DecodedLiveformURL: Sendable, Hashable {
+    /// Something the form will do differently from what the URL seems to say.
+    public struct Warning: Sendable, Hashable, CustomStringConvertible {
+        public enum Kind: String, Sendable, Hashable {
+            /// Encryption-only mode: the form ignores this plain parameter.
+            case ignoredInEncryptionOnlyMode
+            /// The name is both plain and inside `encrypted`; the encrypted value wins.
+            case encryptedOverridesPlain
+            /// The plain parameter appears more than once; the first value was kept.
+            case repeatedPlainParameter
+        }
+
+        public let kind: Kind
+        public let parameter: String
+
+        public var description: String {
+            switch kind {
+            case .ignoredInEncryptionOnlyMode: "'\(parameter)' is plain; in encryption-only mode the form ignores it"
+            case .encryptedOverridesPlain: "'\(parameter)' is both plain and encrypted; the encrypted value wins"
+            case .repeatedPlainParameter: "'\(parameter)' appears more than once; the first value was kept"
+            }
+        }
+    }
+
+    /// The project id.
+    public let pid: String
+    /// The form language, if given.
+    public let lang: String?
+    /// Every parameter: the decrypted ones (with their JSON types) in their JSON order,
+    /// then the plain ones (as strings) in query order, including any query items the
+    /// base URL itself carried.
+    public let parameters: LiveformParameters
+    /// The names that came from inside `encrypted`.
+    public let encryptedNames: [String]
+    /// The cipher that decrypted `encrypted` (``LiveformSettings/Encryption/off`` for a plain URL).
+    public let cipher: LiveformSettings.Encryption
+    /// Which of the decoder's keys decrypted it.
+    public let keyIndex: Int?
+    public let warnings: [Warning]
+
+    /// The result as JSON: `{"pid": …, "lang": …, "params": {…}, "warnings": […]}` (the CLI's output).
+    public var json: JSONValue {
+        var object = JSONObject()
+        object["pid"] = .string(pid)
+        if let lang { object["lang"] = .string(lang) }
+        var params = JSONObject()
+        for (name, value) in parameters { params[name] = value }
+        object["params"] = .object(params)
+        if !warnings.isEmpty { object["warnings"] = .array(warnings.map { .string($0.description) }) }
+        return .object(object)
+    }
+}
