@@ -14,6 +14,10 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "Liveform", targets: ["Liveform"]),
+        .executable(name: "liveform", targets: ["liveform"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
         // C is imported here and only here.
@@ -43,9 +47,23 @@ let package = Package(
             dependencies: ["Liveform"],
             swiftSettings: swiftSettings
         ),
+        // The commands of the `liveform` tool, in a library the tests can reach.
+        .target(
+            name: "LiveformCLI",
+            dependencies: [
+                "Liveform", "LiveformConformance",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "liveform",
+            dependencies: ["LiveformCLI"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "LiveformTests",
-            dependencies: ["Liveform", "LiveformBackends", "LiveformConformance"],
+            dependencies: ["Liveform", "LiveformBackends", "LiveformConformance", "LiveformCLI"],
             swiftSettings: swiftSettings
         ),
     ],

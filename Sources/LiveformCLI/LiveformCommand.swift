@@ -1,0 +1,28 @@
+import ArgumentParser
+
+/// `liveform`: the root command.
+struct LiveformCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "liveform",
+        abstract: "Build and decode ARGOS Identity Liveform URLs, Return URLs, webhooks and API bodies.",
+        discussion: """
+            Keys: --key-file PATH, --key-env NAME, --key-hex HEX, or the LIVEFORM_KEY environment \
+            variable when no key option is given. --key VALUE also works but warns: the key ends up in \
+            shell history and the process list.
+
+            Exit status:
+              0   success
+              1   decryption failed, or vectors failed
+              64  usage error or invalid parameter
+              65  malformed input
+              66  an input file cannot be opened
+              70  the crypto library failed
+              78  invalid or missing key
+            """,
+        version: "0.1.0",
+        subcommands: [
+            Sign.self, Decode.self, ReturnURLCommand.self,
+            Encrypt.self, Decrypt.self, VectorsCommand.self, Demo.self,
+        ]
+    )
+}

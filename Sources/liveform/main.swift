@@ -1,0 +1,5 @@
+import Foundation
+import LiveformCLI
+
+// All logic lives in LiveformCLI so the tests can run every command in-process.
+exit(CLI.main(arguments: Array(CommandLine.arguments.dropFirst())))
