@@ -28,6 +28,9 @@ fi
 echo "==> toolchain: $(swift --version 2>&1 | head -n1)"
 echo "==> backends: $(pkg-config --modversion libcrypto | sed 's/^/OpenSSL /'), $(pkg-config --modversion libgcrypt | sed 's/^/libgcrypt /')"
 
+echo "==> Vectors/ is exactly what the independent generators (Node crypto, Python cryptography) produce"
+Tools/vectors/generate.sh --check
+
 echo "==> swift build"
 swift build --build-tests
 
