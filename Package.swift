@@ -15,6 +15,7 @@ let package = Package(
     products: [
         .library(name: "Liveform", targets: ["Liveform"]),
         .executable(name: "liveform", targets: ["liveform"]),
+        .executable(name: "liveform-bench", targets: ["liveform-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -59,6 +60,12 @@ let package = Package(
         .executableTarget(
             name: "liveform",
             dependencies: ["LiveformCLI"],
+            swiftSettings: swiftSettings
+        ),
+        // Benchmarks W1–W6 (run in release: swift run -c release liveform-bench).
+        .executableTarget(
+            name: "liveform-bench",
+            dependencies: ["Liveform", "LiveformBackends"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -22,125 +22,152 @@ public import Foundation
 public struct LiveformParameters: Sendable, Hashable, Sequence {
     public typealias Parameter = (name: String, value: JSONValue)
 
-    private var storage: [Parameter] = []
+    /// A parameter and the kind its name was classified as when it was set, so validation and
+    /// the plain/encrypted split switch on an enum instead of comparing strings per call.
+    struct Entry: Sendable {
+        var name: String
+        var value: JSONValue
+        let kind: ParameterKind
+    }
+
+    private(set) var entries: [Entry] = []
+    /// Only `init(_:)` and `append` can create a repeated name; `validate` looks for one only then.
+    private var mayRepeatNames = false
 
     public init() {}
 
     /// Parameters in the given order. Duplicate names are kept here and reported by
     /// ``validate(encrypted:)``, so a caller's mistake is not silently resolved.
     public init<S: Sequence>(_ parameters: S) where S.Element == (String, JSONValue) {
-        storage = parameters.map { (name: $0.0, value: $0.1) }
+        entries = parameters.map { Entry(name: $0.0, value: $0.1, kind: ParameterKind(name: $0.0)) }
+        mayRepeatNames = entries.count > 1
     }
 
     /// The number of parameters.
-    public var count: Int { storage.count }
-    public var isEmpty: Bool { storage.isEmpty }
+    public var count: Int { entries.count }
+    public var isEmpty: Bool { entries.isEmpty }
     /// The names, in order.
-    public var names: [String] { storage.map(\.name) }
+    public var names: [String] { entries.map(\.name) }
 
-    public func makeIterator() -> IndexingIterator<[Parameter]> { storage.makeIterator() }
+    public struct Iterator: IteratorProtocol {
+        fileprivate var base: IndexingIterator<[Entry]>
+        public mutating func next() -> Parameter? { base.next().map { ($0.name, $0.value) } }
+    }
+
+    public func makeIterator() -> Iterator { Iterator(base: entries.makeIterator()) }
 
     /// The value of `name`; assigning nil removes it.
     public subscript(name: String) -> JSONValue? {
-        get { storage.first { $0.name == name }?.value }
-        set {
-            if let index = storage.firstIndex(where: { $0.name == name }) {
-                if let newValue { storage[index].value = newValue } else { storage.remove(at: index) }
-            } else if let newValue {
-                storage.append((name, newValue))
-            }
+        get { entries.first { $0.name == name }?.value }
+        set { set(newValue, at: entries.firstIndex { $0.name == name }, name: name, kind: ParameterKind(name: name)) }
+    }
+
+    private subscript(kind: ParameterKind) -> JSONValue? {
+        get { entries.first { $0.kind == kind }?.value }
+        set { set(newValue, at: entries.firstIndex { $0.kind == kind }, name: kind.name, kind: kind) }
+    }
+
+    private mutating func set(_ value: JSONValue?, at index: Int?, name: String, kind: ParameterKind) {
+        if let index {
+            if let value { entries[index].value = value } else { entries.remove(at: index) }
+        } else if let value {
+            entries.append(Entry(name: name, value: value, kind: kind))
         }
     }
 
     /// Appends without replacing an existing parameter of the same name.
-    mutating func append(_ name: String, _ value: JSONValue) { storage.append((name, value)) }
+    mutating func append(_ name: String, _ value: JSONValue) {
+        entries.append(Entry(name: name, value: value, kind: ParameterKind(name: name)))
+        mayRepeatNames = true
+    }
 
     public static func == (lhs: LiveformParameters, rhs: LiveformParameters) -> Bool {
-        lhs.storage.count == rhs.storage.count
-            && zip(lhs.storage, rhs.storage).allSatisfy { $0.name == $1.name && $0.value == $1.value }
+        lhs.entries.count == rhs.entries.count
+            && zip(lhs.entries, rhs.entries).allSatisfy { $0.name == $1.name && $0.value == $1.value }
     }
 
     public func hash(into hasher: inout Hasher) {
-        for parameter in storage {
-            hasher.combine(parameter.name)
-            hasher.combine(parameter.value)
+        for entry in entries {
+            hasher.combine(entry.name)
+            hasher.combine(entry.value)
         }
     }
 
     // MARK: Typed accessors
 
-    private func string(_ name: String) -> String? { self[name]?.plainTextIfScalar }
-    private mutating func setString(_ name: String, _ value: String?) { self[name] = value.map(JSONValue.string) }
-    private func flag(_ name: String) -> Bool? {
-        switch self[name] {
+    private func string(_ kind: ParameterKind) -> String? { self[kind]?.plainTextIfScalar }
+    private mutating func setString(_ kind: ParameterKind, _ value: String?) { self[kind] = value.map(JSONValue.string) }
+    private func flag(_ kind: ParameterKind) -> Bool? { Self.flag(self[kind]) }
+    private static func flag(_ value: JSONValue?) -> Bool? {
+        switch value {
         case .bool(let value)?: return value
         case .string("true")?: return true
         case .string("false")?: return false
         default: return nil
         }
     }
-    private mutating func setFlag(_ name: String, _ value: Bool?) { self[name] = value.map(JSONValue.bool) }
-    private func list(_ name: String) -> [String]? {
-        switch self[name] {
+    private mutating func setFlag(_ kind: ParameterKind, _ value: Bool?) { self[kind] = value.map(JSONValue.bool) }
+    private func list(_ kind: ParameterKind) -> [String]? {
+        switch self[kind] {
         case .string(let text)?: return text.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         case .array(let items)?: return items.compactMap(\.stringValue)
         default: return nil
         }
     }
-    private mutating func setList(_ name: String, _ value: [String]?) {
-        self[name] = value.map { .string($0.joined(separator: ",")) }
+    private mutating func setList(_ kind: ParameterKind, _ value: [String]?) {
+        self[kind] = value.map { .string($0.joined(separator: ",")) }
     }
 
     /// The user's e-mail address.
-    public var email: String? { get { string("email") } set { setString("email", newValue) } }
+    public var email: String? { get { string(.email) } set { setString(.email, newValue) } }
     /// Your identifier for the user.
-    public var userid: String? { get { string("userid") } set { setString("userid", newValue) } }
+    public var userid: String? { get { string(.userid) } set { setString(.userid, newValue) } }
     /// Custom field 1, returned in webhooks and the Return URL.
-    public var cf1: String? { get { string("cf1") } set { setString("cf1", newValue) } }
+    public var cf1: String? { get { string(.cf1) } set { setString(.cf1, newValue) } }
     /// Custom field 2.
-    public var cf2: String? { get { string("cf2") } set { setString("cf2", newValue) } }
+    public var cf2: String? { get { string(.cf2) } set { setString(.cf2, newValue) } }
     /// Custom field 3.
-    public var cf3: String? { get { string("cf3") } set { setString("cf3", newValue) } }
+    public var cf3: String? { get { string(.cf3) } set { setString(.cf3, newValue) } }
     /// `false` turns off the blacklist-country restriction for this submission (the form
     /// accepts only `false`).
-    public var blacklistCountries: Bool? { get { flag("blacklistCountries") } set { setFlag("blacklistCountries", newValue) } }
+    public var blacklistCountries: Bool? { get { flag(.blacklistCountries) } set { setFlag(.blacklistCountries, newValue) } }
     /// `false` turns off the approved-duplicate prevention period (only `false` is accepted).
-    public var approvePeriod: Bool? { get { flag("approvePeriod") } set { setFlag("approvePeriod", newValue) } }
+    public var approvePeriod: Bool? { get { flag(.approvePeriod) } set { setFlag(.approvePeriod, newValue) } }
     /// `false` turns off the rejected-duplicate prevention period (only `false` is accepted).
-    public var rejectPeriod: Bool? { get { flag("rejectPeriod") } set { setFlag("rejectPeriod", newValue) } }
+    public var rejectPeriod: Bool? { get { flag(.rejectPeriod) } set { setFlag(.rejectPeriod, newValue) } }
     /// `false` turns off the age restriction (only `false` is accepted).
-    public var ageLimit: Bool? { get { flag("ageLimit") } set { setFlag("ageLimit", newValue) } }
+    public var ageLimit: Bool? { get { flag(.ageLimit) } set { setFlag(.ageLimit, newValue) } }
     /// Enables or disables duplicate-submission prevention.
-    public var rejectDuplicateUser: Bool? { get { flag("rejectDuplicateUser") } set { setFlag("rejectDuplicateUser", newValue) } }
+    public var rejectDuplicateUser: Bool? { get { flag(.rejectDuplicateUser) } set { setFlag(.rejectDuplicateUser, newValue) } }
     /// A Private Mode token id: 8–64 of `A–Z a–z 0–9 . _ -`, starting and ending alphanumeric.
-    public var token: String? { get { string("token") } set { setString("token", newValue) } }
+    public var token: String? { get { string(.token) } set { setString(.token, newValue) } }
     /// ISO 3166-1 alpha-3 codes of the accepted issuing countries, written `"USA,KOR"`.
     /// Must be encrypted.
-    public var allowedCountries: [String]? { get { list("allowedCountries") } set { setList("allowedCountries", newValue) } }
+    public var allowedCountries: [String]? { get { list(.allowedCountries) } set { setList(.allowedCountries, newValue) } }
     /// The ID document types to accept, written comma-separated.
-    public var allowedIdTypes: [String]? { get { list("allowedIdTypes") } set { setList("allowedIdTypes", newValue) } }
+    public var allowedIdTypes: [String]? { get { list(.allowedIdTypes) } set { setList(.allowedIdTypes, newValue) } }
     /// Preselects the issuing country (ISO 3166-1 alpha-3), skipping that step.
     public var selectedIssuingCountry: String? {
-        get { string("selectedIssuingCountry") } set { setString("selectedIssuingCountry", newValue) }
+        get { string(.selectedIssuingCountry) } set { setString(.selectedIssuingCountry, newValue) }
     }
     /// Preselects the ID type, skipping that step.
-    public var selectedIdType: String? { get { string("selectedIdType") } set { setString("selectedIdType", newValue) } }
+    public var selectedIdType: String? { get { string(.selectedIdType) } set { setString(.selectedIdType, newValue) } }
     /// The link stops admitting new starts after this instant; written in UTC as
     /// `2026-04-30T15:00:00Z` (whole seconds). Must be encrypted.
     public var startValidUntil: Date? {
-        get { string("startValidUntil").flatMap(Timestamp.parse) }
-        set { setString("startValidUntil", newValue.map(Timestamp.format)) }
+        get { string(.startValidUntil).flatMap(Timestamp.parse) }
+        set { setString(.startValidUntil, newValue.map(Timestamp.format)) }
     }
     /// Submission id for the Injection process. Plain in the URL unless encryption-only mode.
-    public var sid: String? { get { string("sid") } set { setString("sid", newValue) } }
+    public var sid: String? { get { string(.sid) } set { setString(.sid, newValue) } }
     /// Action for the Injection process. Plain in the URL unless encryption-only mode.
-    public var action: String? { get { string("action") } set { setString("action", newValue) } }
+    public var action: String? { get { string(.action) } set { setString(.action, newValue) } }
     /// Which Knowledge-Based items to ask for (`"skip"` skips the step). Must be encrypted.
-    public var knowledgeField: JSONValue? { get { self["knowledgeField"] } set { self["knowledgeField"] = newValue } }
+    public var knowledgeField: JSONValue? { get { self[.knowledgeField] } set { self[.knowledgeField] = newValue } }
     /// Prefilled Knowledge-Based values. Must be encrypted.
-    public var knowledgePrefill: JSONValue? { get { self["knowledgePrefill"] } set { self["knowledgePrefill"] = newValue } }
+    public var knowledgePrefill: JSONValue? { get { self[.knowledgePrefill] } set { self[.knowledgePrefill] = newValue } }
     /// Auxiliary identity verification (e.g. phone number). Must be encrypted.
-    public var auxidField: JSONValue? { get { self["auxidField"] } set { self["auxidField"] = newValue } }
+    public var auxidField: JSONValue? { get { self[.auxidField] } set { self[.auxidField] = newValue } }
 
     // MARK: Rules
 
@@ -153,59 +180,63 @@ public struct LiveformParameters: Sendable, Hashable, Sequence {
     /// Parameters that stay plain (outside `encrypted`) unless encryption-only mode is on.
     public static let injectionNames: Set<String> = ["sid", "action"]
 
-    private static let falseOnlyNames = ["blacklistCountries", "approvePeriod", "rejectPeriod", "ageLimit"]
-    private static let stringNames = ["email", "userid", "cf1", "cf2", "cf3", "token", "sid", "action",
-                                      "selectedIssuingCountry", "selectedIdType"]
-
     /// Checks what the form would reject or silently ignore.
     ///
     /// - Parameter encrypted: whether the URL will carry an `encrypted` parameter.
     /// - Throws: ``LiveformError/Code/invalidParameter`` naming the parameter and the rule.
     public func validate(encrypted: Bool) throws(LiveformError) {
-        var seen = Set<String>()
-        for (name, value) in storage {
-            guard !name.isEmpty else { throw .invalidParameter("a parameter has an empty name") }
-            guard !Self.reservedNames.contains(name) else {
-                throw .invalidParameter("'\(name)' is set by the URL builder itself; it cannot be passed as a parameter")
+        if mayRepeatNames {
+            var seen = Set<String>(minimumCapacity: entries.count)
+            for entry in entries where !seen.insert(entry.name).inserted {
+                throw .invalidParameter("parameter '\(entry.name)' is given twice")
             }
-            guard seen.insert(name).inserted else { throw .invalidParameter("parameter '\(name)' is given twice") }
-            if !encrypted && Self.encryptedOnlyNames.contains(name) {
-                throw .invalidParameter("'\(name)' is accepted by the form only inside 'encrypted'; enable ECB or GCM encryption")
-            }
+        }
+        for entry in entries {
+            let name = entry.name, value = entry.value
             if case .null = value { throw .invalidParameter("'\(name)' is null; remove it instead") }
-            if !encrypted, value.arrayValue != nil || value.objectValue != nil {
-                throw .invalidParameter("'\(name)' has a structured value, which a plain URL cannot carry; encrypt it")
+            switch entry.kind {
+            case .reserved:
+                throw .invalidParameter("'\(name)' is set by the URL builder itself; it cannot be passed as a parameter")
+            case .other where name.isEmpty:
+                throw .invalidParameter("a parameter has an empty name")
+            case .email, .userid, .cf1, .cf2, .cf3, .sid, .action, .selectedIdType:
+                guard value.stringValue != nil else { throw .invalidParameter("'\(name)' must be a string") }
+            case .token:
+                guard let token = value.stringValue else { throw .invalidParameter("'token' must be a string") }
+                try Self.validateToken(token)
+            case .selectedIssuingCountry:
+                guard let code = value.stringValue else { throw .invalidParameter("'\(name)' must be a string") }
+                try Self.validateCountry(code, parameter: name)
+            case .blacklistCountries, .approvePeriod, .rejectPeriod, .ageLimit:
+                guard let flag = Self.flag(value) else { throw .invalidParameter("'\(name)' must be false (a boolean)") }
+                guard !flag else {
+                    throw .invalidParameter("'\(name)' accepts only false (it turns a restriction off); the form ignores true")
+                }
+            case .rejectDuplicateUser:
+                guard Self.flag(value) != nil else {
+                    throw .invalidParameter("'rejectDuplicateUser' must be true or false, got \(value.jsonText)")
+                }
+            case .allowedCountries:
+                guard let text = value.stringValue, !text.isEmpty else {
+                    throw .invalidParameter("'allowedCountries' must be a comma-separated list of ISO 3166-1 alpha-3 codes")
+                }
+                for code in text.utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false) {
+                    try Self.validateCountry(String(decoding: code, as: UTF8.self), parameter: name)
+                }
+            case .startValidUntil:
+                guard let string = value.stringValue, string.hasSuffix("Z"), Timestamp.parse(string) != nil else {
+                    throw .invalidParameter("'startValidUntil' must be a UTC ISO-8601 time ending in Z, e.g. 2026-04-30T15:00:00Z")
+                }
+            default:
+                break
             }
-        }
-        for name in Self.stringNames {
-            if let value = self[name], value.stringValue == nil {
-                throw .invalidParameter("'\(name)' must be a string")
-            }
-        }
-        for name in Self.falseOnlyNames {
-            guard let value = self[name] else { continue }
-            guard let flag = flag(name) else { throw .invalidParameter("'\(name)' must be false (a boolean)") }
-            guard !flag else {
-                throw .invalidParameter("'\(name)' accepts only false (it turns a restriction off); the form ignores true")
-            }
-            _ = value
-        }
-        if let value = self["rejectDuplicateUser"], flag("rejectDuplicateUser") == nil {
-            throw .invalidParameter("'rejectDuplicateUser' must be true or false, got \(value.jsonText)")
-        }
-        if let token {
-            try Self.validateToken(token)
-        }
-        if self["allowedCountries"] != nil {
-            guard let codes = allowedCountries, !codes.isEmpty else {
-                throw .invalidParameter("'allowedCountries' must be a comma-separated list of ISO 3166-1 alpha-3 codes")
-            }
-            for code in codes { try Self.validateCountry(code, parameter: "allowedCountries") }
-        }
-        if let code = selectedIssuingCountry { try Self.validateCountry(code, parameter: "selectedIssuingCountry") }
-        if let text = self["startValidUntil"] {
-            guard let string = text.stringValue, Timestamp.parse(string) != nil, string.hasSuffix("Z") else {
-                throw .invalidParameter("'startValidUntil' must be a UTC ISO-8601 time ending in Z, e.g. 2026-04-30T15:00:00Z")
+            if !encrypted {
+                if entry.kind.mustBeEncrypted {
+                    throw .invalidParameter("'\(name)' is accepted by the form only inside 'encrypted'; enable ECB or GCM encryption")
+                }
+                if value.arrayValue != nil || value.objectValue != nil {
+                    throw .invalidParameter("'\(name)' has a structured value, which a plain URL cannot carry; encrypt it")
+                }
             }
         }
     }
@@ -271,4 +302,66 @@ package enum Timestamp {
         if spaced != text, let date = try? plain.parse(spaced + (spaced.hasSuffix("Z") ? "" : "Z")) { return date }
         return nil
     }
+}
+
+/// The documented parameter names, classified once when a parameter is set.
+enum ParameterKind: Sendable, Hashable {
+    case email, userid, cf1, cf2, cf3, blacklistCountries, approvePeriod, rejectPeriod, ageLimit
+    case rejectDuplicateUser, token, allowedCountries, allowedIdTypes, selectedIssuingCountry, selectedIdType
+    case startValidUntil, sid, action, knowledgeField, knowledgePrefill, auxidField
+    /// `pid`, `lang`, `encrypted`: the builder's own.
+    case reserved
+    case other
+
+    private static let byName: [String: ParameterKind] = [
+        "email": .email, "userid": .userid, "cf1": .cf1, "cf2": .cf2, "cf3": .cf3,
+        "blacklistCountries": .blacklistCountries, "approvePeriod": .approvePeriod, "rejectPeriod": .rejectPeriod,
+        "ageLimit": .ageLimit, "rejectDuplicateUser": .rejectDuplicateUser, "token": .token,
+        "allowedCountries": .allowedCountries, "allowedIdTypes": .allowedIdTypes,
+        "selectedIssuingCountry": .selectedIssuingCountry, "selectedIdType": .selectedIdType,
+        "startValidUntil": .startValidUntil, "sid": .sid, "action": .action, "knowledgeField": .knowledgeField,
+        "knowledgePrefill": .knowledgePrefill, "auxidField": .auxidField,
+        "pid": .reserved, "lang": .reserved, "encrypted": .reserved,
+    ]
+
+    init(name: String) { self = Self.byName[name] ?? .other }
+
+    /// The wire name of a documented kind (typed setters create entries from it).
+    var name: String {
+        switch self {
+        case .email: "email"
+        case .userid: "userid"
+        case .cf1: "cf1"
+        case .cf2: "cf2"
+        case .cf3: "cf3"
+        case .blacklistCountries: "blacklistCountries"
+        case .approvePeriod: "approvePeriod"
+        case .rejectPeriod: "rejectPeriod"
+        case .ageLimit: "ageLimit"
+        case .rejectDuplicateUser: "rejectDuplicateUser"
+        case .token: "token"
+        case .allowedCountries: "allowedCountries"
+        case .allowedIdTypes: "allowedIdTypes"
+        case .selectedIssuingCountry: "selectedIssuingCountry"
+        case .selectedIdType: "selectedIdType"
+        case .startValidUntil: "startValidUntil"
+        case .sid: "sid"
+        case .action: "action"
+        case .knowledgeField: "knowledgeField"
+        case .knowledgePrefill: "knowledgePrefill"
+        case .auxidField: "auxidField"
+        case .reserved, .other: ""
+        }
+    }
+
+    /// Accepted by the form only inside `encrypted` (§3.3).
+    var mustBeEncrypted: Bool {
+        switch self {
+        case .allowedCountries, .startValidUntil, .knowledgeField, .knowledgePrefill, .auxidField: true
+        default: false
+        }
+    }
+
+    /// `sid` and `action` stay plain unless encryption-only mode is on.
+    var isInjection: Bool { self == .sid || self == .action }
 }

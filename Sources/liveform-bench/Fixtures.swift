@@ -1,0 +1,81 @@
+import Foundation
+import Liveform
+import LiveformBackends
+
+/// The fixtures every peer uses, made by the same recipes (Tools/bench/README.md), so all
+/// implementations process identical bytes.
+enum Fixtures {
+    static let credential = "DEMO-ONLY-not-a-real-argos-api-key"
+    static let projectId = "demo-project-id"
+
+    /// The vendor's documented sample parameters, in their order.
+    static let parameters: LiveformParameters = {
+        var parameters = LiveformParameters()
+        parameters.email = "email@email.com"
+        parameters.userid = "userid"
+        parameters.cf1 = "value 1"
+        parameters.cf2 = "value 2"
+        parameters.cf3 = "value 3"
+        parameters.blacklistCountries = false
+        parameters.approvePeriod = false
+        parameters.rejectPeriod = false
+        parameters.ageLimit = false
+        parameters.rejectDuplicateUser = true
+        parameters.token = "token_id"
+        parameters.allowedCountries = ["USA", "KOR"]
+        return parameters
+    }()
+
+    /// The ~4 KiB webhook plaintext (4,031 bytes).
+    static func webhookPlaintext() -> [UInt8] {
+        var text = #"{"webhook_trigger":"approved","submission_id":"sub_8f3c2a61d4e94b7c","email":"email@email.com","#
+            + #""userid":"userid","cf":{"cf1":"value 1","cf2":"value 2","cf3":"value 3"},"#
+            + #""tokenId":"token_id","kyc_result":{"status":"approved","reviewer":"reviewer@argosidentity.com","#
+            + #""comment":"ID document and selfie verified","created_at":"2026-03-01T09:12:44.000Z","#
+            + #""updated_at":"2026-03-01T09:30:00.000Z"},"aml_result":{"status":"clear","hits":0,"#
+            + #""screened_at":"2026-03-01T09:12:50.000Z"},"id_type":"passport","issuing_country":"KOR","#
+            + #""full_name":"HONG GILDONG","birth_date":"1990-01-01","document_number":"M12345678","#
+            + #""expire_date":"2031-05-31","ip_address":"203.0.113.42","user_agent":"Mozilla/5.0 (iPhone; "#
+            + #"CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 "#
+            + #"Mobile/15E148 Safari/604.1","history":["#
+        var index = 1
+        while true {
+            let two = index < 10 ? "0\(index)" : "\(index)"
+            let entry = (index > 1 ? "," : "") + #"{"step":\#(index),"event":"check_\#(two)","result":"pass","#
+                + #""detail":"automated check \#(two) completed without findings"}"#
+            if text.utf8.count + entry.utf8.count + 2 > 4096 { break }
+            text += entry
+            index += 1
+        }
+        return Array((text + "]}").utf8)
+    }
+
+    /// The 10 MiB request plaintext: `{"userid":"u-1","idImage":"<base64>"}` whose image bytes are
+    /// the AES-256-CTR keystream under SHA-256("liveform-bench-idImage") from a zero counter.
+    static func bodyPlaintext() throws -> [UInt8] {
+        let prefix = Array(#"{"userid":"u-1","idImage":""#.utf8), suffix = Array(#""}"#.utf8)
+        let base64Length = (10 * 1024 * 1024 - prefix.count - suffix.count) / 4 * 4
+        let imageLength = base64Length / 4 * 3
+        let seed = Array("liveform-bench-idImage".utf8)
+        let imageKey = try AES256.Key(rawKey: try seed.withUnsafeBytes { try sha256($0) })
+        // CTR keystream = ECB of the big-endian counter blocks 0, 1, 2, …
+        let blocks = (imageLength + 15) / 16
+        var counters = [UInt8](repeating: 0, count: blocks * 16)
+        for block in 0..<blocks {
+            var value = UInt64(block)
+            for byte in 0..<8 {
+                counters[block * 16 + 15 - byte] = UInt8(truncatingIfNeeded: value)
+                value >>= 8
+            }
+        }
+        let engine = try imageKey.engine(.openssl)
+        var keystream = [UInt8](repeating: 0, count: counters.count + 16)
+        _ = try counters.withUnsafeBytes { input in
+            try keystream.withUnsafeMutableBytes { output in
+                try engine.ecb(encrypt: true, padding: false, input: input, output: output)
+            }
+        }
+        let image = Base64.encode(Array(keystream.prefix(imageLength)))
+        return prefix + Array(image.utf8) + suffix
+    }
+}

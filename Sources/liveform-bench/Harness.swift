@@ -1,0 +1,45 @@
+import Foundation
+
+/// Timing as in the peers (Tools/bench/README.md): warm up for a tenth of the budget, then
+/// batches of about a twentieth of it until the budget is spent and five batches ran; the
+/// figure is the median batch.
+struct Harness {
+    let budget: Duration
+
+    /// Median nanoseconds per call of `operation`.
+    func nanosecondsPerOperation(_ operation: () -> Void) -> Double {
+        let clock = ContinuousClock()
+        // Size a batch: double until it takes a twentieth of the budget.
+        var batch = 1
+        while true {
+            let elapsed = clock.measure { for _ in 0..<batch { operation() } }
+            if elapsed * 20 >= budget || batch >= 1 << 24 { break }
+            batch *= 2
+        }
+        let warmUpEnd = clock.now + budget / 10
+        while clock.now < warmUpEnd { for _ in 0..<batch { operation() } }
+        var samples: [Double] = []
+        let end = clock.now + budget
+        while clock.now < end || samples.count < 5 {
+            let elapsed = clock.measure { for _ in 0..<batch { operation() } }
+            samples.append(Double(elapsed.components.attoseconds) / 1e9 / Double(batch) + Double(elapsed.components.seconds) * 1e9 / Double(batch))
+        }
+        samples.sort()
+        return samples[samples.count / 2]
+    }
+}
+
+/// Peak resident set size of this process, in bytes.
+func peakRSSBytes() -> Int {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return usage.ru_maxrss * 1024
+}
+
+/// Keeps results observable so the optimiser cannot drop the work.
+nonisolated(unsafe) var sink = 0
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("liveform-bench: \(message)\n".utf8))
+    exit(1)
+}
