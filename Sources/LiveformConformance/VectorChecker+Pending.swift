@@ -4,6 +4,4 @@ import Liveform
 extension VectorChecker {
     func checkLiveformURL(_ v: VectorReader) throws { throw VectorFailure("kind liveform-url is not implemented yet") }
     func checkReturnURL(_ v: VectorReader) throws { throw VectorFailure("kind return-url is not implemented yet") }
-    func checkAPIBody(_ v: VectorReader, kind: String) throws { throw VectorFailure("kind \(kind) is not implemented yet") }
-    func checkWebhook(_ v: VectorReader) throws { throw VectorFailure("kind webhook is not implemented yet") }
 }
