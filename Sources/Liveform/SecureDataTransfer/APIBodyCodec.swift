@@ -1,0 +1,155 @@
+/// Encrypts API request bodies and decrypts API response bodies under Secure Data Transfer
+/// (wire format §5).
+///
+/// | message | HTTP body | token |
+/// |---|---|---|
+/// | request (you → ARGOS) | the token itself, `Content-Type: text/plain` | ECB of the request JSON |
+/// | response (ARGOS → you) | `{"data":"<token>"}` | ECB of the response JSON |
+///
+/// Bodies go in and come out as raw bytes (`Data`, `[UInt8]`, a `ByteBufferView`…), never
+/// as a parsed dictionary: ECB output depends on every byte of the JSON text, and a round
+/// trip through `JSONSerialization` would reorder members and escape `/`.
+///
+/// ```swift
+/// let codec = APIBodyCodec(key: try AES256.Key(credential: apiKey))
+/// var request = URLRequest(url: endpoint)
+/// request.setValue(APIBodyCodec.requestContentType, forHTTPHeaderField: "Content-Type")
+/// request.httpBody = Data(try codec.encryptRequestBody(Data(#"{"email":"kim@example.com"}"#.utf8)).utf8)
+/// let (body, _) = try await URLSession.shared.data(for: request)
+/// let response = try codec.decryptResponseJSON(body)
+/// ```
+///
+/// The reverse directions (``encryptResponseBody(_:)``, ``decryptRequestBody(_:)``) exist
+/// for tests and for simulating the ARGOS side.
+public struct APIBodyCodec: Sendable {
+    /// The `Content-Type` of an encrypted request body: the body is the bare token.
+    public static let requestContentType = "text/plain"
+
+    /// The default limit on a body: 64 MiB (wire format §6).
+    public static let defaultMaxBodySize = 64 * 1024 * 1024
+
+    /// The key that encrypts (one key only, §1).
+    public var key: AES256.Key
+    /// The keys tried in order when decrypting (key rotation); the first that yields JSON wins.
+    public var decryptionKeys: [AES256.Key]
+    /// The library that runs AES.
+    public var backend: AES256.Backend
+    /// Bodies larger than this many bytes are ``LiveformError/Code/malformedInput`` before
+    /// any decryption.
+    public var maxBodySize: Int
+
+    /// Creates a codec.
+    ///
+    /// - Parameters:
+    ///   - key: the key that encrypts, usually the project's API key.
+    ///   - decryptionKeys: the keys tried in order when decrypting; nil means `[key]`.
+    ///   - backend: the library that runs AES.
+    ///   - maxBodySize: the largest body accepted for decryption, in bytes.
+    public init(key: AES256.Key, decryptionKeys: [AES256.Key]? = nil, backend: AES256.Backend = .default,
+                maxBodySize: Int = APIBodyCodec.defaultMaxBodySize) {
+        self.key = key
+        self.decryptionKeys = decryptionKeys ?? [key]
+        self.backend = backend
+        self.maxBodySize = maxBodySize
+    }
+
+    private var cipher: TokenCipher {
+        // The body limit is the only length limit: a token can be as long as the body.
+        TokenCipher(mode: .ecb, backend: backend, maxTokenLength: maxBodySize)
+    }
+
+    // MARK: Requests (you → ARGOS)
+
+    /// The HTTP body of an encrypted API request: the ECB token of `plaintext`, sent with
+    /// ``requestContentType``. The JSON text is encrypted exactly as given.
+    ///
+    /// - Throws: ``LiveformError/Code/invalidParameter`` when `plaintext` is not UTF-8 JSON
+    ///   whose top level is an object or an array.
+    public func encryptRequestBody<Plaintext: Collection<UInt8>>(_ plaintext: Plaintext) throws(LiveformError) -> String {
+        try Self.requireObjectOrArray(plaintext)
+        return try cipher.encrypt(plaintext, using: key)
+    }
+
+    /// The HTTP body of an encrypted API request whose JSON is `json`, written as
+    /// `JSON.stringify` writes it.
+    ///
+    /// ```swift
+    /// let body = try codec.encryptRequestBody(json: ["email": "kim@example.com"])
+    /// ```
+    ///
+    /// - Throws: ``LiveformError/Code/invalidParameter`` unless `json` is an object or an array.
+    public func encryptRequestBody(json: JSONValue) throws(LiveformError) -> String {
+        guard json.objectValue != nil || json.arrayValue != nil else {
+            throw .invalidParameter("an API body is a JSON object or array")
+        }
+        return try cipher.encrypt(JSONWriter.bytes(json), using: key)
+    }
+
+    /// Decrypts a request body, as the ARGOS side would: the plaintext JSON bytes.
+    ///
+    /// Accepts the bare token (what ``encryptRequestBody(_:)`` writes), the token as a JSON
+    /// string, or the `{"data":"<token>"}` wrapper.
+    ///
+    /// - Throws: ``LiveformError/Code/malformedInput`` for a body over the limit or of the
+    ///   wrong shape; ``LiveformError/Code/decryptionFailed`` when no key yields a UTF-8 JSON
+    ///   object or array.
+    public func decryptRequestBody<Body: Collection<UInt8>>(_ body: Body) throws(LiveformError) -> [UInt8] {
+        try open(body).plaintext
+    }
+
+    // MARK: Responses (ARGOS → you)
+
+    /// Decrypts a response body, `{"data":"<token>"}` (or the bare token, or the token as a
+    /// JSON string), into the plaintext JSON bytes.
+    ///
+    /// - Throws: ``LiveformError/Code/malformedInput`` for a body over the limit or not one
+    ///   of those shapes (`{"foo":…}`, `{"data":5}`, `[]`, text that is not base64);
+    ///   ``LiveformError/Code/decryptionFailed`` when no key yields a UTF-8 JSON object or
+    ///   array — bad padding, a wrong key and a non-JSON plaintext are the same error.
+    public func decryptResponseBody<Body: Collection<UInt8>>(_ body: Body) throws(LiveformError) -> [UInt8] {
+        try open(body).plaintext
+    }
+
+    /// Decrypts a response body into its JSON value (an object or an array).
+    ///
+    /// ```swift
+    /// let submission = try codec.decryptResponseJSON(body)["data"]?["submission_id"]?.stringValue
+    /// ```
+    ///
+    /// - Throws: as ``decryptResponseBody(_:)``.
+    public func decryptResponseJSON<Body: Collection<UInt8>>(_ body: Body) throws(LiveformError) -> JSONValue {
+        try open(body).json
+    }
+
+    /// The HTTP body of an encrypted API response, as ARGOS sends it: exactly
+    /// `{"data":"<token>"}`, no spaces. For tests and simulators.
+    ///
+    /// - Throws: ``LiveformError/Code/invalidParameter`` when `plaintext` is not UTF-8 JSON
+    ///   whose top level is an object or an array.
+    public func encryptResponseBody<Plaintext: Collection<UInt8>>(_ plaintext: Plaintext) throws(LiveformError) -> String {
+        try Self.requireObjectOrArray(plaintext)
+        return DataEnvelope.wrap(try cipher.encrypt(plaintext, using: key))
+    }
+
+    // MARK: Shared
+
+    private func open<Body: Collection<UInt8>>(_ body: Body) throws(LiveformError) -> (plaintext: [UInt8], json: JSONValue) {
+        let cipher = cipher
+        let wire = try cipher.wireBytes(of: try DataEnvelope.token(of: body, maxSize: maxBodySize))
+        return try cipher.open(wire, using: decryptionKeys) { plaintext in
+            DataEnvelope.acceptedJSON(plaintext, objectOnly: false).map { (plaintext, $0) }
+        }
+    }
+
+    private static func requireObjectOrArray<Plaintext: Collection<UInt8>>(_ plaintext: Plaintext) throws(LiveformError) {
+        let value: JSONValue
+        do {
+            value = try JSONValue(parsing: plaintext)
+        } catch {
+            throw .invalidParameter("an API body plaintext must be UTF-8 JSON: \(error.reason)")
+        }
+        guard value.objectValue != nil || value.arrayValue != nil else {
+            throw .invalidParameter("an API body is a JSON object or array")
+        }
+    }
+}
