@@ -1,29 +1,13 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh Debian machine with Swift:
 #   Tools/test.sh
-# Installs what is missing (C libraries for the two crypto backends; Node and Python's
-# `cryptography` for the independent vector generators and interop checks), then builds
-# and runs every test. Exit status is non-zero when anything fails.
+# Installs what is missing (Tools/setup.sh --tests), checks that Vectors/ is what the
+# independent generators produce, builds, and runs every test. Exit status is non-zero when
+# anything fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
-
-missing=()
-for pkg in libssl-dev libgcrypt20-dev pkg-config openssl; do
-    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
-done
-command -v node >/dev/null 2>&1 || missing+=(nodejs)
-command -v python3 >/dev/null 2>&1 || missing+=(python3 python3-pip)
-if [ "${#missing[@]}" -gt 0 ]; then
-    echo "==> installing: ${missing[*]}"
-    as_root apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
-if ! python3 -c 'import cryptography' >/dev/null 2>&1; then
-    echo "==> installing Python 'cryptography' (vector generator and interop peer)"
-    python3 -m pip install --quiet cryptography || as_root apt-get install -y -qq python3-cryptography
-fi
+Tools/setup.sh --tests
 
 echo "==> toolchain: $(swift --version 2>&1 | head -n1)"
 echo "==> backends: $(pkg-config --modversion libcrypto | sed 's/^/OpenSSL /'), $(pkg-config --modversion libgcrypt | sed 's/^/libgcrypt /')"
