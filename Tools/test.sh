@@ -18,6 +18,14 @@ Tools/vectors/generate.sh --check
 echo "==> swift build"
 swift build --build-tests
 
+echo "==> liveform vectors check Vectors/*.json, on both backends"
+for backend in openssl gcrypt; do
+    .build/debug/liveform vectors check --backend "$backend" Vectors/*.json
+done
+
+echo "==> interop: Node and Python peers against the liveform binary"
+Tools/interop/run.sh .build/debug/liveform
+
 echo "==> swift test"
 # Swift Testing announces every one of the ~40,000 parameterised cases as it starts; keep
 # the log readable by dropping those lines (results, failures and counts stay).

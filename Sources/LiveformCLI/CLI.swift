@@ -26,6 +26,12 @@ public enum CLI {
     public static func run(arguments: [String], context: CLIContext) -> Int32 {
         CLIContext.$current.withValue(context) {
             do {
+                // The parser answers `liveform nosuch --help` with the root help and status 0;
+                // a script must be able to tell that the command does not exist.
+                if let first = arguments.first, !first.hasPrefix("-"),
+                   !LiveformCommand.configuration.subcommands.contains(where: { $0._commandName == first }) {
+                    throw CLIFailure.usage("unknown command '\(first)'; see liveform --help")
+                }
                 var command = try LiveformCommand.parseAsRoot(arguments)
                 try command.run()
                 return Status.success

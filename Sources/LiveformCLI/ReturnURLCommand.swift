@@ -37,7 +37,7 @@ struct ReturnURLCommand: ParsableCommand {
         func run() throws {
             var object = JSONObject()
             if let fieldsJson {
-                guard let given = try JSONValue(parsing: try readInput(fieldsJson)).objectValue else {
+                guard let given = try JSONValue(parsing: try readInput(fieldsJson), duplicateKeys: .reject).objectValue else {
                     throw CLIFailure.usage("--fields-json must be a JSON object")
                 }
                 object = given

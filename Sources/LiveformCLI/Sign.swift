@@ -40,7 +40,13 @@ struct Sign: ParsableCommand {
     func run() throws {
         var parameters: [(String, JSONValue)] = []
         if let paramsJson {
-            let value = try JSONValue(parsing: try readInput(paramsJson))
+            // A repeated name is a mistake here (§3.3), not JavaScript's last-one-wins.
+            let value: JSONValue
+            do {
+                value = try JSONValue(parsing: try readInput(paramsJson), duplicateKeys: .reject)
+            } catch let error as LiveformError {
+                throw CLIFailure.usage("--params-json: \(error.reason)")
+            }
             guard let object = value.objectValue else { throw CLIFailure.usage("--params-json must be a JSON object") }
             parameters += object.map { ($0.key, $0.value) }
         }

@@ -6,12 +6,23 @@ public enum JSONReader {
     /// The default nesting limit: far above any real payload, far below the stack's limit.
     public static let defaultMaxDepth = 512
 
-    package static func parse(_ bytes: [UInt8], maxDepth: Int = defaultMaxDepth) throws(LiveformError) -> JSONValue {
-        try bytes.withRaw { (raw) throws(LiveformError) in try parse(raw, maxDepth: maxDepth) }
+    /// What to do with a key that appears twice in one object.
+    public enum DuplicateKeys: Sendable {
+        /// Keep the first position and the last value, as JavaScript's `JSON.parse` does.
+        case lastWins
+        /// Refuse the text (``LiveformError/Code/malformedInput``): for input where a repeated
+        /// name is a mistake, such as parameters given to the CLI.
+        case reject
     }
 
-    package static func parse(_ input: UnsafeRawBufferPointer, maxDepth: Int = defaultMaxDepth) throws(LiveformError) -> JSONValue {
-        var reader = Reader(input: input, maxDepth: maxDepth)
+    package static func parse(_ bytes: [UInt8], maxDepth: Int = defaultMaxDepth,
+                              duplicateKeys: DuplicateKeys = .lastWins) throws(LiveformError) -> JSONValue {
+        try bytes.withRaw { (raw) throws(LiveformError) in try parse(raw, maxDepth: maxDepth, duplicateKeys: duplicateKeys) }
+    }
+
+    package static func parse(_ input: UnsafeRawBufferPointer, maxDepth: Int = defaultMaxDepth,
+                              duplicateKeys: DuplicateKeys = .lastWins) throws(LiveformError) -> JSONValue {
+        var reader = Reader(input: input, maxDepth: maxDepth, rejectDuplicateKeys: duplicateKeys == .reject)
         reader.skipWhitespace()
         let value = try reader.readValue(depth: 0)
         reader.skipWhitespace()
@@ -22,11 +33,13 @@ public enum JSONReader {
     private struct Reader {
         let input: UnsafeRawBufferPointer
         let maxDepth: Int
+        let rejectDuplicateKeys: Bool
         var position = 0
 
-        init(input: UnsafeRawBufferPointer, maxDepth: Int) {
+        init(input: UnsafeRawBufferPointer, maxDepth: Int, rejectDuplicateKeys: Bool) {
             self.input = input
             self.maxDepth = maxDepth
+            self.rejectDuplicateKeys = rejectDuplicateKeys
         }
 
         func error(_ what: String) -> LiveformError {
@@ -85,6 +98,7 @@ public enum JSONReader {
                 position += 1
                 skipWhitespace()
                 let value = try readValue(depth: depth)
+                if rejectDuplicateKeys && object[key] != nil { throw error("the key '\(key)' appears twice") }
                 object[key] = value  // a duplicate key keeps its place and takes the last value
                 skipWhitespace()
                 guard position < input.count else { throw error("unexpected end of input in an object") }

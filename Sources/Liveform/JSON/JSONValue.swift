@@ -54,13 +54,17 @@ public enum JSONValue: Sendable, Hashable {
     /// Parses JSON text (RFC 8259, as strict as `JSON.parse`).
     ///
     /// - Throws: ``LiveformError/Code/malformedInput`` with the offset of the problem.
-    public init(parsing text: String, maxDepth: Int = JSONReader.defaultMaxDepth) throws(LiveformError) {
-        self = try JSONReader.parse(Array(text.utf8), maxDepth: maxDepth)
+    public init(parsing text: String, maxDepth: Int = JSONReader.defaultMaxDepth,
+                duplicateKeys: JSONReader.DuplicateKeys = .lastWins) throws(LiveformError) {
+        self = try JSONReader.parse(Array(text.utf8), maxDepth: maxDepth, duplicateKeys: duplicateKeys)
     }
 
     /// Parses JSON from UTF-8 bytes; bytes that are not UTF-8 are an error.
-    public init<Bytes: Collection<UInt8>>(parsing bytes: Bytes, maxDepth: Int = JSONReader.defaultMaxDepth) throws(LiveformError) {
-        self = try withBytes(bytes) { (raw) throws(LiveformError) in try JSONReader.parse(raw, maxDepth: maxDepth) }
+    public init<Bytes: Collection<UInt8>>(parsing bytes: Bytes, maxDepth: Int = JSONReader.defaultMaxDepth,
+                                          duplicateKeys: JSONReader.DuplicateKeys = .lastWins) throws(LiveformError) {
+        self = try withBytes(bytes) { (raw) throws(LiveformError) in
+            try JSONReader.parse(raw, maxDepth: maxDepth, duplicateKeys: duplicateKeys)
+        }
     }
 }
 

@@ -86,6 +86,38 @@ struct CLITests {
         #expect(CLIRun.run(["sign", "--pid", "p", "--mode", "none", "--param", "novalue"]).status == 64)
     }
 
+    @Test("a repeated name in --params-json is refused, like a repeated --param; unknown commands are usage errors")
+    func repeatedNames() {
+        let run = CLIRun.run(["sign", "--pid", "p", "--mode", "ecb", "--params-json", "-"], environment: Self.env, stdin: #"{"a":1,"a":2}"#)
+        #expect(run.status == 64 && run.stderr.contains("'a' appears twice"))
+        #expect(CLIRun.run(["nosuch", "--help"]).status == 64)
+        #expect(CLIRun.run(["nosuch"]).stderr.contains("unknown command 'nosuch'"))
+    }
+
+    @Test("no command prints the key or its derived bytes, whatever happens")
+    func keyHygiene() throws {
+        let secret = "DEMO-ONLY-hygiene-credential-9f8e7d"
+        let hex = Hex.encode(try AES256.Key(credential: secret).withUnsafeKeyBytes { Array($0) })
+        let env = ["LIVEFORM_KEY": secret]
+        let token = CLIRun.run(["encrypt", "--mode", "cbc", "x"], environment: env).stdout.trimmingCharacters(in: .newlines)
+        let runs = [
+            CLIRun.run(["encrypt", "--mode", "gcm", "x"], environment: env),
+            CLIRun.run(["decrypt", "--mode", "cbc", token], environment: env),
+            CLIRun.run(["decrypt", "--mode", "cbc", token], environment: ["LIVEFORM_KEY": "DEMO-ONLY-wrong"]),
+            CLIRun.run(["decrypt", "--mode", "ecb", "%%%"], environment: env),
+            CLIRun.run(["encrypt", "--mode", "ecb", "--key", secret, "x"]),
+            CLIRun.run(["encrypt", "--mode", "ecb", "x"], environment: ["LIVEFORM_KEY": secret + " "]),
+            CLIRun.run(["sign", "--pid", "p", "--mode", "gcm", "--param", "token=bad"], environment: env),
+            CLIRun.run(["webhook", "decrypt"], environment: env, stdin: "{}"),
+            CLIRun.run(["demo"]),
+        ]
+        for run in runs {
+            for text in [run.stdout, run.stderr] {
+                #expect(!text.contains(secret) && !text.contains(hex) && !text.contains(hex.prefix(16)))
+            }
+        }
+    }
+
     @Test("malformed input: exit 65")
     func malformed() {
         let run = CLIRun.run(["decrypt", "--mode", "ecb", "not*base64"], environment: Self.env)

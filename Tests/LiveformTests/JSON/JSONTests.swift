@@ -80,6 +80,12 @@ struct JSONTests {
         #expect(value.jsonText == #"{"a":3,"b":2}"#)
     }
 
+    @Test("duplicate keys can be refused where a repeat is a mistake")
+    func rejectDuplicates() throws {
+        #expect(throws: LiveformError.malformedInput) { try JSONValue(parsing: #"{"a":1,"b":{"c":1,"c":2}}"#, duplicateKeys: .reject) }
+        _ = try JSONValue(parsing: #"{"a":1,"b":{"a":1}}"#, duplicateKeys: .reject)
+    }
+
     @Test("lone surrogates become U+FFFD instead of failing")
     func loneSurrogates() throws {
         #expect(try JSONValue(parsing: #""\ud800x""#) == .string("\u{FFFD}x"))
