@@ -292,15 +292,9 @@ package enum Timestamp {
     }
 
     /// Reads ISO-8601 date-times with or without fractional seconds, with `Z` or an offset,
-    /// and `yyyy-MM-dd HH:mm:ss` as UTC. Nil for anything else.
+    /// and `yyyy-MM-dd HH:mm:ss` as UTC (one parser for the whole SDK: webhooks use it too).
     package static func parse(_ text: String) -> Date? {
-        let plain = Date.ISO8601FormatStyle()
-        let fractional = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
-        if let date = try? plain.parse(text) { return date }
-        if let date = try? fractional.parse(text) { return date }
-        let spaced = text.replacingOccurrences(of: " ", with: "T")
-        if spaced != text, let date = try? plain.parse(spaced + (spaced.hasSuffix("Z") ? "" : "Z")) { return date }
-        return nil
+        KYCResult.parseTimestamp(text)
     }
 }
 
