@@ -239,6 +239,13 @@ public struct LiveformParameters: Sendable, Hashable, Sequence {
                 }
             }
         }
+        // Rules across parameters, from the vendor's query-string guide.
+        if self[.auxidField] != nil, self[.selectedIssuingCountry] != nil || self[.selectedIdType] != nil {
+            throw .invalidParameter("'auxidField' cannot be combined with 'selectedIssuingCountry' or 'selectedIdType' (the form does not support both)")
+        }
+        if let selected = selectedIssuingCountry, let allowed = allowedCountries, !allowed.contains(selected) {
+            throw .invalidParameter("'selectedIssuingCountry' \(selected) is not among 'allowedCountries' (\(allowed.joined(separator: ",")))")
+        }
     }
 
     static func validateToken(_ token: String) throws(LiveformError) {

@@ -129,6 +129,9 @@ struct LiveformURLBuilderTests {
         ("startValidUntil", [("startValidUntil", "tomorrow")], .ecb),
         ("cf1", [("cf1", nil)], .ecb),
         ("custom", [("custom", ["a": 1])], .off),
+        ("auxidField", [("auxidField", "phoneNumber"), ("selectedIdType", "passport")], .gcm),
+        ("auxidField", [("selectedIssuingCountry", "KOR"), ("auxidField", "phoneNumber")], .ecb),
+        ("selectedIssuingCountry", [("allowedCountries", "USA,JPN"), ("selectedIssuingCountry", "KOR")], .ecb),
     ]
 
     @Test("each rule is invalidParameter naming the parameter", arguments: 0..<invalidCases.count)
@@ -149,7 +152,7 @@ struct LiveformURLBuilderTests {
         var parameters = LiveformParameters()
         parameters.token = "Ab3.x_Y-9z"
         parameters.blacklistCountries = false
-        parameters.allowedCountries = ["KOR"]
+        parameters.allowedCountries = ["KOR", "USA"]
         parameters.selectedIssuingCountry = "USA"
         parameters["custom"] = ["nested": [1, 2]]
         _ = try builder(.ecb).url(for: parameters)
