@@ -40,14 +40,22 @@ enum FuzzTargets {
     static func liveformURL(_ input: [UInt8]) {
         for mode in LiveformURLDecoder.Mode.allCases {
             let decoder = LiveformURLDecoder(keys: FuzzKeys.rotation, mode: mode, encryptionOnly: input.count % 2 == 0)
-            _ = try? decoder.decode(text(input)).json
+            inspect(try? decoder.decode(text(input)))
         }
         // The input as the encrypted parameters: reaches parameter typing and warnings.
         for mode in [TokenCipher.Mode.gcm, .ecb] {
             guard let token = try? TokenCipher(mode: mode).encrypt(input, using: FuzzKeys.fuzz) else { continue }
             let url = "https://form.argosidentity.com/?pid=fuzz&encrypted=" + percentEncoded(token)
-            _ = try? LiveformURLDecoder(keys: FuzzKeys.rotation).decode(url).json
+            inspect(try? LiveformURLDecoder(keys: FuzzKeys.rotation).decode(url))
         }
+    }
+
+    /// What a caller reads from a decoded URL: its JSON, typed values and rule check.
+    private static func inspect(_ decoded: DecodedLiveformURL?) {
+        guard let decoded else { return }
+        _ = decoded.json
+        _ = decoded.parameters.startValidUntil
+        try? decoded.parameters.validate(encrypted: !decoded.encryptedNames.isEmpty)
     }
 
     static func returnURL(_ input: [UInt8]) {
