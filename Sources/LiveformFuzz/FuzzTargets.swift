@@ -6,7 +6,7 @@ import Liveform
 /// body) and, where random bytes would never get past the cipher, also as the plaintext of a
 /// freshly encrypted message, so the JSON and typing layers behind decryption are reached
 /// too. Thrown errors are the expected outcome for most inputs; only a crash, a leak, a
-/// hang or a broken invariant (``check`, `expect``) is a finding.
+/// hang or a broken invariant (`check`, `expect`) is a finding.
 enum FuzzTargets {
     static let all: [String: @Sendable ([UInt8]) -> Void] = [
         "token-ecb": { token(.ecb, $0) },
