@@ -68,6 +68,13 @@ let package = Package(
             dependencies: ["Liveform", "LiveformBackends"],
             swiftSettings: swiftSettings
         ),
+        // libFuzzer targets (Tools/fuzz.sh builds them with -sanitize=fuzzer,address); a plain
+        // build makes a tool that replays saved inputs.
+        .executableTarget(
+            name: "LiveformFuzz",
+            dependencies: ["Liveform"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "LiveformTests",
             dependencies: ["Liveform", "LiveformBackends", "LiveformConformance", "LiveformCLI"],

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The test suite under a sanitizer:
+#   Tools/sanitize.sh address   # ASan (+ LeakSanitizer), scratch path .build-asan
+#   Tools/sanitize.sh thread    # TSan, scratch path .build-tsan
+# Exits non-zero when a test fails or the sanitizer reports anything. Ends with a line
+# `SANITIZE <name>: <result>, <N> sanitizer reports, <S> s`; the full log is kept in the
+# scratch directory (git-ignored, like every .build*).
+#
+# Skipped under sanitizers, to keep CI time reasonable: the suite "Standard AES-256 vectors"
+# (StandardVectorTests, ~35,000 NIST CAVP / Wycheproof cases on both backends). They run the
+# same engine calls as the other cipher tests, many times over; Tools/test.sh runs them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+case "${1:-}" in
+    address) scratch=.build-asan ;;
+    thread) scratch=.build-tsan ;;
+    *) echo "usage: Tools/sanitize.sh address|thread" >&2; exit 64 ;;
+esac
+sanitizer=$1
+skipped=StandardVectorTests
+log=$scratch/sanitize.log
+
+Tools/setup.sh --tests
+mkdir -p "$scratch"
+echo "==> swift test --sanitize=$sanitizer --scratch-path $scratch --skip $skipped"
+echo "    (skipped under sanitizers: \"Standard AES-256 vectors\", the ~35k NIST/Wycheproof cases; Tools/test.sh runs them)"
+start=$SECONDS
+status=0
+# Swift's crash backtracer would read the stack under ASan and report itself; the
+# sanitizer's own report is the one we want. halt_on_error: ASan stops at the first report
+# by default; TSan keeps going and only sets the exit status, which is what we want there.
+SWIFT_BACKTRACE=enable=no \
+ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:detect_stack_use_after_return=1} \
+LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/Tools/sanitizers/lsan.supp:print_suppressions=1} \
+TSAN_OPTIONS=${TSAN_OPTIONS:-second_deadlock_stack=1} \
+    swift test --sanitize="$sanitizer" --scratch-path "$scratch" --skip "$skipped" >"$log" 2>&1 || status=$?
+elapsed=$((SECONDS - start))
+
+# The log without Swift Testing's per-case "started" lines (as Tools/test.sh prints it).
+grep -v -E '^◇ (Test case passing .* started\.|Test .* started\.|Suite .* started\.)$' "$log" \
+    | grep -v "Cannot export local symbol '__asan_" | tail -n 40 || true
+reports=$(grep -c -E '^(WARNING: ThreadSanitizer|==[0-9]+==ERROR: (AddressSanitizer|LeakSanitizer))' "$log" || true)
+result=passed
+if [ "$status" -ne 0 ] || [ "$reports" -ne 0 ]; then result="FAILED (exit $status)"; fi
+echo "SANITIZE $sanitizer: $result, $reports sanitizer reports, $elapsed s (skipped: $skipped; log: $log)"
+[ "$result" = passed ]
