@@ -2,8 +2,10 @@
 # The whole test suite, from a fresh Debian machine with Swift:
 #   Tools/test.sh
 # Installs what is missing (Tools/setup.sh --tests), checks that Vectors/ is what the
-# independent generators produce, builds, and runs every test. Exit status is non-zero when
-# anything fails.
+# independent generators produce, builds, checks the vectors with the CLI on both backends,
+# runs the Node/Python interop checks, every fuzz target (LIVEFORM_FUZZ_SECONDS, default 60),
+# the tests under ASan and TSan, and finally the whole test suite. Exit status is non-zero
+# when anything fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,6 +27,13 @@ done
 
 echo "==> interop: Node and Python peers against the liveform binary"
 Tools/interop/run.sh .build/debug/liveform
+
+echo "==> fuzzing: every libFuzzer target for ${LIVEFORM_FUZZ_SECONDS:-60} s"
+Tools/fuzz.sh all "${LIVEFORM_FUZZ_SECONDS:-60}"
+
+echo "==> sanitizers"
+Tools/sanitize.sh address
+Tools/sanitize.sh thread
 
 echo "==> swift test"
 # Swift Testing announces every one of the ~40,000 parameterised cases as it starts; keep
