@@ -125,7 +125,7 @@ public enum JSONReader {
                 if byte == UInt8(ascii: "\"") {
                     let slice = UnsafeRawBufferPointer(rebasing: input[start..<position])
                     position += 1
-                    guard let text = String(validating: slice, as: UTF8.self) else {
+                    guard let text = validatedUTF8String(slice) else {
                         throw error("a string is not valid UTF-8")
                     }
                     return text
@@ -140,7 +140,7 @@ public enum JSONReader {
                 let byte = input[position]
                 position += 1
                 if byte == UInt8(ascii: "\"") {
-                    guard let text = String(validating: bytes, as: UTF8.self) else {
+                    guard let text = bytes.withUnsafeBytes(validatedUTF8String) else {
                         throw error("a string is not valid UTF-8")
                     }
                     return text

@@ -46,26 +46,45 @@ package enum QueryString {
     /// - Throws: ``LiveformError/Code/malformedInput`` for a bad escape (`%G1`, a lone `%`)
     ///   or bytes that are not UTF-8.
     package static func decode(_ text: Substring.UTF8View, plusIsSpace: Bool, what: @autoclosure () -> String) throws(LiveformError) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.count)
-        var iterator = text.makeIterator()
-        while let byte = iterator.next() {
-            switch byte {
-            case UInt8(ascii: "%"):
-                guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else {
-                    throw .malformed("bad percent-escape in \(what()): '%' must be followed by two hex digits")
+        if let result = text.withContiguousStorageIfAvailable({ bytes in
+            Result { () throws(LiveformError) in try decode(bytes, plusIsSpace: plusIsSpace, what: what()) }
+        }) {
+            return try result.get()
+        }
+        return try Array(text).withUnsafeBufferPointer { (bytes) throws(LiveformError) in
+            try decode(bytes, plusIsSpace: plusIsSpace, what: what())
+        }
+    }
+
+    /// `decode` on contiguous bytes. The result never has more bytes than the input, so it is
+    /// written into scratch memory (on the stack for short texts) and validated there once.
+    private static func decode(_ text: UnsafeBufferPointer<UInt8>, plusIsSpace: Bool,
+                               what: @autoclosure () -> String) throws(LiveformError) -> String {
+        try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(text.count, 1)) { (out) throws(LiveformError) -> String in
+            var inIndex = 0, outIndex = 0
+            let count = text.count
+            while inIndex < count {
+                let byte = text[inIndex]
+                inIndex += 1
+                switch byte {
+                case UInt8(ascii: "%"):
+                    guard inIndex + 2 <= count, let high = hexValue(text[inIndex]), let low = hexValue(text[inIndex + 1]) else {
+                        throw .malformed("bad percent-escape in \(what()): '%' must be followed by two hex digits")
+                    }
+                    out[outIndex] = high << 4 | low
+                    inIndex += 2
+                case UInt8(ascii: "+") where plusIsSpace:
+                    out[outIndex] = UInt8(ascii: " ")
+                default:
+                    out[outIndex] = byte
                 }
-                bytes.append(high << 4 | low)
-            case UInt8(ascii: "+") where plusIsSpace:
-                bytes.append(UInt8(ascii: " "))
-            default:
-                bytes.append(byte)
+                outIndex += 1
             }
+            guard let decoded = validatedUTF8String(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: out[..<outIndex]))) else {
+                throw .malformed("\(what()) is not UTF-8 after percent-decoding")
+            }
+            return decoded
         }
-        guard let decoded = String(validating: bytes, as: UTF8.self) else {
-            throw .malformed("\(what()) is not UTF-8 after percent-decoding")
-        }
-        return decoded
     }
 
     private static func hexValue(_ byte: UInt8) -> UInt8? {
@@ -101,26 +120,53 @@ package enum QueryString {
             throw .malformed("the URL is \(url.utf8.count) bytes, over the limit of \(maxLength)")
         }
         guard !url.isEmpty else { throw .malformed("the URL is empty") }
-        if let bad = url.utf8.first(where: { $0 <= 0x20 || $0 == 0x7F }) {
-            throw .malformed("not a URL: it contains the byte 0x\(Hex.encode([bad])) (whitespace or a control character); percent-encode it")
-        }
-        var text = Substring(url)
-        if let hash = text.firstIndex(of: "#") { text = text[..<hash] }
-        let isAbsolute = text.lowercased().hasPrefix("https://") || text.lowercased().hasPrefix("http://")
-        guard isAbsolute || text.hasPrefix("/") || text.hasPrefix("?") else {
-            throw .malformed("not a URL: expected http(s)://…, /path?… or ?query")
-        }
-        guard let question = text.firstIndex(of: "?") else { return SplitURL(base: text, items: []) }
-        let base = text[..<question]
-        let query = text[text.index(after: question)...]
-        var items: [RawItem] = []
-        for part in query.split(separator: "&", omittingEmptySubsequences: true) {
-            if let equals = part.firstIndex(of: "=") {
-                items.append(RawItem(name: part[..<equals], value: part[part.index(after: equals)...]))
-            } else {
-                items.append(RawItem(name: part, value: part[part.endIndex...]))
+        // Work on UTF-8 offsets: every delimiter we look for is ASCII, so the offsets are
+        // also valid `String.Index`es, and no Character (grapheme) machinery runs.
+        var contiguous = url
+        // (withUTF8 rethrows untyped errors, so the scan hands back a Result.)
+        let scan = contiguous.withUTF8 { bytes in Result { () throws(LiveformError) -> (Int?, Int, [(Int, Int, Int)]) in
+            if let bad = bytes.first(where: { $0 <= 0x20 || $0 == 0x7F }) {
+                throw .malformed("not a URL: it contains the byte 0x\(Hex.encode([bad])) (whitespace or a control character); percent-encode it")
             }
-        }
-        return SplitURL(base: base, items: items)
+            let end = bytes.firstIndex(of: UInt8(ascii: "#")) ?? bytes.count  // the fragment is dropped
+            func hasPrefix(_ prefix: StaticString, caseInsensitive: Bool) -> Bool {
+                let count = prefix.utf8CodeUnitCount
+                guard end >= count else { return false }
+                for offset in 0..<count {
+                    let byte = bytes[offset]
+                    // ASCII case folding: only letters differ by 0x20 between cases.
+                    let folded = caseInsensitive && (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte
+                    if folded != prefix.utf8Start[offset] { return false }
+                }
+                return true
+            }
+            let isAbsolute = hasPrefix("https://", caseInsensitive: true) || hasPrefix("http://", caseInsensitive: true)
+            guard isAbsolute || hasPrefix("/", caseInsensitive: false) || hasPrefix("?", caseInsensitive: false) else {
+                throw .malformed("not a URL: expected http(s)://…, /path?… or ?query")
+            }
+            guard let question = bytes[..<end].firstIndex(of: UInt8(ascii: "?")) else { return (nil, end, []) }
+            // (name start, '=' or item end, item end) per non-empty item.
+            var items: [(Int, Int, Int)] = []
+            var start = question + 1
+            while start <= end {
+                var stop = start
+                while stop < end, bytes[stop] != UInt8(ascii: "&") { stop += 1 }
+                if stop > start {  // `&&` and a trailing `&` make empty items, which are skipped
+                    var equals = start
+                    while equals < stop, bytes[equals] != UInt8(ascii: "=") { equals += 1 }
+                    items.append((start, equals, stop))
+                }
+                start = stop + 1
+            }
+            return (question, end, items)
+        } }
+        let (question, end, items) = try scan.get()
+        let utf8 = contiguous.utf8
+        func index(_ offset: Int) -> String.Index { utf8.index(utf8.startIndex, offsetBy: offset) }
+        guard let question else { return SplitURL(base: contiguous[..<index(end)], items: []) }
+        return SplitURL(base: contiguous[..<index(question)], items: items.map { start, equals, stop in
+            RawItem(name: contiguous[index(start)..<index(equals)],
+                    value: contiguous[index(min(equals + 1, stop))..<index(stop)])
+        })
     }
 }
