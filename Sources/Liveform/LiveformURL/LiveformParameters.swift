@@ -220,8 +220,17 @@ public struct LiveformParameters: Sendable, Hashable, Sequence {
                 guard let text = value.stringValue, !text.isEmpty else {
                     throw .invalidParameter("'allowedCountries' must be a comma-separated list of ISO 3166-1 alpha-3 codes")
                 }
-                for code in text.utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false) {
-                    try Self.validateCountry(String(decoding: code, as: UTF8.self), parameter: name)
+                // Walk the commas by hand: no array of pieces, and a known code costs no String.
+                let utf8 = text.utf8
+                var start = utf8.startIndex
+                while true {
+                    let end = utf8[start...].firstIndex(of: UInt8(ascii: ",")) ?? utf8.endIndex
+                    let code = utf8[start..<end]
+                    if !CountryCodes.isAlpha3(code) {
+                        try Self.validateCountry(String(decoding: code, as: UTF8.self), parameter: name)
+                    }
+                    guard end < utf8.endIndex else { break }
+                    start = utf8.index(after: end)
                 }
             case .startValidUntil:
                 guard let string = value.stringValue, string.hasSuffix("Z"), Timestamp.parse(string) != nil else {
@@ -242,7 +251,7 @@ public struct LiveformParameters: Sendable, Hashable, Sequence {
     }
 
     static func validateToken(_ token: String) throws(LiveformError) {
-        let bytes = Array(token.utf8)
+        let bytes = token.utf8
         func isAlphanumeric(_ byte: UInt8) -> Bool {
             (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
                 || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
