@@ -100,6 +100,7 @@ enum Fixtures {
 
     /// SHA-256 of the fixtures, as Tools/bench/README.md gives them: all peers process these bytes.
     static let webhookDigest = "2d9ac98c4926aad0653d63b917ef07147021a8e4eca0b9ab057899bba8369f8b"
+    static let ecbURLDigest = "bfc839add765116d0f2f90bcf488a674bb2fb05e8949a0268979ca9be5a40761"
     static let bodyDigest = "d83cc643d1481b33d7b66436d657f3b410d61c8711c5b6f19b0196b6867cfbc5"
 
     static func checkDigest(_ bytes: [UInt8], _ expected: String, _ what: String) throws {
