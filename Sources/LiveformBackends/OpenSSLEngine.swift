@@ -212,11 +212,10 @@ final class OpenSSLEngine: CipherEngine {
         return "\(message): " + String(decoding: text[..<end].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
+    /// Nonces and IVs come from a pool filled in bulk (see `RandomPool`: unique across
+    /// threads and `fork()`); a `RAND_bytes` call per nonce cost more than the encryption.
     static func fillRandom(_ buffer: UnsafeMutableRawBufferPointer) throws(CipherFailure) {
-        guard buffer.count > 0 else { return }
-        guard RAND_bytes(buffer.baseAddress?.assumingMemoryBound(to: UInt8.self), Int32(buffer.count)) == 1 else {
-            throw .library(drainErrors(default: "RAND_bytes failed"))
-        }
+        try RandomPool.shared.fill(buffer)
     }
 
     static func sha256(_ input: UnsafeRawBufferPointer) throws(CipherFailure) -> [UInt8] {
