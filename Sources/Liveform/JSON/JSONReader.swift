@@ -70,12 +70,15 @@ public enum JSONReader {
         mutating func readObject(depth: Int) throws(LiveformError) -> JSONValue {
             guard depth <= maxDepth else { throw error("nesting deeper than \(maxDepth)") }
             position += 1
-            var object = JSONObject()
             skipWhitespace()
             if position < input.count, input[position] == UInt8(ascii: "}") {
                 position += 1
-                return .object(object)
+                return .object(JSONObject())
             }
+            // Members are collected first and become an object in one step (growing the
+            // object member by member reallocated its storage and searched it each time).
+            var members: [JSONObject.Member] = []
+            members.reserveCapacity(8)
             while true {
                 skipWhitespace()
                 guard position < input.count, input[position] == UInt8(ascii: "\"") else { throw error("expected a member name") }
@@ -85,12 +88,13 @@ public enum JSONReader {
                 position += 1
                 skipWhitespace()
                 let value = try readValue(depth: depth)
-                object[key] = value  // a duplicate key keeps its place and takes the last value
+                members.append((key, value))
                 skipWhitespace()
                 guard position < input.count else { throw error("unexpected end of input in an object") }
                 let byte = input[position]
                 position += 1
-                if byte == UInt8(ascii: "}") { return .object(object) }
+                // A duplicate key keeps its first place and takes the last value.
+                if byte == UInt8(ascii: "}") { return .object(JSONObject.parsed(members)) }
                 guard byte == UInt8(ascii: ",") else { throw error("expected ',' or '}'") }
             }
         }
@@ -120,21 +124,25 @@ public enum JSONReader {
             position += 1  // opening quote
             let start = position
             // Fast path: no escapes. Scan to the closing quote, eight plain bytes at a time.
-            while position < input.count {
-                while position + 8 <= input.count, !JSONReader.hasSpecialByte(input, at: position) { position += 8 }
-                guard position < input.count else { break }
+            let (stop, sawNonASCII) = JSONReader.scanPlainString(input, from: start)
+            position = stop
+            if position < input.count {
                 let byte = input[position]
                 if byte == UInt8(ascii: "\"") {
                     let slice = UnsafeRawBufferPointer(rebasing: input[start..<position])
                     position += 1
+                    // ASCII needs no validation; the scan saw every byte that is not.
+                    if !sawNonASCII {
+                        return String(decoding: UnsafeBufferPointer(start: slice.baseAddress?.assumingMemoryBound(to: UInt8.self),
+                                                                    count: slice.count), as: UTF8.self)
+                    }
                     guard let text = validatedUTF8String(slice) else {
                         throw error("a string is not valid UTF-8")
                     }
                     return text
                 }
-                if byte == UInt8(ascii: "\\") { break }
                 guard byte >= 0x20 else { throw error("unescaped control character in a string") }
-                position += 1
+                // A backslash: the slow path takes over from here.
             }
             // Slow path: escapes present.
             var bytes = [UInt8](UnsafeRawBufferPointer(rebasing: input[start..<position]))
@@ -228,9 +236,26 @@ public enum JSONReader {
                 }
                 guard readDigits() > 0 else { throw error("invalid number: no exponent digits") }
             }
+            // Integers of up to 15 digits are exact in a Double: no text, no strtod.
+            let digitsStart = input[start] == UInt8(ascii: "-") ? start + 1 : start
+            if position - digitsStart <= 15, let integer = Self.plainInteger(input, digitsStart..<position) {
+                return input[start] == UInt8(ascii: "-") ? -Double(integer) : Double(integer)
+            }
             let text = String(decoding: UnsafeRawBufferPointer(rebasing: input[start..<position]), as: UTF8.self)
             // Like JavaScript: out-of-range magnitudes become ±Infinity or 0, never an error.
             guard let value = Double(text) else { throw error("invalid number") }
+            return value
+        }
+
+        /// The value of `range` when it is digits only (a grammatical JSON number without
+        /// fraction or exponent), else nil.
+        static func plainInteger(_ input: UnsafeRawBufferPointer, _ range: Range<Int>) -> Int64? {
+            var value: Int64 = 0
+            for index in range {
+                let digit = input[index] &- UInt8(ascii: "0")
+                guard digit < 10 else { return nil }
+                value = value * 10 + Int64(digit)
+            }
             return value
         }
 
@@ -258,6 +283,26 @@ extension JSONReader {
         let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)
             | ((word &- 0x20 &* ones) & ~word) | word
         return special & highs != 0
+    }
+
+    /// The offset of the first `"`, `\` or control character at or after `start` (or the end),
+    /// and whether a non-ASCII byte came before it. Locals only, so the position stays in a
+    /// register; whole words are skipped while they hold nothing of interest.
+    static func scanPlainString(_ input: UnsafeRawBufferPointer, from start: Int) -> (stop: Int, sawNonASCII: Bool) {
+        let count = input.count
+        var position = start
+        var sawNonASCII = false
+        while true {
+            while position + 8 <= count, !hasSpecialByte(input, at: position) { position += 8 }
+            let wordEnd = min(position + 8, count)
+            guard position < wordEnd else { return (position, sawNonASCII) }
+            while position < wordEnd {
+                let byte = input[position]
+                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { return (position, sawNonASCII) }
+                if byte >= 0x80 { sawNonASCII = true }
+                position += 1
+            }
+        }
     }
 
     /// What `scan` learned about a valid JSON text.
