@@ -28,12 +28,28 @@ package enum Base64 {
     @inline(__always)
     package static func encodedLength(_ count: Int) -> Int { (count + 2) / 3 * 4 }
 
+    /// Two characters per 12 bits, first character in the low byte: a 6-byte group becomes
+    /// 8 characters in four lookups and one store.
+    private static let pairs: [UInt16] = (0..<4096).map { UInt16(alphabet[$0 >> 6]) | UInt16(alphabet[$0 & 63]) << 8 }
+
     /// Writes the base64 text of `input` at `output` (which must hold `encodedLength` bytes).
     package static func encode(_ input: UnsafeRawBufferPointer, into output: UnsafeMutablePointer<UInt8>) -> Int {
-        alphabet.withUnsafeBufferPointer { table in
-            let count = input.count
-            var inIndex = 0
-            var outIndex = 0
+        let count = input.count
+        var inIndex = 0
+        var outIndex = 0
+        // Bulk: 6 bytes -> 8 characters, reading 8 (so while 8 are readable) and writing 8.
+        pairs.withUnsafeBufferPointer { pairs in
+            let out = UnsafeMutableRawPointer(output)
+            while inIndex + 8 <= count {
+                let bits = input.loadUnaligned(fromByteOffset: inIndex, as: UInt64.self).bigEndian
+                let chars = UInt64(pairs[Int(bits >> 52)]) | UInt64(pairs[Int((bits >> 40) & 0xFFF)]) << 16
+                    | UInt64(pairs[Int((bits >> 28) & 0xFFF)]) << 32 | UInt64(pairs[Int((bits >> 16) & 0xFFF)]) << 48
+                out.storeBytes(of: chars.littleEndian, toByteOffset: outIndex, as: UInt64.self)
+                inIndex += 6
+                outIndex += 8
+            }
+        }
+        return alphabet.withUnsafeBufferPointer { table in
             while inIndex + 3 <= count {
                 let value = UInt32(input[inIndex]) << 16 | UInt32(input[inIndex + 1]) << 8 | UInt32(input[inIndex + 2])
                 output[outIndex] = table[Int(value >> 18)]
@@ -116,6 +132,21 @@ package enum Base64 {
                 var outIndex = 0
                 // Fast path: whole quartets of plain alphabet characters at a quartet boundary.
                 if pending == 0 && padding == 0 {
+                    // Eight characters -> six bytes per step, stored as one 8-byte write (the two
+                    // extra bytes land inside `maxDecodedLength` and are overwritten next).
+                    let out = UnsafeMutableRawPointer(output)
+                    while inIndex + 8 <= count {
+                        let a = table[Int(input[inIndex])], b = table[Int(input[inIndex + 1])]
+                        let c = table[Int(input[inIndex + 2])], d = table[Int(input[inIndex + 3])]
+                        let e = table[Int(input[inIndex + 4])], f = table[Int(input[inIndex + 5])]
+                        let g = table[Int(input[inIndex + 6])], h = table[Int(input[inIndex + 7])]
+                        if (a | b | c | d | e | f | g | h) & 0xC0 != 0 { break }
+                        let high = UInt64(a) << 18 | UInt64(b) << 12 | UInt64(c) << 6 | UInt64(d)
+                        let low = UInt64(e) << 18 | UInt64(f) << 12 | UInt64(g) << 6 | UInt64(h)
+                        out.storeBytes(of: ((high << 24 | low) << 16).bigEndian, toByteOffset: outIndex, as: UInt64.self)
+                        inIndex += 8
+                        outIndex += 6
+                    }
                     while inIndex + 4 <= count {
                         let a = table[Int(input[inIndex])], b = table[Int(input[inIndex + 1])]
                         let c = table[Int(input[inIndex + 2])], d = table[Int(input[inIndex + 3])]
