@@ -23,6 +23,8 @@ public enum JSONReader {
         let input: UnsafeRawBufferPointer
         let maxDepth: Int
         var position = 0
+        /// Whether the last string `readString` returned was plain ASCII (no escapes either).
+        var lastStringWasASCII = false
 
         init(input: UnsafeRawBufferPointer, maxDepth: Int) {
             self.input = input
@@ -79,10 +81,12 @@ public enum JSONReader {
             // object member by member reallocated its storage and searched it each time).
             var members: [JSONObject.Member] = []
             members.reserveCapacity(8)
+            var keysAreASCII = true
             while true {
                 skipWhitespace()
                 guard position < input.count, input[position] == UInt8(ascii: "\"") else { throw error("expected a member name") }
                 let key = try readString()
+                keysAreASCII = keysAreASCII && lastStringWasASCII
                 skipWhitespace()
                 guard position < input.count, input[position] == UInt8(ascii: ":") else { throw error("expected ':'") }
                 position += 1
@@ -94,7 +98,7 @@ public enum JSONReader {
                 let byte = input[position]
                 position += 1
                 // A duplicate key keeps its first place and takes the last value.
-                if byte == UInt8(ascii: "}") { return .object(JSONObject.parsed(members)) }
+                if byte == UInt8(ascii: "}") { return .object(JSONObject.parsed(members, keysAreASCII: keysAreASCII)) }
                 guard byte == UInt8(ascii: ",") else { throw error("expected ',' or '}'") }
             }
         }
@@ -126,6 +130,7 @@ public enum JSONReader {
             // Fast path: no escapes. Scan to the closing quote, eight plain bytes at a time.
             let (stop, sawNonASCII) = JSONReader.scanPlainString(input, from: start)
             position = stop
+            lastStringWasASCII = !sawNonASCII
             if position < input.count {
                 let byte = input[position]
                 if byte == UInt8(ascii: "\"") {
@@ -145,6 +150,7 @@ public enum JSONReader {
                 // A backslash: the slow path takes over from here.
             }
             // Slow path: escapes present.
+            lastStringWasASCII = false
             var bytes = [UInt8](UnsafeRawBufferPointer(rebasing: input[start..<position]))
             while position < input.count {
                 let byte = input[position]
