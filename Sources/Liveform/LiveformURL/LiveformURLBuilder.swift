@@ -126,8 +126,13 @@ private final class Core: Sendable {
                 writeEncryptedJSON(parameters, to: &json)
                 let plaintext = UnsafeRawBufferPointer(start: base, count: json.count)
                 let wire = UnsafeMutableRawBufferPointer(start: base + jsonCapacity, count: wireCapacity)
-                defer { scratch.initializeMemory(as: UInt8.self, repeating: 0) }  // no plaintext left behind
-                let wireCount = try Self.seal(plaintext, mode: mode, engine: engine, backend: backend, nonce: nonce, into: wire)
+                // No plaintext left behind: wipe what was written (on failure, all the wire part).
+                var wireCount = wireCapacity
+                defer {
+                    UnsafeMutableRawBufferPointer(rebasing: scratch[..<json.count]).initializeMemory(as: UInt8.self, repeating: 0)
+                    UnsafeMutableRawBufferPointer(rebasing: wire[..<wireCount]).initializeMemory(as: UInt8.self, repeating: 0)
+                }
+                wireCount = try Self.seal(plaintext, mode: mode, engine: engine, backend: backend, nonce: nonce, into: wire)
                 return try assemble(parameters, lang: lang, wire: UnsafeRawBufferPointer(rebasing: wire[..<wireCount]))
             }
         }
@@ -298,33 +303,20 @@ struct URLWriter {
         out[written] = UInt8(ascii: "\"")
         written += 1
         var runStart = 0
-        for index in 0..<utf8.count {
+        var index = 0
+        let count = utf8.count
+        // Short strings (most parameters): a plain byte loop with wrapping arithmetic beats
+        // word tricks here.
+        while index < count {
             let value = utf8[index]
+            index &+= 1
             guard value < 0x20 || value == UInt8(ascii: "\"") || value == UInt8(ascii: "\\") else { continue }
-            if index > runStart, let source = utf8.baseAddress {
-                (out + written).update(from: source + runStart, count: index - runStart)
-                written += index - runStart
+            if index &- 1 > runStart, let source = utf8.baseAddress {
+                (out + written).update(from: source + runStart, count: index &- 1 &- runStart)
+                written &+= index &- 1 &- runStart
             }
-            runStart = index + 1
-            out[written] = UInt8(ascii: "\\")
-            written += 1
-            switch value {
-            case UInt8(ascii: "\""): out[written] = UInt8(ascii: "\""); written += 1
-            case UInt8(ascii: "\\"): out[written] = UInt8(ascii: "\\"); written += 1
-            case 0x08: out[written] = UInt8(ascii: "b"); written += 1
-            case 0x09: out[written] = UInt8(ascii: "t"); written += 1
-            case 0x0A: out[written] = UInt8(ascii: "n"); written += 1
-            case 0x0C: out[written] = UInt8(ascii: "f"); written += 1
-            case 0x0D: out[written] = UInt8(ascii: "r"); written += 1
-            default:
-                let hex: StaticString = "0123456789abcdef"
-                out[written] = UInt8(ascii: "u")
-                out[written + 1] = UInt8(ascii: "0")
-                out[written + 2] = UInt8(ascii: "0")
-                out[written + 3] = hex.utf8Start[Int(value >> 4)]
-                out[written + 4] = hex.utf8Start[Int(value & 0xF)]
-                written += 5
-            }
+            runStart = index
+            written &+= writeEscape(value, at: out + written)
         }
         if utf8.count > runStart, let source = utf8.baseAddress {
             (out + written).update(from: source + runStart, count: utf8.count - runStart)
@@ -332,6 +324,29 @@ struct URLWriter {
         }
         out[written] = UInt8(ascii: "\"")
         return written + 1
+    }
+
+    /// The escape of `value` (`"`, `\\` or a control character) as `JSON.stringify` writes it.
+    private static func writeEscape(_ value: UInt8, at out: UnsafeMutablePointer<UInt8>) -> Int {
+        out[0] = UInt8(ascii: "\\")
+        switch value {
+        case UInt8(ascii: "\""): out[1] = UInt8(ascii: "\"")
+        case UInt8(ascii: "\\"): out[1] = UInt8(ascii: "\\")
+        case 0x08: out[1] = UInt8(ascii: "b")
+        case 0x09: out[1] = UInt8(ascii: "t")
+        case 0x0A: out[1] = UInt8(ascii: "n")
+        case 0x0C: out[1] = UInt8(ascii: "f")
+        case 0x0D: out[1] = UInt8(ascii: "r")
+        default:
+            let hex: StaticString = "0123456789abcdef"
+            out[1] = UInt8(ascii: "u")
+            out[2] = UInt8(ascii: "0")
+            out[3] = UInt8(ascii: "0")
+            out[4] = hex.utf8Start[Int(value >> 4)]
+            out[5] = hex.utf8Start[Int(value & 0xF)]
+            return 6
+        }
+        return 2
     }
 
     /// Base64 of `bytes`, percent-encoded on the fly: `+` `/` `=` become `%2B` `%2F` `%3D`.
@@ -343,54 +358,65 @@ struct URLWriter {
 
     private static func writeBase64PercentEncoded(_ bytes: UnsafeRawBufferPointer, alphabet: UnsafeBufferPointer<UInt8>,
                                                   at out: UnsafeMutablePointer<UInt8>) -> Int {
+        // No nested functions here: a local they capture lives in memory, not in a register.
         var written = 0
-        @inline(__always) func sextet(_ value: UInt32) {
-            if value < 62 {
-                out[written] = alphabet[Int(value)]
-                written += 1
-            } else {
-                out[written] = UInt8(ascii: "%")
-                out[written + 1] = UInt8(ascii: "2")
-                out[written + 2] = value == 62 ? UInt8(ascii: "B") : UInt8(ascii: "F")
-                written += 3
-            }
-        }
-        @inline(__always) func padding() {
-            out[written] = UInt8(ascii: "%")
-            out[written + 1] = UInt8(ascii: "3")
-            out[written + 2] = UInt8(ascii: "D")
-            written += 3
-        }
         var index = 0
-        while index + 3 <= bytes.count {
-            let value = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
-            // A sextet is 62 or 63 ('+', '/') exactly when its five high bits are set; the AND
-            // of five shifted copies has bit 1 of such a sextet set (bits 1, 7, 13, 19).
-            let wide = value & (value >> 1) & (value >> 2) & (value >> 3) & (value >> 4)
-            if wide & 0x08_2082 == 0 {
-                // Common case: four plain characters, no escapes.
-                out[written] = alphabet[Int(value >> 18)]
-                out[written + 1] = alphabet[Int((value >> 12) & 0x3F)]
-                out[written + 2] = alphabet[Int((value >> 6) & 0x3F)]
-                out[written + 3] = alphabet[Int(value & 0x3F)]
-                written += 4
-            } else {
-                sextet(value >> 18)
-                sextet((value >> 12) & 0x3F)
-                sextet((value >> 6) & 0x3F)
-                sextet(value & 0x3F)
+        Base64.pairs.withUnsafeBufferPointer { pairs in
+            let raw = UnsafeMutableRawPointer(out)
+            while index &+ 3 <= bytes.count {
+                let value = UInt32(bytes[index]) << 16 | UInt32(bytes[index &+ 1]) << 8 | UInt32(bytes[index &+ 2])
+                // A sextet is 62 or 63 ('+', '/') exactly when its five high bits are set; the
+                // AND of five shifted copies has bit 1 of such a sextet set (bits 1, 7, 13, 19).
+                let wide = value & (value >> 1) & (value >> 2) & (value >> 3) & (value >> 4)
+                if wide & 0x08_2082 == 0 {
+                    // Common case: four plain characters, two table lookups, one store.
+                    let chars = UInt32(pairs[Int(value >> 12)]) | UInt32(pairs[Int(value & 0xFFF)]) << 16
+                    raw.storeBytes(of: chars.littleEndian, toByteOffset: written, as: UInt32.self)
+                    written &+= 4
+                } else {
+                    written &+= writeSextet(value >> 18, alphabet, at: out + written)
+                    written &+= writeSextet((value >> 12) & 0x3F, alphabet, at: out + written)
+                    written &+= writeSextet((value >> 6) & 0x3F, alphabet, at: out + written)
+                    written &+= writeSextet(value & 0x3F, alphabet, at: out + written)
+                }
+                index &+= 3
             }
-            index += 3
         }
         let rest = bytes.count - index
         if rest > 0 {
             var value = UInt32(bytes[index]) << 16
             if rest == 2 { value |= UInt32(bytes[index + 1]) << 8 }
-            sextet(value >> 18)
-            sextet((value >> 12) & 0x3F)
-            if rest == 2 { sextet((value >> 6) & 0x3F) } else { padding() }
-            padding()
+            written += writeSextet(value >> 18, alphabet, at: out + written)
+            written += writeSextet((value >> 12) & 0x3F, alphabet, at: out + written)
+            if rest == 2 {
+                written += writeSextet((value >> 6) & 0x3F, alphabet, at: out + written)
+            } else {
+                written += writePadding(at: out + written)
+            }
+            written += writePadding(at: out + written)
         }
         return written
+    }
+
+    /// One base64 character, `+` and `/` percent-encoded; returns the bytes written.
+    @inline(__always)
+    private static func writeSextet(_ value: UInt32, _ alphabet: UnsafeBufferPointer<UInt8>, at out: UnsafeMutablePointer<UInt8>) -> Int {
+        if value < 62 {
+            out[0] = alphabet[Int(value)]
+            return 1
+        }
+        out[0] = UInt8(ascii: "%")
+        out[1] = UInt8(ascii: "2")
+        out[2] = value == 62 ? UInt8(ascii: "B") : UInt8(ascii: "F")
+        return 3
+    }
+
+    /// `=`, percent-encoded.
+    @inline(__always)
+    private static func writePadding(at out: UnsafeMutablePointer<UInt8>) -> Int {
+        out[0] = UInt8(ascii: "%")
+        out[1] = UInt8(ascii: "3")
+        out[2] = UInt8(ascii: "D")
+        return 3
     }
 }
