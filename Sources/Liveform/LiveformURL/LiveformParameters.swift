@@ -220,17 +220,22 @@ public struct LiveformParameters: Sendable, Hashable, Sequence {
                 guard let text = value.stringValue, !text.isEmpty else {
                     throw .invalidParameter("'allowedCountries' must be a comma-separated list of ISO 3166-1 alpha-3 codes")
                 }
-                // Walk the commas by hand: no array of pieces, and a known code costs no String.
-                let utf8 = text.utf8
-                var start = utf8.startIndex
-                while true {
-                    let end = utf8[start...].firstIndex(of: UInt8(ascii: ",")) ?? utf8.endIndex
-                    let code = utf8[start..<end]
-                    if !CountryCodes.isAlpha3(code) {
-                        try Self.validateCountry(String(decoding: code, as: UTF8.self), parameter: name)
+                // Walk the commas over the bytes: no array of pieces, and a known code costs
+                // no String (only an unknown one is made into one, for the error message).
+                var list = text
+                let unknown = list.withUTF8 { bytes -> Range<Int>? in
+                    var start = 0
+                    while true {
+                        var end = start
+                        while end < bytes.count, bytes[end] != UInt8(ascii: ",") { end += 1 }
+                        if !CountryCodes.isAlpha3(UnsafeBufferPointer(rebasing: bytes[start..<end])) { return start..<end }
+                        guard end < bytes.count else { return nil }
+                        start = end + 1
                     }
-                    guard end < utf8.endIndex else { break }
-                    start = utf8.index(after: end)
+                }
+                if let unknown {
+                    let code = String(decoding: Array(text.utf8)[unknown], as: UTF8.self)
+                    try Self.validateCountry(code, parameter: name)
                 }
             case .startValidUntil:
                 guard let string = value.stringValue, string.hasSuffix("Z"), Timestamp.parse(string) != nil else {
@@ -251,19 +256,26 @@ public struct LiveformParameters: Sendable, Hashable, Sequence {
     }
 
     static func validateToken(_ token: String) throws(LiveformError) {
-        let bytes = token.utf8
-        func isAlphanumeric(_ byte: UInt8) -> Bool {
+        @inline(__always) func isAlphanumeric(_ byte: UInt8) -> Bool {
             (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
                 || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
         }
-        guard (8...64).contains(bytes.count) else {
-            throw .invalidParameter("'token' must be 8 to 64 characters, got \(bytes.count)")
+        var token = token
+        // Checked over the contiguous bytes; the first failing rule, in the order below, is reported.
+        enum Verdict { case ok, length(Int), characters, ends }
+        let verdict = token.withUTF8 { bytes -> Verdict in
+            guard (8...64).contains(bytes.count) else { return .length(bytes.count) }
+            for byte in bytes where !(isAlphanumeric(byte) || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")) {
+                return .characters
+            }
+            guard let first = bytes.first, let last = bytes.last, isAlphanumeric(first), isAlphanumeric(last) else { return .ends }
+            return .ok
         }
-        guard bytes.allSatisfy({ isAlphanumeric($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }) else {
-            throw .invalidParameter("'token' may contain only A–Z, a–z, 0–9, '.', '_' and '-'")
-        }
-        guard let first = bytes.first, let last = bytes.last, isAlphanumeric(first), isAlphanumeric(last) else {
-            throw .invalidParameter("'token' must start and end with a letter or digit")
+        switch verdict {
+        case .ok: return
+        case .length(let count): throw .invalidParameter("'token' must be 8 to 64 characters, got \(count)")
+        case .characters: throw .invalidParameter("'token' may contain only A–Z, a–z, 0–9, '.', '_' and '-'")
+        case .ends: throw .invalidParameter("'token' must start and end with a letter or digit")
         }
     }
 

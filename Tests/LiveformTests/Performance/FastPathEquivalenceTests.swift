@@ -126,6 +126,30 @@ struct FastPathEquivalenceTests {
 }
 
 extension FastPathEquivalenceTests {
+    @Test("validation over raw bytes reports the same first problem and message")
+    func validationMessages() throws {
+        let cases: [(String, JSONValue, String)] = [
+            ("token", "short", "'token' must be 8 to 64 characters, got 5"),
+            ("token", "abc$defgh", "'token' may contain only A–Z, a–z, 0–9, '.', '_' and '-'"),
+            ("token", "-abcdefgh", "'token' must start and end with a letter or digit"),
+            ("token", "x$", "'token' must be 8 to 64 characters, got 2"),
+            ("allowedCountries", "USA,kor", "'allowedCountries': 'kor' is not an ISO 3166-1 alpha-3 country code (codes are upper case: KOR)"),
+            ("allowedCountries", "USA,", "'allowedCountries': '' is not an ISO 3166-1 alpha-3 country code"),
+            ("allowedCountries", "USA,XXX,KOR", "'allowedCountries': 'XXX' is not an ISO 3166-1 alpha-3 country code"),
+            ("allowedCountries", "한국,USA", "'allowedCountries': '한국' is not an ISO 3166-1 alpha-3 country code"),
+        ]
+        for (name, value, message) in cases {
+            var parameters = LiveformParameters()
+            parameters[name] = value
+            let error = Self.error { () throws(LiveformError) in try parameters.validate(encrypted: true) }
+            #expect(error?.reason == message, "\(name)=\(value)")
+        }
+        var fine = LiveformParameters()
+        fine.token = "token_id"
+        fine.allowedCountries = ["USA", "KOR", "ZWE", "ABW"]
+        #expect(Self.error { () throws(LiveformError) in try fine.validate(encrypted: true) } == nil)
+    }
+
     static func error(_ body: () throws(LiveformError) -> Void) -> LiveformError? {
         do { try body() } catch { return error }
         return nil
