@@ -32,6 +32,8 @@ package protocol CipherEngine: AnyObject, Sendable {
 
     /// AES-256-ECB. With `padding`, encryption appends PKCS#7 and decryption removes it; the
     /// output buffer must hold `input.count + 16` bytes. Returns the bytes written.
+    /// Without padding the input is whole blocks, the output holds `input.count` bytes, and
+    /// the two may be the very same memory (in place; never partly overlapping).
     func ecb(encrypt: Bool, padding: Bool, input: UnsafeRawBufferPointer,
              output: UnsafeMutableRawBufferPointer) throws(CipherFailure) -> Int
 

@@ -119,6 +119,10 @@ final class GcryptEngine: CipherEngine {
                 guard length > 0 else { return }
                 if encrypt {
                     try check(gcry_cipher_encrypt(handle, outBase, length, nil, 0), "AES-256 encryption failed")
+                } else if input.baseAddress == UnsafeRawPointer(outBase) {
+                    // In place (large bodies are decrypted where they were base64-decoded):
+                    // libgcrypt's documented in-place form is a NULL input.
+                    try check(gcry_cipher_decrypt(handle, outBase, length, nil, 0), "AES-256 decryption failed")
                 } else {
                     try check(gcry_cipher_decrypt(handle, outBase, length, input.baseAddress, length), "AES-256 decryption failed")
                 }

@@ -13,16 +13,19 @@ final class OpenSSLEngine: CipherEngine {
 
     private enum Slot: Int, CaseIterable {
         case ecbEncrypt, ecbDecrypt, cbcEncrypt, cbcDecrypt, gcmEncrypt, gcmDecrypt
+        /// ECB without padding: whole blocks, for streaming large bodies piece by piece.
+        case ecbRawEncrypt, ecbRawDecrypt
 
         var cipher: NativeHandle? {
             switch self {
-            case .ecbEncrypt, .ecbDecrypt: return OpenSSLEngine.ecbCipher
+            case .ecbEncrypt, .ecbDecrypt, .ecbRawEncrypt, .ecbRawDecrypt: return OpenSSLEngine.ecbCipher
             case .cbcEncrypt, .cbcDecrypt: return OpenSSLEngine.cbcCipher
             case .gcmEncrypt, .gcmDecrypt: return OpenSSLEngine.gcmCipher
             }
         }
 
         var encrypts: Bool { rawValue % 2 == 0 }
+        var pads: Bool { self != .ecbRawEncrypt && self != .ecbRawDecrypt }
     }
 
     private static func fetch(_ name: String) -> NativeHandle? {
@@ -43,7 +46,7 @@ final class OpenSSLEngine: CipherEngine {
         pools = Slot.allCases.map { slot in
             HandlePool(
                 make: { () throws(CipherFailure) -> NativeHandle in
-                    try OpenSSLEngine.makeContext(cipher: slot.cipher, key: key, encrypt: slot.encrypts, padding: true)
+                    try OpenSSLEngine.makeContext(cipher: slot.cipher, key: key, encrypt: slot.encrypts, padding: slot.pads)
                 },
                 destroy: { EVP_CIPHER_CTX_free($0.raw) }
             )
@@ -69,7 +72,9 @@ final class OpenSSLEngine: CipherEngine {
 
     func ecb(encrypt: Bool, padding: Bool, input: UnsafeRawBufferPointer,
              output: UnsafeMutableRawBufferPointer) throws(CipherFailure) -> Int {
-        try run(slot: encrypt ? .ecbEncrypt : .ecbDecrypt, pooled: padding, output: output) { context throws(CipherFailure) in
+        // Both settings are pooled: unpadded ECB streams large bodies in pieces.
+        let slot: Slot = padding ? (encrypt ? .ecbEncrypt : .ecbDecrypt) : (encrypt ? .ecbRawEncrypt : .ecbRawDecrypt)
+        return try run(slot: slot, pooled: true, output: output) { context throws(CipherFailure) in
             try reinit(context, iv: nil, encrypt: encrypt)
             return try update(context, input: input, output: output, padding: padding)
         }
@@ -120,7 +125,7 @@ final class OpenSSLEngine: CipherEngine {
             if pooled {
                 return try pools[slot.rawValue].withHandle(body)
             }
-            let isGCM = slot.rawValue >= Slot.gcmEncrypt.rawValue
+            let isGCM = slot == .gcmEncrypt || slot == .gcmDecrypt
             let handle = try Self.makeContext(cipher: slot.cipher, key: key, encrypt: slot.encrypts, padding: isGCM)
             defer { EVP_CIPHER_CTX_free(handle.raw) }
             return try body(handle.raw)
@@ -207,11 +212,10 @@ final class OpenSSLEngine: CipherEngine {
         return "\(message): " + String(decoding: text[..<end].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
+    /// Nonces and IVs come from a pool filled in bulk (see `RandomPool`: unique across
+    /// threads and `fork()`); a `RAND_bytes` call per nonce cost more than the encryption.
     static func fillRandom(_ buffer: UnsafeMutableRawBufferPointer) throws(CipherFailure) {
-        guard buffer.count > 0 else { return }
-        guard RAND_bytes(buffer.baseAddress?.assumingMemoryBound(to: UInt8.self), Int32(buffer.count)) == 1 else {
-            throw .library(drainErrors(default: "RAND_bytes failed"))
-        }
+        try RandomPool.shared.fill(buffer)
     }
 
     static func sha256(_ input: UnsafeRawBufferPointer) throws(CipherFailure) -> [UInt8] {

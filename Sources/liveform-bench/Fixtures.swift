@@ -52,30 +52,60 @@ enum Fixtures {
 
     /// The 10 MiB request plaintext: `{"userid":"u-1","idImage":"<base64>"}` whose image bytes are
     /// the AES-256-CTR keystream under SHA-256("liveform-bench-idImage") from a zero counter.
+    ///
+    /// Written piece by piece into the one result buffer: the W5/W6 figures include the peak
+    /// RSS, which a fixture built from several body-sized temporaries would set on its own.
     static func bodyPlaintext() throws -> [UInt8] {
         let prefix = Array(#"{"userid":"u-1","idImage":""#.utf8), suffix = Array(#""}"#.utf8)
         let base64Length = (10 * 1024 * 1024 - prefix.count - suffix.count) / 4 * 4
         let imageLength = base64Length / 4 * 3
         let seed = Array("liveform-bench-idImage".utf8)
         let imageKey = try AES256.Key(rawKey: try seed.withUnsafeBytes { try sha256($0) })
-        // CTR keystream = ECB of the big-endian counter blocks 0, 1, 2, …
-        let blocks = (imageLength + 15) / 16
-        var counters = [UInt8](repeating: 0, count: blocks * 16)
-        for block in 0..<blocks {
-            var value = UInt64(block)
-            for byte in 0..<8 {
-                counters[block * 16 + 15 - byte] = UInt8(truncatingIfNeeded: value)
-                value >>= 8
-            }
-        }
         let engine = try imageKey.engine(.openssl)
-        var keystream = [UInt8](repeating: 0, count: counters.count + 16)
-        _ = try counters.withUnsafeBytes { input in
-            try keystream.withUnsafeMutableBytes { output in
-                try engine.ecb(encrypt: true, padding: false, input: input, output: output)
+        let pieceBytes = 48 * 1024  // whole AES blocks and whole base64 quartets
+        var counters = [UInt8](repeating: 0, count: pieceBytes)
+        var keystream = [UInt8](repeating: 0, count: pieceBytes)
+        let total = prefix.count + base64Length + suffix.count
+        let bytes = try [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
+            guard let out = buffer.baseAddress else { return }
+            out.update(from: prefix, count: prefix.count)
+            var written = prefix.count
+            var done = 0
+            while done < imageLength {
+                let count = min(pieceBytes, imageLength - done)
+                // CTR keystream = ECB of the big-endian counter blocks 0, 1, 2, …
+                let blocks = (count + 15) / 16
+                for block in 0..<blocks {
+                    var value = UInt64(done / 16 + block)
+                    for byte in 0..<8 {
+                        counters[block * 16 + 15 - byte] = UInt8(truncatingIfNeeded: value)
+                        value >>= 8
+                    }
+                }
+                _ = try counters.withUnsafeBytes { input in
+                    try keystream.withUnsafeMutableBytes { output in
+                        try engine.ecb(encrypt: true, padding: false, input: UnsafeRawBufferPointer(rebasing: input[..<(blocks * 16)]),
+                                       output: output)
+                    }
+                }
+                written += keystream.withUnsafeBytes { Base64.encode(UnsafeRawBufferPointer(rebasing: $0[..<count]), into: out + written) }
+                done += count
             }
+            (out + written).update(from: suffix, count: suffix.count)
+            initialized = written + suffix.count
         }
-        let image = Base64.encode(Array(keystream.prefix(imageLength)))
-        return prefix + Array(image.utf8) + suffix
+        guard bytes.count == total else { fail("the W5 plaintext is \(bytes.count) bytes, not \(total)") }
+        return bytes
+    }
+
+    /// SHA-256 of the fixtures, as Tools/bench/README.md gives them: all peers process these bytes.
+    static let webhookDigest = "2d9ac98c4926aad0653d63b917ef07147021a8e4eca0b9ab057899bba8369f8b"
+    static let ecbURLDigest = "bfc839add765116d0f2f90bcf488a674bb2fb05e8949a0268979ca9be5a40761"
+    static let bodyDigest = "d83cc643d1481b33d7b66436d657f3b410d61c8711c5b6f19b0196b6867cfbc5"
+
+    static func checkDigest(_ bytes: [UInt8], _ expected: String, _ what: String) throws {
+        let digest = try bytes.withUnsafeBytes { try sha256($0) }
+        let hex = digest.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+        guard hex == expected else { fail("the \(what) fixture differs from the peers' (SHA-256 \(hex))") }
     }
 }

@@ -16,6 +16,7 @@ struct Workloads {
             let url = try builder.url(for: Fixtures.parameters)
             let decoded = try LiveformURLDecoder(keys: [key], backend: backend).decode(url)
             guard decoded.parameters == Fixtures.parameters else { fail("\(workload) does not round-trip") }
+            if workload == "W1" { try Fixtures.checkDigest(Array(url.utf8), Fixtures.ecbURLDigest, "W1 URL") }
             let parameters = Fixtures.parameters
             return row(workload, nanoseconds: harness.nanosecondsPerOperation {
                 sink &+= (try? builder.url(for: parameters))?.utf8.count ?? 0

@@ -113,3 +113,36 @@ func backendCall<R>(_ body: () throws(CipherFailure) -> R) throws(LiveformError)
         throw LiveformError(error)
     }
 }
+
+/// The string of `bytes` when they are valid UTF-8, else nil.
+///
+/// `String(validating:as:)` is generic and, called on raw buffers, spends more time looking up
+/// type metadata than validating short strings. `String(decoding:as:)` on a typed buffer is the
+/// standard library's fast path; it repairs invalid input with U+FFFD, so the bytes were valid
+/// exactly when the result is byte-for-byte the input (a repair always changes some byte).
+@inline(__always)
+func validatedUTF8String(_ bytes: UnsafeRawBufferPointer) -> String? {
+    let typed = UnsafeBufferPointer(start: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), count: bytes.count)
+    var text = String(decoding: typed, as: UTF8.self)
+    if isASCII(bytes) { return text }  // ASCII is always valid: nothing to compare
+    let same = text.withUTF8 { decoded in
+        decoded.count == typed.count && UnsafeRawBufferPointer(decoded).elementsEqual(bytes)
+    }
+    return same ? text : nil
+}
+
+/// Whether every byte is below 0x80, tested eight bytes at a time.
+@inline(__always)
+func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    var index = 0
+    var seen: UInt64 = 0
+    while index + 8 <= bytes.count {
+        seen |= bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+        index += 8
+    }
+    while index < bytes.count {
+        seen |= UInt64(bytes[index])
+        index += 1
+    }
+    return seen & 0x8080_8080_8080_8080 == 0
+}

@@ -35,6 +35,8 @@ public enum JSONReader {
         let maxDepth: Int
         let rejectDuplicateKeys: Bool
         var position = 0
+        /// Whether the last string `readString` returned was plain ASCII (no escapes either).
+        var lastStringWasASCII = false
 
         init(input: UnsafeRawBufferPointer, maxDepth: Int, rejectDuplicateKeys: Bool) {
             self.input = input
@@ -83,28 +85,41 @@ public enum JSONReader {
         mutating func readObject(depth: Int) throws(LiveformError) -> JSONValue {
             guard depth <= maxDepth else { throw error("nesting deeper than \(maxDepth)") }
             position += 1
-            var object = JSONObject()
             skipWhitespace()
             if position < input.count, input[position] == UInt8(ascii: "}") {
                 position += 1
-                return .object(object)
+                return .object(JSONObject())
             }
+            // Members are collected first and become an object in one step (growing the
+            // object member by member reallocated its storage and searched it each time).
+            var members: [JSONObject.Member] = []
+            members.reserveCapacity(8)
+            var keysAreASCII = true
             while true {
                 skipWhitespace()
                 guard position < input.count, input[position] == UInt8(ascii: "\"") else { throw error("expected a member name") }
                 let key = try readString()
+                keysAreASCII = keysAreASCII && lastStringWasASCII
                 skipWhitespace()
                 guard position < input.count, input[position] == UInt8(ascii: ":") else { throw error("expected ':'") }
                 position += 1
                 skipWhitespace()
                 let value = try readValue(depth: depth)
-                if rejectDuplicateKeys && object[key] != nil { throw error("the key '\(key)' appears twice") }
-                object[key] = value  // a duplicate key keeps its place and takes the last value
+                members.append((key, value))
                 skipWhitespace()
                 guard position < input.count else { throw error("unexpected end of input in an object") }
                 let byte = input[position]
                 position += 1
-                if byte == UInt8(ascii: "}") { return .object(object) }
+                // A duplicate key keeps its first place and takes the last value.
+                if byte == UInt8(ascii: "}") {
+                    let object = JSONObject.parsed(members, keysAreASCII: keysAreASCII)
+                    if rejectDuplicateKeys && object.count != members.count {
+                        var seen = Set<[UInt8]>()
+                        let repeated = members.first { !seen.insert(Array($0.key.utf8)).inserted }?.key ?? ""
+                        throw error("the key '\(repeated)' appears twice")
+                    }
+                    return .object(object)
+                }
                 guard byte == UInt8(ascii: ",") else { throw error("expected ',' or '}'") }
             }
         }
@@ -133,28 +148,36 @@ public enum JSONReader {
         mutating func readString() throws(LiveformError) -> String {
             position += 1  // opening quote
             let start = position
-            // Fast path: no escapes. Scan to the closing quote.
-            while position < input.count {
+            // Fast path: no escapes. Scan to the closing quote, eight plain bytes at a time.
+            let (stop, sawNonASCII) = JSONReader.scanPlainString(input, from: start)
+            position = stop
+            lastStringWasASCII = !sawNonASCII
+            if position < input.count {
                 let byte = input[position]
                 if byte == UInt8(ascii: "\"") {
                     let slice = UnsafeRawBufferPointer(rebasing: input[start..<position])
                     position += 1
-                    guard let text = String(validating: slice, as: UTF8.self) else {
+                    // ASCII needs no validation; the scan saw every byte that is not.
+                    if !sawNonASCII {
+                        return String(decoding: UnsafeBufferPointer(start: slice.baseAddress?.assumingMemoryBound(to: UInt8.self),
+                                                                    count: slice.count), as: UTF8.self)
+                    }
+                    guard let text = validatedUTF8String(slice) else {
                         throw error("a string is not valid UTF-8")
                     }
                     return text
                 }
-                if byte == UInt8(ascii: "\\") { break }
                 guard byte >= 0x20 else { throw error("unescaped control character in a string") }
-                position += 1
+                // A backslash: the slow path takes over from here.
             }
             // Slow path: escapes present.
+            lastStringWasASCII = false
             var bytes = [UInt8](UnsafeRawBufferPointer(rebasing: input[start..<position]))
             while position < input.count {
                 let byte = input[position]
                 position += 1
                 if byte == UInt8(ascii: "\"") {
-                    guard let text = String(validating: bytes, as: UTF8.self) else {
+                    guard let text = bytes.withUnsafeBytes(validatedUTF8String) else {
                         throw error("a string is not valid UTF-8")
                     }
                     return text
@@ -240,13 +263,353 @@ public enum JSONReader {
                 }
                 guard readDigits() > 0 else { throw error("invalid number: no exponent digits") }
             }
+            // Integers of up to 15 digits are exact in a Double: no text, no strtod.
+            let digitsStart = input[start] == UInt8(ascii: "-") ? start + 1 : start
+            if position - digitsStart <= 15, let integer = Self.plainInteger(input, digitsStart..<position) {
+                return input[start] == UInt8(ascii: "-") ? -Double(integer) : Double(integer)
+            }
             let text = String(decoding: UnsafeRawBufferPointer(rebasing: input[start..<position]), as: UTF8.self)
             // Like JavaScript: out-of-range magnitudes become ±Infinity or 0, never an error.
             guard let value = Double(text) else { throw error("invalid number") }
             return value
         }
 
+        /// The value of `range` when it is digits only (a grammatical JSON number without
+        /// fraction or exponent), else nil.
+        static func plainInteger(_ input: UnsafeRawBufferPointer, _ range: Range<Int>) -> Int64? {
+            var value: Int64 = 0
+            for index in range {
+                let digit = input[index] &- UInt8(ascii: "0")
+                guard digit < 10 else { return nil }
+                value = value * 10 + Int64(digit)
+            }
+            return value
+        }
+
         mutating func readDigits() -> Int {
+            let start = position
+            while position < input.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(input[position]) {
+                position += 1
+            }
+            return position - start
+        }
+    }
+}
+
+// MARK: - Checking without building values
+
+extension JSONReader {
+    /// Whether any of the eight bytes at `offset` is `"`, `\`, a control character or
+    /// non-ASCII: the bytes a string scan must look at one by one. Each test is exact about
+    /// whether some byte matches (the classic has-zero-byte and has-less-than tricks).
+    @inline(__always)
+    static func hasSpecialByte(_ input: UnsafeRawBufferPointer, at offset: Int) -> Bool {
+        specialBits(input.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) != 0
+    }
+
+    /// Nonzero exactly when some byte of `word` is special (see `hasSpecialByte`).
+    @inline(__always)
+    static func specialBits(_ word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let quote = word ^ (0x22 &* ones), backslash = word ^ (0x5C &* ones)
+        let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)
+            | ((word &- 0x20 &* ones) & ~word) | word
+        return special & highs
+    }
+
+    /// Skips 32-byte blocks with no special byte from `offset`: long strings (a base64 image
+    /// in a 10 MiB body) cost one branch per 32 bytes. Returns the new offset.
+    @inline(__always)
+    static func skipPlainBlocks(_ input: UnsafeRawBufferPointer, from offset: Int) -> Int {
+        var position = offset
+        while position + 32 <= input.count {
+            let any = specialBits(input.loadUnaligned(fromByteOffset: position, as: UInt64.self))
+                | specialBits(input.loadUnaligned(fromByteOffset: position + 8, as: UInt64.self))
+                | specialBits(input.loadUnaligned(fromByteOffset: position + 16, as: UInt64.self))
+                | specialBits(input.loadUnaligned(fromByteOffset: position + 24, as: UInt64.self))
+            if any != 0 { break }
+            position += 32
+        }
+        return position
+    }
+
+    /// The offset of the first `"`, `\` or control character at or after `start` (or the end),
+    /// and whether a non-ASCII byte came before it. Locals only, so the position stays in a
+    /// register; whole words are skipped while they hold nothing of interest.
+    static func scanPlainString(_ input: UnsafeRawBufferPointer, from start: Int) -> (stop: Int, sawNonASCII: Bool) {
+        let count = input.count
+        var position = start
+        var sawNonASCII = false
+        while true {
+            position = skipPlainBlocks(input, from: position)
+            while position + 8 <= count, !hasSpecialByte(input, at: position) { position += 8 }
+            let wordEnd = min(position + 8, count)
+            guard position < wordEnd else { return (position, sawNonASCII) }
+            while position < wordEnd {
+                let byte = input[position]
+                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { return (position, sawNonASCII) }
+                if byte >= 0x80 { sawNonASCII = true }
+                position += 1
+            }
+        }
+    }
+
+    /// What `scan` learned about a valid JSON text.
+    package struct Scan {
+        /// The first byte of the top-level value: `{`, `[`, `"`, `t`, `f`, `n`, `-` or a digit.
+        package var topLevel: UInt8 = 0
+        /// For a top-level string, or the last top-level `"data"` member of an object, when it
+        /// is a string without escapes: the byte range of its contents (between the quotes).
+        package var plainString: Range<Int>?
+        /// True when `plainString` alone does not settle it: a top-level string or `"data"`
+        /// value with escapes, a `"data"` value that is not a string, or a top-level member
+        /// name with escapes (it might spell "data"). Callers then parse properly.
+        package var needsParse = false
+    }
+
+    /// Checks that `input` is JSON that `parse` accepts, without building any value (no
+    /// copy of a multi-megabyte string is made). Nil when `parse` would throw; callers that
+    /// report the error run `parse` for its exact message.
+    ///
+    /// The grammar, the depth limit and the UTF-8 rules are `parse`'s, rule for rule.
+    package static func scan(_ input: UnsafeRawBufferPointer, maxDepth: Int = defaultMaxDepth) -> Scan? {
+        var scanner = Scanner(input: input, maxDepth: maxDepth)
+        scanner.skipWhitespace()
+        guard scanner.position < input.count else { return nil }
+        scanner.result.topLevel = input[scanner.position]
+        guard scanner.skipValue(depth: 0), scanner.finishTopLevel() else { return nil }
+        scanner.result.needsParse = scanner.escapedMemberName || scanner.unsettledValue
+        return scanner.result
+    }
+
+    private struct Scanner {
+        let input: UnsafeRawBufferPointer
+        let maxDepth: Int
+        var position = 0
+        var result = Scan()
+        /// A top-level member name has escapes (it might spell "data").
+        var escapedMemberName = false
+        /// The top-level string, or the last "data" value, is not an escape-free string.
+        var unsettledValue = false
+
+        init(input: UnsafeRawBufferPointer, maxDepth: Int) {
+            self.input = input
+            self.maxDepth = maxDepth
+        }
+
+        mutating func finishTopLevel() -> Bool {
+            skipWhitespace()
+            return position == input.count
+        }
+
+        @inline(__always)
+        mutating func skipWhitespace() {
+            while position < input.count {
+                switch input[position] {
+                case 0x20, 0x09, 0x0A, 0x0D: position += 1
+                default: return
+                }
+            }
+        }
+
+        mutating func skipValue(depth: Int) -> Bool {
+            guard position < input.count else { return false }
+            switch input[position] {
+            case UInt8(ascii: "{"): return skipObject(depth: depth + 1)
+            case UInt8(ascii: "["): return skipArray(depth: depth + 1)
+            case UInt8(ascii: "\""):
+                let start = position + 1
+                guard let escaped = skipString() else { return false }
+                if depth == 0 { noteTopLevelString(start..<(position - 1), escaped: escaped) }
+                return true
+            case UInt8(ascii: "t"): return skipLiteral("true")
+            case UInt8(ascii: "f"): return skipLiteral("false")
+            case UInt8(ascii: "n"): return skipLiteral("null")
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return skipNumber()
+            default: return false
+            }
+        }
+
+        mutating func noteTopLevelString(_ contents: Range<Int>, escaped: Bool) {
+            result.plainString = escaped ? nil : contents
+            unsettledValue = escaped
+        }
+
+        mutating func skipLiteral(_ literal: StaticString) -> Bool {
+            let count = literal.utf8CodeUnitCount
+            guard position + count <= input.count else { return false }
+            for offset in 0..<count where input[position + offset] != literal.utf8Start[offset] { return false }
+            position += count
+            return true
+        }
+
+        mutating func skipObject(depth: Int) -> Bool {
+            guard depth <= maxDepth else { return false }
+            position += 1
+            skipWhitespace()
+            if position < input.count, input[position] == UInt8(ascii: "}") {
+                position += 1
+                return true
+            }
+            while true {
+                skipWhitespace()
+                guard position < input.count, input[position] == UInt8(ascii: "\"") else { return false }
+                let nameStart = position + 1
+                guard let nameEscaped = skipString() else { return false }
+                let name = UnsafeRawBufferPointer(rebasing: input[nameStart..<(position - 1)])
+                skipWhitespace()
+                guard position < input.count, input[position] == UInt8(ascii: ":") else { return false }
+                position += 1
+                skipWhitespace()
+                // Only the top-level object's "data" member matters (the envelope's token).
+                let isData = depth == 1 && !nameEscaped && name.elementsEqual("data".utf8)
+                if depth == 1 && nameEscaped { escapedMemberName = true }
+                let valueStart = position
+                if isData, position < input.count, input[position] == UInt8(ascii: "\"") {
+                    guard let escaped = skipString() else { return false }
+                    // A later duplicate "data" replaces an earlier one, as in `parse`.
+                    result.plainString = escaped ? nil : (valueStart + 1)..<(position - 1)
+                    unsettledValue = escaped
+                } else {
+                    guard skipValue(depth: depth) else { return false }
+                    if isData {
+                        result.plainString = nil
+                        unsettledValue = true
+                    }
+                }
+                skipWhitespace()
+                guard position < input.count else { return false }
+                let byte = input[position]
+                position += 1
+                if byte == UInt8(ascii: "}") { return true }
+                guard byte == UInt8(ascii: ",") else { return false }
+            }
+        }
+
+        mutating func skipArray(depth: Int) -> Bool {
+            guard depth <= maxDepth else { return false }
+            position += 1
+            skipWhitespace()
+            if position < input.count, input[position] == UInt8(ascii: "]") {
+                position += 1
+                return true
+            }
+            while true {
+                skipWhitespace()
+                guard skipValue(depth: depth) else { return false }
+                skipWhitespace()
+                guard position < input.count else { return false }
+                let byte = input[position]
+                position += 1
+                if byte == UInt8(ascii: "]") { return true }
+                guard byte == UInt8(ascii: ",") else { return false }
+            }
+        }
+
+        /// Skips a string at `position` (its opening quote). Returns whether it had escapes,
+        /// or nil when `parse` would reject it.
+        mutating func skipString() -> Bool? {
+            position += 1
+            var escaped = false
+            let count = input.count
+            while true {
+                // Eight plain bytes at a time: none of `"`, `\`, a control character or a
+                // non-ASCII byte (each test below is exact about whether any byte matches).
+                position = JSONReader.skipPlainBlocks(input, from: position)
+                while position + 8 <= count, !JSONReader.hasSpecialByte(input, at: position) { position += 8 }
+                guard position < count else { return nil }
+                let byte = input[position]
+                switch byte {
+                case UInt8(ascii: "\""):
+                    position += 1
+                    return escaped
+                case UInt8(ascii: "\\"):
+                    escaped = true
+                    guard skipEscape() else { return nil }
+                case 0..<0x20:
+                    return nil
+                case 0x80...:
+                    guard skipUTF8Sequence() else { return nil }
+                default:
+                    position += 1
+                }
+            }
+        }
+
+        /// `\x` after the backslash at `position`, by `parse`'s rules: a `\u` needs four hex
+        /// digits; surrogates, paired or not, are always accepted (a lone one becomes U+FFFD).
+        mutating func skipEscape() -> Bool {
+            position += 1
+            guard position < input.count else { return false }
+            let escape = input[position]
+            position += 1
+            switch escape {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"),
+                 UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                return true
+            case UInt8(ascii: "u"):
+                guard position + 4 <= input.count else { return false }
+                for offset in 0..<4 {
+                    switch input[position + offset] {
+                    case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"),
+                         UInt8(ascii: "A")...UInt8(ascii: "F"): continue
+                    default: return false
+                    }
+                }
+                position += 4
+                return true
+            default:
+                return false
+            }
+        }
+
+        /// One well-formed UTF-8 sequence of two to four bytes (Unicode Table 3-7: no
+        /// overlong forms, no surrogates, nothing above U+10FFFF), as String validation has it.
+        mutating func skipUTF8Sequence() -> Bool {
+            let lead = input[position]
+            let length: Int
+            var low: UInt8 = 0x80, high: UInt8 = 0xBF  // bounds of the second byte
+            switch lead {
+            case 0xC2...0xDF: length = 2
+            case 0xE0: length = 3; low = 0xA0
+            case 0xE1...0xEC, 0xEE...0xEF: length = 3
+            case 0xED: length = 3; high = 0x9F
+            case 0xF0: length = 4; low = 0x90
+            case 0xF1...0xF3: length = 4
+            case 0xF4: length = 4; high = 0x8F
+            default: return false
+            }
+            guard position + length <= input.count else { return false }
+            let second = input[position + 1]
+            guard second >= low, second <= high else { return false }
+            for offset in 2..<length where input[position + offset] & 0xC0 != 0x80 { return false }
+            position += length
+            return true
+        }
+
+        mutating func skipNumber() -> Bool {
+            if input[position] == UInt8(ascii: "-") { position += 1 }
+            guard position < input.count else { return false }
+            if input[position] == UInt8(ascii: "0") {
+                position += 1
+            } else {
+                guard skipDigits() > 0 else { return false }
+            }
+            if position < input.count, input[position] == UInt8(ascii: ".") {
+                position += 1
+                guard skipDigits() > 0 else { return false }
+            }
+            if position < input.count, input[position] == UInt8(ascii: "e") || input[position] == UInt8(ascii: "E") {
+                position += 1
+                if position < input.count, input[position] == UInt8(ascii: "+") || input[position] == UInt8(ascii: "-") {
+                    position += 1
+                }
+                guard skipDigits() > 0 else { return false }
+            }
+            return true
+        }
+
+        mutating func skipDigits() -> Int {
             let start = position
             while position < input.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(input[position]) {
                 position += 1

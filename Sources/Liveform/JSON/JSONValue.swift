@@ -76,7 +76,7 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
     private var storage: [Member] = []
     /// Key → position, built once an object is large enough for linear search to hurt
     /// (a hostile payload with 100,000 keys must not take quadratic time).
-    private var index: [String: Int]?
+    private var index: [ExactText: Int]?
     private static let indexThreshold = 16
 
     public init() {}
@@ -87,6 +87,43 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
     }
 
     public init(dictionaryLiteral elements: (String, JSONValue)...) { self.init(elements) }
+
+    /// The members a parser read, in order. Equal to inserting them one by one; faster when
+    /// the keys are distinct, which is checked (a duplicate takes the slow, exact path).
+    ///
+    /// With `keysAreASCII` (the parser saw only plain ASCII names), keys are equal exactly when
+    /// their bytes are, so pairs whose length, first and last byte differ need no String
+    /// comparison (which has to consider canonical equivalence; U+212A KELVIN SIGN equals "K").
+    static func parsed(_ members: [Member], keysAreASCII: Bool = false) -> JSONObject {
+        var object = JSONObject()
+        if members.count <= indexThreshold {
+            var prints: [Int] = []
+            if keysAreASCII {
+                prints.reserveCapacity(members.count)
+                for member in members {
+                    let utf8 = member.key.utf8
+                    prints.append(utf8.count << 16 | Int(utf8.first ?? 0) << 8 | Int(utf8.last ?? 0))
+                }
+            }
+            for i in members.indices {
+                for j in members.indices where j > i {
+                    if keysAreASCII && prints[i] != prints[j] { continue }
+                    if sameText(members[i].key, members[j].key) {
+                        return JSONObject(members.lazy.map { ($0.key, $0.value) })
+                    }
+                }
+            }
+            object.storage = members
+            return object
+        }
+        var built = [ExactText: Int](minimumCapacity: members.count)
+        for (position, member) in members.enumerated() where built.updateValue(position, forKey: ExactText(member.key)) != nil {
+            return JSONObject(members.lazy.map { ($0.key, $0.value) })
+        }
+        object.storage = members
+        object.index = built
+        return object
+    }
 
     /// The number of members.
     public var count: Int { storage.count }
@@ -108,7 +145,7 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
             } else if let newValue {
                 storage.append((key, newValue))
                 if index != nil {
-                    index?[key] = storage.count - 1
+                    index?[ExactText(key)] = storage.count - 1
                 } else if storage.count > Self.indexThreshold {
                     rebuildIndex()
                 }
@@ -117,14 +154,14 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
     }
 
     private func position(of key: String) -> Int? {
-        if let index { return index[key] }
-        return storage.firstIndex { $0.key == key }
+        if let index { return index[ExactText(key)] }
+        return storage.firstIndex { sameText($0.key, key) }
     }
 
     private mutating func rebuildIndex() {
         guard storage.count > Self.indexThreshold else { index = nil; return }
-        var built = [String: Int](minimumCapacity: storage.count)
-        for (position, member) in storage.enumerated() { built[member.key] = position }
+        var built = [ExactText: Int](minimumCapacity: storage.count)
+        for (position, member) in storage.enumerated() { built[ExactText(member.key)] = position }
         index = built
     }
 
@@ -132,13 +169,13 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
 
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
         lhs.storage.count == rhs.storage.count
-            && zip(lhs.storage, rhs.storage).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+            && zip(lhs.storage, rhs.storage).allSatisfy { sameText($0.key, $1.key) && $0.value == $1.value }
     }
 
     public func hash(into hasher: inout Hasher) {
         hasher.combine(storage.count)
         for member in storage {
-            hasher.combine(member.key)
+            ExactText(member.key).hash(into: &hasher)
             hasher.combine(member.value)
         }
     }
@@ -157,4 +194,52 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, Ex
 
 extension JSONValue: CustomStringConvertible {
     public var description: String { jsonText }
+}
+
+/// Text compared and hashed by its UTF-8 bytes, as JavaScript compares strings (code unit by
+/// code unit). Swift's `String ==` treats canonically equivalent text as equal ("é" and
+/// "e\u{301}"), which would merge two distinct JSON keys or parameter names.
+struct ExactText: Hashable {
+    let text: String
+
+    init(_ text: String) { self.text = text }
+
+    static func == (lhs: ExactText, rhs: ExactText) -> Bool { sameText(lhs.text, rhs.text) }
+
+    func hash(into hasher: inout Hasher) {
+        var text = text
+        text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    }
+}
+
+/// Whether two strings have the same UTF-8 bytes.
+@inline(__always)
+func sameText(_ lhs: String, _ rhs: String) -> Bool {
+    lhs.utf8.count == rhs.utf8.count && lhs.utf8.elementsEqual(rhs.utf8)
+}
+
+extension JSONValue {
+    /// Strings compare by their bytes, like the keys (see ``ExactText``); numbers as doubles.
+    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+        switch (lhs, rhs) {
+        case (.null, .null): true
+        case let (.bool(a), .bool(b)): a == b
+        case let (.number(a), .number(b)): a == b
+        case let (.string(a), .string(b)): sameText(a, b)
+        case let (.array(a), .array(b)): a == b
+        case let (.object(a), .object(b)): a == b
+        default: false
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        switch self {
+        case .null: hasher.combine(0)
+        case .bool(let value): hasher.combine(1); hasher.combine(value)
+        case .number(let value): hasher.combine(2); hasher.combine(value)
+        case .string(let value): hasher.combine(3); ExactText(value).hash(into: &hasher)
+        case .array(let values): hasher.combine(4); hasher.combine(values)
+        case .object(let object): hasher.combine(5); hasher.combine(object)
+        }
+    }
 }

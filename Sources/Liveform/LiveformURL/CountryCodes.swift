@@ -20,4 +20,39 @@ package enum CountryCodes {
         "TTO", "TUN", "TUR", "TUV", "TWN", "TZA", "UGA", "UKR", "UMI", "URY", "USA", "UZB", "VAT", "VCT", "VEN", "VGB",
         "VIR", "VNM", "VUT", "WLF", "WSM", "YEM", "ZAF", "ZMB", "ZWE",
     ]
+
+    /// `alpha3` as a bitmap over the 26³ three-letter upper-case words, so that checking a
+    /// list of codes hashes nothing.
+    private static let alpha3Bits: [UInt64] = {
+        var bits = [UInt64](repeating: 0, count: (26 * 26 * 26 + 63) / 64)
+        for code in alpha3 {
+            if let slot = slot(code.utf8) { bits[slot >> 6] |= 1 << UInt64(slot & 63) }
+        }
+        return bits
+    }()
+
+    private static func slot<Bytes: Collection<UInt8>>(_ code: Bytes) -> Int? {
+        guard code.count == 3 else { return nil }
+        var slot = 0
+        for byte in code {
+            guard (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) else { return nil }
+            slot = slot * 26 + Int(byte - UInt8(ascii: "A"))
+        }
+        return slot
+    }
+
+    /// Whether the UTF-8 `code` is in `alpha3`.
+    package static func isAlpha3<Bytes: Collection<UInt8>>(_ code: Bytes) -> Bool {
+        guard let slot = slot(code) else { return false }
+        return alpha3Bits[slot >> 6] & (1 << UInt64(slot & 63)) != 0
+    }
+
+    /// `isAlpha3` on contiguous bytes (the hot path of validating `allowedCountries`).
+    package static func isAlpha3(_ code: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard code.count == 3 else { return false }
+        let a = code[0] &- UInt8(ascii: "A"), b = code[1] &- UInt8(ascii: "A"), c = code[2] &- UInt8(ascii: "A")
+        guard a < 26, b < 26, c < 26 else { return false }
+        let slot = (Int(a) * 26 + Int(b)) * 26 + Int(c)
+        return alpha3Bits[slot >> 6] & (1 << UInt64(slot & 63)) != 0
+    }
 }

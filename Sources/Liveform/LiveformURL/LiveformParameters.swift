@@ -58,8 +58,8 @@ public struct LiveformParameters: Sendable, Hashable, Sequence {
 
     /// The value of `name`; assigning nil removes it.
     public subscript(name: String) -> JSONValue? {
-        get { entries.first { $0.name == name }?.value }
-        set { set(newValue, at: entries.firstIndex { $0.name == name }, name: name, kind: ParameterKind(name: name)) }
+        get { entries.first { sameText($0.name, name) }?.value }
+        set { set(newValue, at: entries.firstIndex { sameText($0.name, name) }, name: name, kind: ParameterKind(name: name)) }
     }
 
     private subscript(kind: ParameterKind) -> JSONValue? {
@@ -83,12 +83,12 @@ public struct LiveformParameters: Sendable, Hashable, Sequence {
 
     public static func == (lhs: LiveformParameters, rhs: LiveformParameters) -> Bool {
         lhs.entries.count == rhs.entries.count
-            && zip(lhs.entries, rhs.entries).allSatisfy { $0.name == $1.name && $0.value == $1.value }
+            && zip(lhs.entries, rhs.entries).allSatisfy { sameText($0.name, $1.name) && $0.value == $1.value }
     }
 
     public func hash(into hasher: inout Hasher) {
         for entry in entries {
-            hasher.combine(entry.name)
+            ExactText(entry.name).hash(into: &hasher)
             hasher.combine(entry.value)
         }
     }
@@ -186,8 +186,8 @@ public struct LiveformParameters: Sendable, Hashable, Sequence {
     /// - Throws: ``LiveformError/Code/invalidParameter`` naming the parameter and the rule.
     public func validate(encrypted: Bool) throws(LiveformError) {
         if mayRepeatNames {
-            var seen = Set<String>(minimumCapacity: entries.count)
-            for entry in entries where !seen.insert(entry.name).inserted {
+            var seen = Set<ExactText>(minimumCapacity: entries.count)
+            for entry in entries where !seen.insert(ExactText(entry.name)).inserted {
                 throw .invalidParameter("parameter '\(entry.name)' is given twice")
             }
         }
@@ -220,8 +220,22 @@ public struct LiveformParameters: Sendable, Hashable, Sequence {
                 guard let text = value.stringValue, !text.isEmpty else {
                     throw .invalidParameter("'allowedCountries' must be a comma-separated list of ISO 3166-1 alpha-3 codes")
                 }
-                for code in text.utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false) {
-                    try Self.validateCountry(String(decoding: code, as: UTF8.self), parameter: name)
+                // Walk the commas over the bytes: no array of pieces, and a known code costs
+                // no String (only an unknown one is made into one, for the error message).
+                var list = text
+                let unknown = list.withUTF8 { bytes -> Range<Int>? in
+                    var start = 0
+                    while true {
+                        var end = start
+                        while end < bytes.count, bytes[end] != UInt8(ascii: ",") { end += 1 }
+                        if !CountryCodes.isAlpha3(UnsafeBufferPointer(rebasing: bytes[start..<end])) { return start..<end }
+                        guard end < bytes.count else { return nil }
+                        start = end + 1
+                    }
+                }
+                if let unknown {
+                    let code = String(decoding: Array(text.utf8)[unknown], as: UTF8.self)
+                    try Self.validateCountry(code, parameter: name)
                 }
             case .startValidUntil:
                 guard let string = value.stringValue, string.hasSuffix("Z"), Timestamp.parse(string) != nil else {
@@ -249,19 +263,26 @@ public struct LiveformParameters: Sendable, Hashable, Sequence {
     }
 
     static func validateToken(_ token: String) throws(LiveformError) {
-        let bytes = Array(token.utf8)
-        func isAlphanumeric(_ byte: UInt8) -> Bool {
+        @inline(__always) func isAlphanumeric(_ byte: UInt8) -> Bool {
             (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
                 || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
         }
-        guard (8...64).contains(bytes.count) else {
-            throw .invalidParameter("'token' must be 8 to 64 characters, got \(bytes.count)")
+        var token = token
+        // Checked over the contiguous bytes; the first failing rule, in the order below, is reported.
+        enum Verdict { case ok, length(Int), characters, ends }
+        let verdict = token.withUTF8 { bytes -> Verdict in
+            guard (8...64).contains(bytes.count) else { return .length(bytes.count) }
+            for byte in bytes where !(isAlphanumeric(byte) || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")) {
+                return .characters
+            }
+            guard let first = bytes.first, let last = bytes.last, isAlphanumeric(first), isAlphanumeric(last) else { return .ends }
+            return .ok
         }
-        guard bytes.allSatisfy({ isAlphanumeric($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }) else {
-            throw .invalidParameter("'token' may contain only A–Z, a–z, 0–9, '.', '_' and '-'")
-        }
-        guard let first = bytes.first, let last = bytes.last, isAlphanumeric(first), isAlphanumeric(last) else {
-            throw .invalidParameter("'token' must start and end with a letter or digit")
+        switch verdict {
+        case .ok: return
+        case .length(let count): throw .invalidParameter("'token' must be 8 to 64 characters, got \(count)")
+        case .characters: throw .invalidParameter("'token' may contain only A–Z, a–z, 0–9, '.', '_' and '-'")
+        case .ends: throw .invalidParameter("'token' must start and end with a letter or digit")
         }
     }
 

@@ -1,3 +1,5 @@
+import LiveformBackends
+
 /// Builds ("signs") Liveform URLs byte for byte as wire format §3.3 prescribes.
 ///
 /// ```swift
@@ -13,21 +15,65 @@
 /// parameters always give the same URL; with GCM every URL carries a fresh random nonce.
 public struct LiveformURLBuilder: Sendable {
     public let settings: LiveformSettings
-    private let cipher: TokenCipher?
-    private let key: AES256.Key?
-    /// `base ? pid=…`, percent-encoded once: every URL starts with it.
-    private let prefix: [UInt8]
+    /// Everything a call needs, prepared once. A class: the builder is copied into every
+    /// call site and closure, and one reference is cheaper to copy than a dozen fields.
+    private let core: Core
 
     /// - Throws: ``LiveformError/Code/invalidParameter`` when the settings are incoherent.
     public init(settings: LiveformSettings) throws(LiveformError) {
         try settings.validate()
         self.settings = settings
+        core = Core(settings: settings)
+    }
+
+    /// Whether a parameter goes inside `encrypted` under these settings.
+    public func isEncrypted(_ name: String) -> Bool {
+        core.isEncrypted(ParameterKind(name: name))
+    }
+
+    /// The JSON text that goes inside `encrypted` (nil when nothing is encrypted): the
+    /// encrypted parameters in order, written as `JSON.stringify` writes them.
+    public func encryptedJSONText(for parameters: LiveformParameters) -> String? {
+        guard core.mode != nil else { return nil }
+        return String(decoding: core.encryptedJSON(parameters), as: UTF8.self)
+    }
+
+    /// The URL for `parameters`.
+    ///
+    /// - Parameters:
+    ///   - lang: the form's language (e.g. `ko`, `en`), plain in the URL.
+    ///   - nonce: a fixed GCM nonce, for test vectors only; random when nil.
+    /// - Throws: ``LiveformError/Code/invalidParameter`` for a rule of §3.3 (the message
+    ///   names the parameter), or a URL longer than ``LiveformSettings/maxURLLength``.
+    public func url(for parameters: LiveformParameters, lang: String? = nil,
+                    nonce: AES256.GCM.Nonce? = nil) throws(LiveformError) -> String {
+        try core.url(for: parameters, lang: lang, nonce: nonce)
+    }
+}
+
+private final class Core: Sendable {
+    /// The cipher mode, kept apart from a `TokenCipher` value: copying that struct (it holds
+    /// an enum with an IV array) on every call showed up in profiles.
+    let mode: TokenCipher.Mode?
+    let backend: AES256.Backend
+    let key: AES256.Key?
+    let encryptionOnly: Bool
+    let isGCM: Bool
+    let maxURLLength: Int
+    /// `base ? pid=…`, percent-encoded once: every URL starts with it.
+    let prefix: [UInt8]
+
+    init(settings: LiveformSettings) {
         switch settings.encryption {
-        case .off: cipher = nil
-        case .ecb: cipher = TokenCipher(mode: .ecb, backend: settings.backend)
-        case .gcm: cipher = TokenCipher(mode: .gcm, backend: settings.backend)
+        case .off: mode = nil
+        case .ecb: mode = .ecb
+        case .gcm: mode = .gcm
         }
+        isGCM = settings.encryption == .gcm
+        backend = settings.backend
         key = settings.credential?.key
+        encryptionOnly = settings.encryptionOnly
+        maxURLLength = settings.maxURLLength
         var prefix = Array(settings.baseURL.utf8)
         switch prefix.last {
         case UInt8(ascii: "?"), UInt8(ascii: "&"): break  // the base already ends in a separator
@@ -38,24 +84,12 @@ public struct LiveformURLBuilder: Sendable {
         self.prefix = prefix
     }
 
-    /// Whether a parameter goes inside `encrypted` under these settings.
-    public func isEncrypted(_ name: String) -> Bool {
-        isEncrypted(ParameterKind(name: name))
-    }
-
     @inline(__always)
-    private func isEncrypted(_ kind: ParameterKind) -> Bool {
-        cipher != nil && (settings.encryptionOnly || !kind.isInjection)
+    func isEncrypted(_ kind: ParameterKind) -> Bool {
+        mode != nil && (encryptionOnly || !kind.isInjection)
     }
 
-    /// The JSON text that goes inside `encrypted` (nil when nothing is encrypted): the
-    /// encrypted parameters in order, written as `JSON.stringify` writes them.
-    public func encryptedJSONText(for parameters: LiveformParameters) -> String? {
-        guard cipher != nil else { return nil }
-        return String(decoding: encryptedJSON(parameters), as: UTF8.self)
-    }
-
-    private func encryptedJSON(_ parameters: LiveformParameters) -> [UInt8] {
+    func encryptedJSON(_ parameters: LiveformParameters) -> [UInt8] {
         var json: [UInt8] = []
         json.reserveCapacity(64 + parameters.count * 40)
         json.append(UInt8(ascii: "{"))
@@ -71,28 +105,111 @@ public struct LiveformURLBuilder: Sendable {
         return json
     }
 
-    /// The URL for `parameters`.
-    ///
-    /// - Parameters:
-    ///   - lang: the form's language (e.g. `ko`, `en`), plain in the URL.
-    ///   - nonce: a fixed GCM nonce, for test vectors only; random when nil.
-    /// - Throws: ``LiveformError/Code/invalidParameter`` for a rule of §3.3 (the message
-    ///   names the parameter), or a URL longer than ``LiveformSettings/maxURLLength``.
-    public func url(for parameters: LiveformParameters, lang: String? = nil,
-                    nonce: AES256.GCM.Nonce? = nil) throws(LiveformError) -> String {
-        try parameters.validate(encrypted: cipher != nil)
+    func url(for parameters: LiveformParameters, lang: String?, nonce: AES256.GCM.Nonce?) throws(LiveformError) -> String {
+        try parameters.validate(encrypted: mode != nil)
         if let lang, lang.isEmpty { throw .invalidParameter("'lang' is empty; omit it instead") }
-        if nonce != nil && settings.encryption != .gcm { throw .invalidParameter("a nonce applies to GCM only") }
-
-        var wire: [UInt8] = []
-        if let cipher, let key {
-            wire = try encryptedJSON(parameters).withRaw { (plaintext) throws(LiveformError) in
-                try cipher.seal(plaintext, using: key, iv: nonce?.bytes)
+        if nonce != nil && !isGCM { throw .invalidParameter("a nonce applies to GCM only") }
+        guard let mode, let key else {
+            return try assemble(parameters, lang: lang, wire: UnsafeRawBufferPointer(start: nil, count: 0))
+        }
+        // The JSON and the token's bytes go into one scratch allocation (on the stack when
+        // small), then straight into the URL: no intermediate arrays.
+        let jsonCapacity = encryptedJSONCapacity(parameters)
+        let wireCapacity = (mode == .gcm ? 12 : 0) + jsonCapacity + 16
+        let engine = try key.engine(backend)
+        let sealed = withUnsafeTemporaryAllocation(byteCount: jsonCapacity + wireCapacity, alignment: 16) { scratch in
+            Result { () throws(LiveformError) -> String in
+                guard let base = scratch.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
+                    throw .backend("no scratch memory")
+                }
+                var json = URLWriter(base: base)
+                writeEncryptedJSON(parameters, to: &json)
+                let plaintext = UnsafeRawBufferPointer(start: base, count: json.count)
+                let wire = UnsafeMutableRawBufferPointer(start: base + jsonCapacity, count: wireCapacity)
+                // No plaintext left behind: wipe what was written (on failure, all the wire part).
+                var wireCount = wireCapacity
+                defer {
+                    UnsafeMutableRawBufferPointer(rebasing: scratch[..<json.count]).initializeMemory(as: UInt8.self, repeating: 0)
+                    UnsafeMutableRawBufferPointer(rebasing: wire[..<wireCount]).initializeMemory(as: UInt8.self, repeating: 0)
+                }
+                wireCount = try Self.seal(plaintext, mode: mode, engine: engine, backend: backend, nonce: nonce, into: wire)
+                return try assemble(parameters, lang: lang, wire: UnsafeRawBufferPointer(rebasing: wire[..<wireCount]))
             }
         }
+        return try sealed.get()
+    }
+
+    /// ECB: `AES-256-ECB(K, PKCS#7(P))`; GCM: `N ‖ AES-256-GCM(K, N, P) ‖ T` with a fresh
+    /// nonce unless one was given (test vectors). The bytes `TokenCipher.seal` produces.
+    private static func seal(_ plaintext: UnsafeRawBufferPointer, mode: TokenCipher.Mode, engine: any CipherEngine,
+                             backend: AES256.Backend, nonce: AES256.GCM.Nonce?,
+                             into wire: UnsafeMutableRawBufferPointer) throws(LiveformError) -> Int {
+        switch mode {
+        case .ecb, .cbc:  // the builder never holds CBC
+            return try backendCall { () throws(CipherFailure) in
+                try engine.ecb(encrypt: true, padding: true, input: plaintext, output: wire)
+            }
+        case .gcm:
+            let nonceBytes = UnsafeMutableRawBufferPointer(rebasing: wire[..<12])
+            if let nonce {
+                nonce.bytes.withUnsafeBytes { nonceBytes.copyMemory(from: $0) }
+            } else {
+                Random.fill(nonceBytes, backend: backend)
+            }
+            let end = 12 + plaintext.count
+            try backendCall { () throws(CipherFailure) in
+                try engine.gcmSeal(nonce: UnsafeRawBufferPointer(nonceBytes), aad: UnsafeRawBufferPointer(start: nil, count: 0),
+                                   input: plaintext, output: UnsafeMutableRawBufferPointer(rebasing: wire[12..<end]),
+                                   tag: UnsafeMutableRawBufferPointer(rebasing: wire[end..<(end + 16)]))
+            }
+            return end + 16
+        }
+    }
+
+    /// The most bytes `writeEncryptedJSON` can write: every string byte escaped as `\u00XX`
+    /// (6 bytes), other values by their length as `JSONWriter` writes them.
+    private func encryptedJSONCapacity(_ parameters: LiveformParameters) -> Int {
+        var capacity = 2
+        for entry in parameters.entries where isEncrypted(entry.kind) {
+            capacity += 2 + 6 * entry.name.utf8.count + 2 + Self.jsonCapacity(entry.value)
+        }
+        return capacity
+    }
+
+    private static func jsonCapacity(_ value: JSONValue) -> Int {
+        switch value {
+        case .string(let text): return 2 + 6 * text.utf8.count
+        case .bool, .null: return 5
+        default: return JSONWriter.bytes(value).count  // numbers and containers: rare here
+        }
+    }
+
+    /// The encrypted parameters as `JSON.stringify` writes them (`JSONWriter`'s bytes).
+    private func writeEncryptedJSON(_ parameters: LiveformParameters, to json: inout URLWriter) {
+        json.byte(UInt8(ascii: "{"))
+        var first = true
+        for entry in parameters.entries where isEncrypted(entry.kind) {
+            if !first { json.byte(UInt8(ascii: ",")) }
+            first = false
+            json.appendJSONString(entry.name)
+            json.byte(UInt8(ascii: ":"))
+            switch entry.value {
+            case .string(let text): json.appendJSONString(text)
+            case .bool(true): json.append("true")
+            case .bool(false): json.append("false")
+            case .null: json.append("null")
+            default: json.append(JSONWriter.bytes(entry.value))
+            }
+        }
+        json.byte(UInt8(ascii: "}"))
+    }
+
+    /// The URL around the token's bytes (none when unencrypted).
+    private func assemble(_ parameters: LiveformParameters, lang: String?,
+                          wire: UnsafeRawBufferPointer) throws(LiveformError) -> String {
         // Plain values that are not strings are written as their JSON text.
         var capacity = prefix.count + (lang.map { 6 + 3 * $0.utf8.count } ?? 0)
-        if cipher != nil { capacity += 11 + 3 * Base64.encodedLength(wire.count) }
+        if mode != nil { capacity += 11 + 3 * Base64.encodedLength(wire.count) }
         var plainTexts: [String] = []
         for entry in parameters.entries where !isEncrypted(entry.kind) {
             let text = entry.value.plainTextIfScalar ?? entry.value.jsonText
@@ -101,11 +218,12 @@ public struct LiveformURLBuilder: Sendable {
         }
         // One buffer, written once: prefix, token (base64 and percent-encoding fused), the rest.
         let url = String(unsafeUninitializedCapacity: capacity) { buffer in
-            var writer = URLWriter(base: buffer.baseAddress!)
+            guard let base = buffer.baseAddress else { return 0 }
+            var writer = URLWriter(base: base)
             writer.append(prefix)
-            if cipher != nil {
+            if mode != nil {
                 writer.append("&encrypted=")
-                wire.withUnsafeBytes { writer.appendBase64PercentEncoded($0) }
+                writer.appendBase64PercentEncoded(wire)
             }
             if let lang { writer.appendItem("lang", lang) }
             var index = 0
@@ -115,8 +233,8 @@ public struct LiveformURLBuilder: Sendable {
             }
             return writer.count
         }
-        guard url.utf8.count <= settings.maxURLLength else {
-            throw .invalidParameter("the URL would be \(url.utf8.count) bytes, over the limit of \(settings.maxURLLength); shorten the parameters or raise maxURLLength")
+        guard url.utf8.count <= maxURLLength else {
+            throw .invalidParameter("the URL would be \(url.utf8.count) bytes, over the limit of \(maxURLLength); shorten the parameters or raise maxURLLength")
         }
         return url
     }
@@ -171,41 +289,134 @@ struct URLWriter {
         }
     }
 
+    /// A JSON string literal, escaped exactly as `JSONWriter.writeString` escapes it.
+    mutating func appendJSONString(_ text: String) {
+        var text = text
+        count = text.withUTF8 { utf8 in Self.writeJSONString(utf8, at: base + count) } + count
+    }
+
+    /// Writes `"…"` at `out`; returns the bytes written. Runs without escapes are copied
+    /// whole; local variables keep the position in a register (a stored `count` is reloaded
+    /// after every store through the pointer).
+    private static func writeJSONString(_ utf8: UnsafeBufferPointer<UInt8>, at out: UnsafeMutablePointer<UInt8>) -> Int {
+        var written = 0
+        out[written] = UInt8(ascii: "\"")
+        written += 1
+        var runStart = 0
+        var index = 0
+        let count = utf8.count
+        // Short strings (most parameters): a plain byte loop with wrapping arithmetic beats
+        // word tricks here.
+        while index < count {
+            let value = utf8[index]
+            index &+= 1
+            guard value < 0x20 || value == UInt8(ascii: "\"") || value == UInt8(ascii: "\\") else { continue }
+            if index &- 1 > runStart, let source = utf8.baseAddress {
+                (out + written).update(from: source + runStart, count: index &- 1 &- runStart)
+                written &+= index &- 1 &- runStart
+            }
+            runStart = index
+            written &+= writeEscape(value, at: out + written)
+        }
+        if utf8.count > runStart, let source = utf8.baseAddress {
+            (out + written).update(from: source + runStart, count: utf8.count - runStart)
+            written += utf8.count - runStart
+        }
+        out[written] = UInt8(ascii: "\"")
+        return written + 1
+    }
+
+    /// The escape of `value` (`"`, `\\` or a control character) as `JSON.stringify` writes it.
+    private static func writeEscape(_ value: UInt8, at out: UnsafeMutablePointer<UInt8>) -> Int {
+        out[0] = UInt8(ascii: "\\")
+        switch value {
+        case UInt8(ascii: "\""): out[1] = UInt8(ascii: "\"")
+        case UInt8(ascii: "\\"): out[1] = UInt8(ascii: "\\")
+        case 0x08: out[1] = UInt8(ascii: "b")
+        case 0x09: out[1] = UInt8(ascii: "t")
+        case 0x0A: out[1] = UInt8(ascii: "n")
+        case 0x0C: out[1] = UInt8(ascii: "f")
+        case 0x0D: out[1] = UInt8(ascii: "r")
+        default:
+            let hex: StaticString = "0123456789abcdef"
+            out[1] = UInt8(ascii: "u")
+            out[2] = UInt8(ascii: "0")
+            out[3] = UInt8(ascii: "0")
+            out[4] = hex.utf8Start[Int(value >> 4)]
+            out[5] = hex.utf8Start[Int(value & 0xF)]
+            return 6
+        }
+        return 2
+    }
+
     /// Base64 of `bytes`, percent-encoded on the fly: `+` `/` `=` become `%2B` `%2F` `%3D`.
     mutating func appendBase64PercentEncoded(_ bytes: UnsafeRawBufferPointer) {
-        Self.base64Alphabet.withUnsafeBufferPointer { alphabet in
-            @inline(__always) func sextet(_ value: UInt32) {
-                if value < 62 {
-                    byte(alphabet[Int(value)])
+        count += Self.base64Alphabet.withUnsafeBufferPointer { alphabet in
+            Self.writeBase64PercentEncoded(bytes, alphabet: alphabet, at: base + count)
+        }
+    }
+
+    private static func writeBase64PercentEncoded(_ bytes: UnsafeRawBufferPointer, alphabet: UnsafeBufferPointer<UInt8>,
+                                                  at out: UnsafeMutablePointer<UInt8>) -> Int {
+        // No nested functions here: a local they capture lives in memory, not in a register.
+        var written = 0
+        var index = 0
+        Base64.pairs.withUnsafeBufferPointer { pairs in
+            let raw = UnsafeMutableRawPointer(out)
+            while index &+ 3 <= bytes.count {
+                let value = UInt32(bytes[index]) << 16 | UInt32(bytes[index &+ 1]) << 8 | UInt32(bytes[index &+ 2])
+                // A sextet is 62 or 63 ('+', '/') exactly when its five high bits are set; the
+                // AND of five shifted copies has bit 1 of such a sextet set (bits 1, 7, 13, 19).
+                let wide = value & (value >> 1) & (value >> 2) & (value >> 3) & (value >> 4)
+                if wide & 0x08_2082 == 0 {
+                    // Common case: four plain characters, two table lookups, one store.
+                    let chars = UInt32(pairs[Int(value >> 12)]) | UInt32(pairs[Int(value & 0xFFF)]) << 16
+                    raw.storeBytes(of: chars.littleEndian, toByteOffset: written, as: UInt32.self)
+                    written &+= 4
                 } else {
-                    byte(UInt8(ascii: "%"))
-                    byte(UInt8(ascii: "2"))
-                    byte(value == 62 ? UInt8(ascii: "B") : UInt8(ascii: "F"))
+                    written &+= writeSextet(value >> 18, alphabet, at: out + written)
+                    written &+= writeSextet((value >> 12) & 0x3F, alphabet, at: out + written)
+                    written &+= writeSextet((value >> 6) & 0x3F, alphabet, at: out + written)
+                    written &+= writeSextet(value & 0x3F, alphabet, at: out + written)
                 }
-            }
-            @inline(__always) func padding() {
-                byte(UInt8(ascii: "%"))
-                byte(UInt8(ascii: "3"))
-                byte(UInt8(ascii: "D"))
-            }
-            var index = 0
-            while index + 3 <= bytes.count {
-                let value = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
-                sextet(value >> 18)
-                sextet((value >> 12) & 0x3F)
-                sextet((value >> 6) & 0x3F)
-                sextet(value & 0x3F)
-                index += 3
-            }
-            let rest = bytes.count - index
-            if rest > 0 {
-                var value = UInt32(bytes[index]) << 16
-                if rest == 2 { value |= UInt32(bytes[index + 1]) << 8 }
-                sextet(value >> 18)
-                sextet((value >> 12) & 0x3F)
-                if rest == 2 { sextet((value >> 6) & 0x3F) } else { padding() }
-                padding()
+                index &+= 3
             }
         }
+        let rest = bytes.count - index
+        if rest > 0 {
+            var value = UInt32(bytes[index]) << 16
+            if rest == 2 { value |= UInt32(bytes[index + 1]) << 8 }
+            written += writeSextet(value >> 18, alphabet, at: out + written)
+            written += writeSextet((value >> 12) & 0x3F, alphabet, at: out + written)
+            if rest == 2 {
+                written += writeSextet((value >> 6) & 0x3F, alphabet, at: out + written)
+            } else {
+                written += writePadding(at: out + written)
+            }
+            written += writePadding(at: out + written)
+        }
+        return written
+    }
+
+    /// One base64 character, `+` and `/` percent-encoded; returns the bytes written.
+    @inline(__always)
+    private static func writeSextet(_ value: UInt32, _ alphabet: UnsafeBufferPointer<UInt8>, at out: UnsafeMutablePointer<UInt8>) -> Int {
+        if value < 62 {
+            out[0] = alphabet[Int(value)]
+            return 1
+        }
+        out[0] = UInt8(ascii: "%")
+        out[1] = UInt8(ascii: "2")
+        out[2] = value == 62 ? UInt8(ascii: "B") : UInt8(ascii: "F")
+        return 3
+    }
+
+    /// `=`, percent-encoded.
+    @inline(__always)
+    private static func writePadding(at out: UnsafeMutablePointer<UInt8>) -> Int {
+        out[0] = UInt8(ascii: "%")
+        out[1] = UInt8(ascii: "3")
+        out[2] = UInt8(ascii: "D")
+        return 3
     }
 }

@@ -76,8 +76,10 @@ public struct LiveformURLDecoder: Sendable {
         var warnings: [DecodedLiveformURL.Warning] = []
         if let encryptedValue {
             // §2: the token is read leniently; '+' stays '+', a space (from a form decoder) reads as '+'.
-            let token = try QueryString.decode(encryptedValue.utf8, plusIsSpace: false, what: "'encrypted'")
-            let (object, cipher, index) = try decrypt(token)
+            let (object, cipher, index) = try QueryString.withDecoded(encryptedValue.utf8, plusIsSpace: false,
+                                                                      what: "'encrypted'") { (token) throws(LiveformError) in
+                try decrypt(token)
+            }
             cipherUsed = cipher
             keyIndex = index
             for (name, value) in object {
@@ -85,13 +87,13 @@ public struct LiveformURLDecoder: Sendable {
                 encryptedNames.append(name)
             }
         }
-        var seenPlain = Set<String>()
+        var seenPlain = Set<ExactText>()
         for (name, value) in plain {
-            guard seenPlain.insert(name).inserted else {
+            guard seenPlain.insert(ExactText(name)).inserted else {
                 warnings.append(.init(kind: .repeatedPlainParameter, parameter: name))
                 continue
             }
-            if encryptedNames.contains(name) {
+            if encryptedNames.contains(where: { sameText($0, name) }) {
                 warnings.append(.init(kind: .encryptedOverridesPlain, parameter: name))
                 continue
             }
@@ -102,15 +104,16 @@ public struct LiveformURLDecoder: Sendable {
                                   cipher: cipherUsed, keyIndex: keyIndex, warnings: warnings)
     }
 
-    private func decrypt(_ token: String) throws(LiveformError) -> (JSONObject, LiveformSettings.Encryption, Int) {
+    /// `token`: the UTF-8 text of `encrypted`, percent-decoded.
+    private func decrypt(_ token: UnsafeRawBufferPointer) throws(LiveformError) -> (JSONObject, LiveformSettings.Encryption, Int) {
         let candidates: [TokenCipher.Mode] = switch mode {
         case .ecb: [.ecb]
         case .gcm: [.gcm]
         case .auto: [.gcm, .ecb]
         }
         let ciphers = candidates.map { TokenCipher(mode: $0, backend: backend, maxTokenLength: maxTokenLength) }
-        guard token.utf8.count <= maxTokenLength else {
-            throw .malformed("'encrypted' is \(token.utf8.count) characters, over the limit of \(maxTokenLength)")
+        guard token.count <= maxTokenLength else {
+            throw .malformed("'encrypted' is \(token.count) characters, over the limit of \(maxTokenLength)")
         }
         let wire = try Base64.decode(token)
         let fitting = ciphers.filter { $0.fitsStructure(wire.count) }

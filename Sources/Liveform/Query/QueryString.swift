@@ -46,26 +46,114 @@ package enum QueryString {
     /// - Throws: ``LiveformError/Code/malformedInput`` for a bad escape (`%G1`, a lone `%`)
     ///   or bytes that are not UTF-8.
     package static func decode(_ text: Substring.UTF8View, plusIsSpace: Bool, what: @autoclosure () -> String) throws(LiveformError) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.count)
-        var iterator = text.makeIterator()
-        while let byte = iterator.next() {
-            switch byte {
-            case UInt8(ascii: "%"):
-                guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else {
+        try withDecoded(text, plusIsSpace: plusIsSpace, what: what()) { (bytes) throws(LiveformError) in
+            // Valid UTF-8 by now: decoding repairs nothing.
+            String(decoding: UnsafeBufferPointer(start: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), count: bytes.count),
+                   as: UTF8.self)
+        }
+    }
+
+    /// `decode`, lending the decoded UTF-8 bytes instead of making a String (the `encrypted`
+    /// token goes straight on to base64). Same checks, same errors.
+    package static func withDecoded<R>(_ text: Substring.UTF8View, plusIsSpace: Bool, what: @autoclosure () -> String,
+                                       _ body: (UnsafeRawBufferPointer) throws(LiveformError) -> R) throws(LiveformError) -> R {
+        if let result = text.withContiguousStorageIfAvailable({ bytes in
+            Result { () throws(LiveformError) in try withDecoded(bytes, plusIsSpace: plusIsSpace, what: what(), body) }
+        }) {
+            return try result.get()
+        }
+        return try Array(text).withUnsafeBufferPointer { (bytes) throws(LiveformError) in
+            try withDecoded(bytes, plusIsSpace: plusIsSpace, what: what(), body)
+        }
+    }
+
+    /// The decoded bytes never outnumber the input, so they go to scratch memory (on the
+    /// stack for short texts) and are validated there once.
+    private static func withDecoded<R>(_ text: UnsafeBufferPointer<UInt8>, plusIsSpace: Bool, what: @autoclosure () -> String,
+                                       _ body: (UnsafeRawBufferPointer) throws(LiveformError) -> R) throws(LiveformError) -> R {
+        let outcome = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(text.count, 1)) { out in
+            Result { () throws(LiveformError) -> R in
+                guard let count = unescape(text, plusIsSpace: plusIsSpace, into: out) else {
                     throw .malformed("bad percent-escape in \(what()): '%' must be followed by two hex digits")
                 }
-                bytes.append(high << 4 | low)
-            case UInt8(ascii: "+") where plusIsSpace:
-                bytes.append(UInt8(ascii: " "))
-            default:
-                bytes.append(byte)
+                let decoded = UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: out[..<count]))
+                guard isASCII(decoded) || validatedUTF8String(decoded) != nil else {
+                    throw .malformed("\(what()) is not UTF-8 after percent-decoding")
+                }
+                return try body(decoded)
             }
         }
-        guard let decoded = String(validating: bytes, as: UTF8.self) else {
-            throw .malformed("\(what()) is not UTF-8 after percent-decoding")
+        return try outcome.get()
+    }
+
+    private static let ones: UInt64 = 0x0101_0101_0101_0101
+    private static let highs: UInt64 = 0x8080_8080_8080_8080
+
+    /// Nonzero when some byte of `word` is zero (exact about whether one is).
+    @inline(__always)
+    private static func zeroBytes(_ word: UInt64) -> UInt64 { (word &- ones) & ~word & highs }
+
+    /// The offset of the first `a` or `b` in `start..<end`, or `end`; eight bytes per step
+    /// until a word holds one.
+    private static func firstOf(_ a: UInt8, _ b: UInt8, in bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int {
+        let raw = UnsafeRawBufferPointer(bytes)
+        let aWord = UInt64(a) &* ones, bWord = UInt64(b) &* ones
+        var index = start
+        while index + 8 <= end {
+            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            if zeroBytes(word ^ aWord) | zeroBytes(word ^ bWord) != 0 { break }
+            index += 8
         }
-        return decoded
+        while index < end, bytes[index] != a, bytes[index] != b { index += 1 }
+        return index
+    }
+
+    /// The first byte that is whitespace, a control character or DEL (≤ 0x20 or 0x7F), if any.
+    private static func firstForbidden(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt8? {
+        let raw = UnsafeRawBufferPointer(bytes)
+        var index = 0
+        while index + 8 <= bytes.count {
+            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            // Bytes below 0x21 (the has-less-than trick, exact about whether one is), or 0x7F.
+            if ((word &- 0x21 &* ones) & ~word & highs) | zeroBytes(word ^ (0x7F &* ones)) != 0 { break }
+            index += 8
+        }
+        while index < bytes.count {
+            if bytes[index] <= 0x20 || bytes[index] == 0x7F { return bytes[index] }
+            index += 1
+        }
+        return nil
+    }
+
+    /// Percent-decodes `text` into `out` with the position in locals; nil for a bad escape.
+    /// Runs without `%` (or `+` with `plusIsSpace`) are found a word at a time and copied whole.
+    private static func unescape(_ text: UnsafeBufferPointer<UInt8>, plusIsSpace: Bool,
+                                 into out: UnsafeMutableBufferPointer<UInt8>) -> Int? {
+        guard let source = text.baseAddress, let target = out.baseAddress else { return 0 }
+        let plus = plusIsSpace ? UInt8(ascii: "+") : UInt8(ascii: "%")
+        var inIndex = 0, outIndex = 0
+        let count = text.count
+        while inIndex < count {
+            let special = firstOf(UInt8(ascii: "%"), plus, in: text, from: inIndex, to: count)
+            if special > inIndex {
+                (target + outIndex).update(from: source + inIndex, count: special - inIndex)
+                outIndex += special - inIndex
+                inIndex = special
+            }
+            guard inIndex < count else { break }
+            if text[inIndex] == UInt8(ascii: "%") {
+                guard inIndex + 3 <= count, let high = hexValue(text[inIndex + 1]), let low = hexValue(text[inIndex + 2]) else {
+                    return nil
+                }
+                out[outIndex] = high << 4 | low
+                inIndex += 3
+            } else {  // '+' read as a space
+                out[outIndex] = UInt8(ascii: " ")
+                inIndex += 1
+            }
+            outIndex += 1
+        }
+        return outIndex
     }
 
     private static func hexValue(_ byte: UInt8) -> UInt8? {
@@ -101,26 +189,65 @@ package enum QueryString {
             throw .malformed("the URL is \(url.utf8.count) bytes, over the limit of \(maxLength)")
         }
         guard !url.isEmpty else { throw .malformed("the URL is empty") }
-        if let bad = url.utf8.first(where: { $0 <= 0x20 || $0 == 0x7F }) {
+        // Work on UTF-8 offsets: every delimiter we look for is ASCII, so the offsets are
+        // also valid `String.Index`es, and no Character (grapheme) machinery runs.
+        var contiguous = url
+        let found = contiguous.withUTF8 { Self.landmarks($0) }
+        if let bad = found.bad {
             throw .malformed("not a URL: it contains the byte 0x\(Hex.encode([bad])) (whitespace or a control character); percent-encode it")
         }
-        var text = Substring(url)
-        if let hash = text.firstIndex(of: "#") { text = text[..<hash] }
-        let isAbsolute = text.lowercased().hasPrefix("https://") || text.lowercased().hasPrefix("http://")
-        guard isAbsolute || text.hasPrefix("/") || text.hasPrefix("?") else {
-            throw .malformed("not a URL: expected http(s)://…, /path?… or ?query")
-        }
-        guard let question = text.firstIndex(of: "?") else { return SplitURL(base: text, items: []) }
-        let base = text[..<question]
-        let query = text[text.index(after: question)...]
+        guard found.shape else { throw .malformed("not a URL: expected http(s)://…, /path?… or ?query") }
+        let utf8 = contiguous.utf8
+        func index(_ offset: Int) -> String.Index { utf8.index(utf8.startIndex, offsetBy: offset) }
+        guard let question = found.question else { return SplitURL(base: contiguous[..<index(found.end)], items: []) }
         var items: [RawItem] = []
-        for part in query.split(separator: "&", omittingEmptySubsequences: true) {
-            if let equals = part.firstIndex(of: "=") {
-                items.append(RawItem(name: part[..<equals], value: part[part.index(after: equals)...]))
-            } else {
-                items.append(RawItem(name: part, value: part[part.endIndex...]))
-            }
+        items.reserveCapacity(found.items.count)
+        for (start, equals, stop) in found.items {
+            items.append(RawItem(name: contiguous[index(start)..<index(equals)],
+                                 value: contiguous[index(min(equals + 1, stop))..<index(stop)]))
         }
-        return SplitURL(base: base, items: items)
+        return SplitURL(base: contiguous[..<index(question)], items: items)
+    }
+
+    /// One pass over a URL's bytes, all in locals: the first whitespace or control byte (which
+    /// makes it no URL), where the fragment starts (`end`), whether it starts as a URL must,
+    /// where the query starts, and each non-empty item's (start, '=' or end, end) offsets.
+    private static func landmarks(_ bytes: UnsafeBufferPointer<UInt8>)
+        -> (bad: UInt8?, shape: Bool, end: Int, question: Int?, items: [(Int, Int, Int)]) {
+        if let bad = firstForbidden(bytes) { return (bad, false, 0, nil, []) }
+        let end = firstOf(UInt8(ascii: "#"), UInt8(ascii: "#"), in: bytes, from: 0, to: bytes.count)
+        let questionMark = firstOf(UInt8(ascii: "?"), UInt8(ascii: "?"), in: bytes, from: 0, to: end)
+        let question: Int? = questionMark < end ? questionMark : nil
+        func hasPrefix(_ prefix: StaticString, caseInsensitive: Bool) -> Bool {
+            let count = prefix.utf8CodeUnitCount
+            guard end >= count else { return false }
+            for offset in 0..<count {
+                let byte = bytes[offset]
+                // ASCII case folding: only letters differ by 0x20 between cases.
+                let folded = caseInsensitive && (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte
+                if folded != prefix.utf8Start[offset] { return false }
+            }
+            return true
+        }
+        let isAbsolute = hasPrefix("https://", caseInsensitive: true) || hasPrefix("http://", caseInsensitive: true)
+        guard isAbsolute || hasPrefix("/", caseInsensitive: false) || hasPrefix("?", caseInsensitive: false) else {
+            return (nil, false, end, nil, [])
+        }
+        guard let question else { return (nil, true, end, nil, []) }
+        var items: [(Int, Int, Int)] = []
+        items.reserveCapacity(8)
+        var start = question + 1
+        while start <= end {
+            var stop = firstOf(UInt8(ascii: "&"), UInt8(ascii: "="), in: bytes, from: start, to: end)
+            let equals = stop
+            if stop < end, bytes[stop] == UInt8(ascii: "=") {
+                stop = firstOf(UInt8(ascii: "&"), UInt8(ascii: "&"), in: bytes, from: stop, to: end)
+            }
+            if stop > start {  // `&&` and a trailing `&` make empty items, which are skipped
+                items.append((start, equals, stop))
+            }
+            start = stop + 1
+        }
+        return (nil, true, end, question, items)
     }
 }

@@ -66,8 +66,10 @@ public struct APIBodyCodec: Sendable {
     /// - Throws: ``LiveformError/Code/invalidParameter`` when `plaintext` is not UTF-8 JSON
     ///   whose top level is an object or an array.
     public func encryptRequestBody<Plaintext: Collection<UInt8>>(_ plaintext: Plaintext) throws(LiveformError) -> String {
-        try Self.requireObjectOrArray(plaintext)
-        return try cipher.encrypt(plaintext, using: key)
+        try withBytes(plaintext) { (raw) throws(LiveformError) in
+            try Self.requireObjectOrArray(raw)
+            return try cipher.ecbTokenText(raw, using: key)
+        }
     }
 
     /// The HTTP body of an encrypted API request whose JSON is `json`, written as
@@ -82,7 +84,7 @@ public struct APIBodyCodec: Sendable {
         guard json.objectValue != nil || json.arrayValue != nil else {
             throw .invalidParameter("an API body is a JSON object or array")
         }
-        return try cipher.encrypt(JSONWriter.bytes(json), using: key)
+        return try JSONWriter.bytes(json).withRaw { (raw) throws(LiveformError) in try cipher.ecbTokenText(raw, using: key) }
     }
 
     /// Decrypts a request body, as the ARGOS side would: the plaintext JSON bytes.
@@ -94,7 +96,7 @@ public struct APIBodyCodec: Sendable {
     ///   wrong shape; ``LiveformError/Code/decryptionFailed`` when no key yields a UTF-8 JSON
     ///   object or array.
     public func decryptRequestBody<Body: Collection<UInt8>>(_ body: Body) throws(LiveformError) -> [UInt8] {
-        try open(body).plaintext
+        try openPlaintext(body)
     }
 
     // MARK: Responses (ARGOS → you)
@@ -107,7 +109,7 @@ public struct APIBodyCodec: Sendable {
     ///   ``LiveformError/Code/decryptionFailed`` when no key yields a UTF-8 JSON object or
     ///   array — bad padding, a wrong key and a non-JSON plaintext are the same error.
     public func decryptResponseBody<Body: Collection<UInt8>>(_ body: Body) throws(LiveformError) -> [UInt8] {
-        try open(body).plaintext
+        try openPlaintext(body)
     }
 
     /// Decrypts a response body into its JSON value (an object or an array).
@@ -127,8 +129,11 @@ public struct APIBodyCodec: Sendable {
     /// - Throws: ``LiveformError/Code/invalidParameter`` when `plaintext` is not UTF-8 JSON
     ///   whose top level is an object or an array.
     public func encryptResponseBody<Plaintext: Collection<UInt8>>(_ plaintext: Plaintext) throws(LiveformError) -> String {
-        try Self.requireObjectOrArray(plaintext)
-        return DataEnvelope.wrap(try cipher.encrypt(plaintext, using: key))
+        try withBytes(plaintext) { (raw) throws(LiveformError) in
+            try Self.requireObjectOrArray(raw)
+            // DataEnvelope.wrap's text, written in one buffer with the token.
+            return try cipher.ecbTokenText(raw, using: key, prefix: "{\"data\":\"", suffix: "\"}")
+        }
     }
 
     // MARK: Shared
@@ -141,7 +146,32 @@ public struct APIBodyCodec: Sendable {
         }
     }
 
-    private static func requireObjectOrArray<Plaintext: Collection<UInt8>>(_ plaintext: Plaintext) throws(LiveformError) {
+    /// The plaintext of a body, streamed (see `TokenCipher.openECBToken`): the only
+    /// body-sized buffer is the result, and the JSON check builds no value.
+    private func openPlaintext<Body: Collection<UInt8>>(_ body: Body) throws(LiveformError) -> [UInt8] {
+        let size = body.count
+        guard size <= maxBodySize else {
+            throw .malformed("the body is \(size) bytes, over the limit of \(maxBodySize)")
+        }
+        let cipher = cipher
+        return try withBytes(body) { (raw) throws(LiveformError) in
+            try DataEnvelope.withToken(of: raw, maxSize: maxBodySize) { (token) throws(LiveformError) in
+                try cipher.openECBToken(token, using: decryptionKeys) { plaintext in
+                    DataEnvelope.isAcceptedJSON(plaintext, objectOnly: false)
+                }
+            }
+        }
+    }
+
+    /// Checks without building the value; a rejected plaintext is parsed for the exact message.
+    private static func requireObjectOrArray(_ plaintext: UnsafeRawBufferPointer) throws(LiveformError) {
+        if let scan = JSONReader.scan(plaintext), scan.topLevel == UInt8(ascii: "{") || scan.topLevel == UInt8(ascii: "[") {
+            return
+        }
+        try parseObjectOrArray(plaintext)
+    }
+
+    private static func parseObjectOrArray(_ plaintext: UnsafeRawBufferPointer) throws(LiveformError) {
         let value: JSONValue
         do {
             value = try JSONValue(parsing: plaintext)

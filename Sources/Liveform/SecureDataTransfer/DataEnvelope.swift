@@ -46,8 +46,47 @@ enum DataEnvelope {
         }
     }
 
-    private static func isJSONWhitespace(_ byte: UInt8) -> Bool {
+    /// Lends the token's bytes where the body holds them, without copying: the fast form of
+    /// `token(of:maxSize:)`, with the same result and the same errors. A body that needs its
+    /// JSON decoded (escapes in the token, a name spelled with escapes), or that `token`
+    /// rejects, goes through `token` itself.
+    static func withToken<R>(of body: UnsafeRawBufferPointer, maxSize: Int,
+                             _ use: (UnsafeRawBufferPointer) throws(LiveformError) -> R) throws(LiveformError) -> R {
+        guard body.count <= maxSize else {
+            throw .malformed("the body is \(body.count) bytes, over the limit of \(maxSize)")
+        }
+        var start = 0, end = body.count
+        while start < end, isJSONWhitespace(body[start]) { start += 1 }
+        while end > start, isJSONWhitespace(body[end - 1]) { end -= 1 }
+        let trimmed = UnsafeRawBufferPointer(rebasing: body[start..<end])
+        var span: Range<Int>?
+        switch trimmed.first {
+        case nil:
+            break
+        case UInt8(ascii: "{")?, UInt8(ascii: "\"")?:
+            if let scan = JSONReader.scan(trimmed), !scan.needsParse, scan.topLevel == trimmed.first {
+                span = scan.plainString
+            }
+        default:
+            // The bare token: as `token` reads it only when it is ASCII (no U+FFFD repairs).
+            if isASCII(trimmed) { span = 0..<trimmed.count }
+        }
+        if let span {
+            return try use(UnsafeRawBufferPointer(rebasing: trimmed[span]))
+        }
+        var text = try token(of: body, maxSize: maxSize)
+        return try text.withUTF8 { utf8 in Result { () throws(LiveformError) in try use(UnsafeRawBufferPointer(utf8)) } }.get()
+    }
+
+    static func isJSONWhitespace(_ byte: UInt8) -> Bool {
         byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
+    }
+
+    /// Whether `plaintext` is UTF-8 JSON of an accepted shape, as `acceptedJSON` decides,
+    /// without building the value.
+    static func isAcceptedJSON(_ plaintext: UnsafeRawBufferPointer, objectOnly: Bool) -> Bool {
+        guard let scan = JSONReader.scan(plaintext) else { return false }
+        return scan.topLevel == UInt8(ascii: "{") || (!objectOnly && scan.topLevel == UInt8(ascii: "["))
     }
 
     /// The JSON value of a decrypted plaintext when it is UTF-8 JSON of an accepted shape;

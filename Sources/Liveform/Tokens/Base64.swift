@@ -28,12 +28,28 @@ package enum Base64 {
     @inline(__always)
     package static func encodedLength(_ count: Int) -> Int { (count + 2) / 3 * 4 }
 
+    /// Two characters per 12 bits, first character in the low byte: a 6-byte group becomes
+    /// 8 characters in four lookups and one store.
+    package static let pairs: [UInt16] = (0..<4096).map { UInt16(alphabet[$0 >> 6]) | UInt16(alphabet[$0 & 63]) << 8 }
+
     /// Writes the base64 text of `input` at `output` (which must hold `encodedLength` bytes).
     package static func encode(_ input: UnsafeRawBufferPointer, into output: UnsafeMutablePointer<UInt8>) -> Int {
-        alphabet.withUnsafeBufferPointer { table in
-            let count = input.count
-            var inIndex = 0
-            var outIndex = 0
+        let count = input.count
+        var inIndex = 0
+        var outIndex = 0
+        // Bulk: 6 bytes -> 8 characters, reading 8 (so while 8 are readable) and writing 8.
+        pairs.withUnsafeBufferPointer { pairs in
+            let out = UnsafeMutableRawPointer(output)
+            while inIndex + 8 <= count {
+                let bits = input.loadUnaligned(fromByteOffset: inIndex, as: UInt64.self).bigEndian
+                let chars = UInt64(pairs[Int(bits >> 52)]) | UInt64(pairs[Int((bits >> 40) & 0xFFF)]) << 16
+                    | UInt64(pairs[Int((bits >> 28) & 0xFFF)]) << 32 | UInt64(pairs[Int((bits >> 16) & 0xFFF)]) << 48
+                out.storeBytes(of: chars.littleEndian, toByteOffset: outIndex, as: UInt64.self)
+                inIndex += 6
+                outIndex += 8
+            }
+        }
+        return alphabet.withUnsafeBufferPointer { table in
             while inIndex + 3 <= count {
                 let value = UInt32(input[inIndex]) << 16 | UInt32(input[inIndex + 1]) << 8 | UInt32(input[inIndex + 2])
                 output[outIndex] = table[Int(value >> 18)]
@@ -83,27 +99,67 @@ package enum Base64 {
     }
 
     package static func decode(_ input: UnsafeRawBufferPointer) throws(LiveformError) -> [UInt8] {
-        try decodeTable.withRaw { (table) throws(LiveformError) in
-            try makeBytes(capacity: input.count / 4 * 3 + 3) { (output) throws(LiveformError) in
+        try makeBytes(capacity: input.count / 4 * 3 + 3) { (output) throws(LiveformError) in
+            guard let base = output.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return 0 }
+            var decoder = Decoder()
+            let written = try decoder.update(input, into: base)
+            return written + (try decoder.finish(into: base + written))
+        }
+    }
+
+    /// The most bytes `count` characters of base64 text decode to (an upper bound).
+    package static func maxDecodedLength(_ count: Int) -> Int { count / 4 * 3 + 3 }
+
+    /// Reads base64 text given in pieces, by the same lenient rules as `decode` (one call with
+    /// all the text and `decode` give the same bytes and the same errors), so a large body can
+    /// be decoded piece by piece into memory that is then used in place.
+    package struct Decoder {
+        private var accumulator: UInt32 = 0
+        private var pending = 0
+        private var padding = 0
+        /// Characters read so far: error messages give offsets in the whole text.
+        private var consumed = 0
+
+        package init() {}
+
+        /// Decodes `input` (the next piece of text) to `output`, which must hold
+        /// `maxDecodedLength(input.count)` bytes; returns the bytes written. Up to three
+        /// decoded bytes may stay pending until the next piece or `finish`.
+        package mutating func update(_ input: UnsafeRawBufferPointer, into output: UnsafeMutablePointer<UInt8>) throws(LiveformError) -> Int {
+            try decodeTable.withUnsafeBufferPointer { (table) throws(LiveformError) -> Int in
                 let count = input.count
                 var inIndex = 0
                 var outIndex = 0
-                // Fast path: whole quartets of plain alphabet characters.
-                while inIndex + 4 <= count {
-                    let a = table[Int(input[inIndex])], b = table[Int(input[inIndex + 1])]
-                    let c = table[Int(input[inIndex + 2])], d = table[Int(input[inIndex + 3])]
-                    if (a | b | c | d) & 0xC0 != 0 { break }
-                    let value = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
-                    output[outIndex] = UInt8(truncatingIfNeeded: value >> 16)
-                    output[outIndex + 1] = UInt8(truncatingIfNeeded: value >> 8)
-                    output[outIndex + 2] = UInt8(truncatingIfNeeded: value)
-                    inIndex += 4
-                    outIndex += 3
+                // Fast path: whole quartets of plain alphabet characters at a quartet boundary.
+                if pending == 0 && padding == 0 {
+                    // Eight characters -> six bytes per step, stored as one 8-byte write (the two
+                    // extra bytes land inside `maxDecodedLength` and are overwritten next).
+                    let out = UnsafeMutableRawPointer(output)
+                    while inIndex + 8 <= count {
+                        let a = table[Int(input[inIndex])], b = table[Int(input[inIndex + 1])]
+                        let c = table[Int(input[inIndex + 2])], d = table[Int(input[inIndex + 3])]
+                        let e = table[Int(input[inIndex + 4])], f = table[Int(input[inIndex + 5])]
+                        let g = table[Int(input[inIndex + 6])], h = table[Int(input[inIndex + 7])]
+                        if (a | b | c | d | e | f | g | h) & 0xC0 != 0 { break }
+                        let high = UInt64(a) << 18 | UInt64(b) << 12 | UInt64(c) << 6 | UInt64(d)
+                        let low = UInt64(e) << 18 | UInt64(f) << 12 | UInt64(g) << 6 | UInt64(h)
+                        out.storeBytes(of: ((high << 24 | low) << 16).bigEndian, toByteOffset: outIndex, as: UInt64.self)
+                        inIndex += 8
+                        outIndex += 6
+                    }
+                    while inIndex + 4 <= count {
+                        let a = table[Int(input[inIndex])], b = table[Int(input[inIndex + 1])]
+                        let c = table[Int(input[inIndex + 2])], d = table[Int(input[inIndex + 3])]
+                        if (a | b | c | d) & 0xC0 != 0 { break }
+                        let value = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
+                        output[outIndex] = UInt8(truncatingIfNeeded: value >> 16)
+                        output[outIndex + 1] = UInt8(truncatingIfNeeded: value >> 8)
+                        output[outIndex + 2] = UInt8(truncatingIfNeeded: value)
+                        inIndex += 4
+                        outIndex += 3
+                    }
                 }
-                // Slow path: skipped characters, padding, the tail.
-                var accumulator: UInt32 = 0
-                var pending = 0
-                var padding = 0
+                // Slow path: skipped characters, padding, the tail (which the next piece may continue).
                 while inIndex < count {
                     let value = table[Int(input[inIndex])]
                     if value < 64 {
@@ -121,26 +177,32 @@ package enum Base64 {
                     } else if value == pad {
                         padding += 1
                     } else if value != skip {
-                        throw .malformed("byte 0x\(Hex.encode([input[inIndex]])) at offset \(inIndex) is not base64")
+                        throw .malformed("byte 0x\(Hex.encode([input[inIndex]])) at offset \(consumed + inIndex) is not base64")
                     }
                     inIndex += 1
                 }
-                switch pending {
-                case 0:
-                    guard padding == 0 else { throw .malformed("base64 padding where none belongs") }
-                case 2:
-                    guard padding <= 2 else { throw .malformed("too much base64 padding") }
-                    output[outIndex] = UInt8(truncatingIfNeeded: accumulator >> 4)
-                    outIndex += 1
-                case 3:
-                    guard padding <= 1 else { throw .malformed("too much base64 padding") }
-                    output[outIndex] = UInt8(truncatingIfNeeded: accumulator >> 10)
-                    output[outIndex + 1] = UInt8(truncatingIfNeeded: accumulator >> 2)
-                    outIndex += 2
-                default:
-                    throw .malformed("base64 text has a stray final character (length \(count))")
-                }
+                consumed += count
                 return outIndex
+            }
+        }
+
+        /// Ends the text: writes the last one or two bytes (at most 2) and checks the padding.
+        package mutating func finish(into output: UnsafeMutablePointer<UInt8>) throws(LiveformError) -> Int {
+            switch pending {
+            case 0:
+                guard padding == 0 else { throw .malformed("base64 padding where none belongs") }
+                return 0
+            case 2:
+                guard padding <= 2 else { throw .malformed("too much base64 padding") }
+                output[0] = UInt8(truncatingIfNeeded: accumulator >> 4)
+                return 1
+            case 3:
+                guard padding <= 1 else { throw .malformed("too much base64 padding") }
+                output[0] = UInt8(truncatingIfNeeded: accumulator >> 10)
+                output[1] = UInt8(truncatingIfNeeded: accumulator >> 2)
+                return 2
+            default:
+                throw .malformed("base64 text has a stray final character (length \(consumed))")
             }
         }
     }

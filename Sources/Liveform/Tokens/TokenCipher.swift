@@ -145,6 +145,16 @@ public struct TokenCipher: Sendable, Hashable {
         return wire
     }
 
+    /// `wireBytes(of:)` for a token's UTF-8 text lent in place.
+    package func wireBytes(ofText token: UnsafeRawBufferPointer) throws(LiveformError) -> [UInt8] {
+        guard token.count <= maxTokenLength else {
+            throw .malformed("the token is \(token.count) characters, over the limit of \(maxTokenLength)")
+        }
+        let wire = try Base64.decode(token)
+        try checkStructure(wire.count)
+        return wire
+    }
+
     /// Whether `count` wire bytes could be a token of this mode (§6).
     package func fitsStructure(_ count: Int) -> Bool {
         (try? checkStructure(count)) != nil

@@ -82,7 +82,12 @@ public struct WebhookDecoder: Sendable {
 
     private func open<Body: Collection<UInt8>>(_ body: Body) throws(LiveformError) -> (plaintext: [UInt8], json: JSONObject) {
         let cipher = TokenCipher(mode: .cbc, backend: backend, cbcFraming: framing, maxTokenLength: maxBodySize)
-        let wire = try cipher.wireBytes(of: try DataEnvelope.token(of: body, maxSize: maxBodySize))
+        // The token is read where the body holds it (no copy of its text).
+        let wire = try withBytes(body) { (raw) throws(LiveformError) in
+            try DataEnvelope.withToken(of: raw, maxSize: maxBodySize) { (token) throws(LiveformError) in
+                try cipher.wireBytes(ofText: token)
+            }
+        }
         return try cipher.open(wire, using: keys) { plaintext in
             DataEnvelope.acceptedJSON(plaintext, objectOnly: true)?.objectValue.map { (plaintext, $0) }
         }

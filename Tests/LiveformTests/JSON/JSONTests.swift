@@ -86,6 +86,18 @@ struct JSONTests {
         _ = try JSONValue(parsing: #"{"a":1,"b":{"a":1}}"#, duplicateKeys: .reject)
     }
 
+    @Test("keys and strings compare by their bytes, as in JavaScript: é and e + U+0301 are different")
+    func exactText() throws {
+        let value = try JSONValue(parsing: "{\"\u{E9}\":1,\"e\u{301}\":2}")
+        #expect(value.objectValue?.count == 2)
+        #expect(value["\u{E9}"] == 1 && value["e\u{301}"] == 2)
+        #expect(JSONValue.string("\u{E9}") != JSONValue.string("e\u{301}"))
+        _ = try JSONValue(parsing: "{\"\u{E9}\":1,\"e\u{301}\":2}", duplicateKeys: .reject)
+        let parameters = LiveformParameters([("\u{E9}", "a"), ("e\u{301}", "b")])
+        try parameters.validate(encrypted: true)
+        #expect(parameters.count == 2)
+    }
+
     @Test("lone surrogates become U+FFFD instead of failing")
     func loneSurrogates() throws {
         #expect(try JSONValue(parsing: #""\ud800x""#) == .string("\u{FFFD}x"))

@@ -95,7 +95,11 @@ enum Hostile {
         .init("byte-order mark before webhook plaintext", .webhook, .decryptionFailed) { webhookBody([0xEF, 0xBB, 0xBF] + event) },
         .init("byte-order mark before the body wrapper", .webhook, .malformedInput) { [0xEF, 0xBB, 0xBF] + webhookBody(event) },
         .init("wrong key", .webhook, .decryptionFailed) { Array("{\"data\":\"\(try! TokenCipher(mode: .cbc).encrypt(event, using: otherKey))\"}".utf8) },
-        .init("tampered GCM URL", .liveformURL, .decryptionFailed, text: { var u = validURL; let i = u.index(u.startIndex, offsetBy: 60); u.replaceSubrange(i...i, with: u[i] == "A" ? "B" : "A"); return u }()),
+        .init("tampered GCM URL (one ciphertext bit)", .liveformURL, .decryptionFailed, text: {
+            var wire = try! TokenCipher(mode: .gcm).wireBytes(of: try! TokenCipher(mode: .gcm).encrypt(Array(#"{"userid":"u"}"#.utf8), using: key))
+            wire[14] ^= 0x01
+            return liveformURL(token: Base64.encode(wire))
+        }()),
         // JSON oddities that must be accepted as JavaScript accepts them
         .init("duplicate JSON keys (last wins)", .webhook, nil) { webhookBody(Array(#"{"webhook_trigger":"created","webhook_trigger":"approved"}"#.utf8)) },
         .init("huge number 1e999999", .json, nil, text: "[1e999999, -1e999999, 1e-999999]"),
