@@ -4,7 +4,7 @@
 # Installs what is missing (Tools/setup.sh --tests), checks that Vectors/ is what the
 # independent generators produce, builds, checks the vectors with the CLI on both backends,
 # runs the Node/Python interop checks, every fuzz target (LIVEFORM_FUZZ_SECONDS, default 60),
-# the tests under ASan and TSan, and finally the whole test suite. Exit status is non-zero
+# the tests under ASan and TSan, the benchmarks in quick mode, and finally the whole test suite. Exit status is non-zero
 # when anything fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,6 +34,9 @@ Tools/fuzz.sh all "${LIVEFORM_FUZZ_SECONDS:-60}"
 echo "==> sanitizers"
 Tools/sanitize.sh address
 Tools/sanitize.sh thread
+
+echo "==> benchmarks, quick mode: ours (release build) and the peers in one run (targets are reported, not enforced here)"
+python3 Tools/bench/compare.py --quick --results-dir .build-bench/results
 
 echo "==> swift test"
 # Swift Testing announces every one of the ~40,000 parameterised cases as it starts; keep
