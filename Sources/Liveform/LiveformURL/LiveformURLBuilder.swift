@@ -256,7 +256,8 @@ struct URLWriter {
 
     mutating func append(_ bytes: [UInt8]) {
         bytes.withUnsafeBufferPointer { buffer in
-            (base + count).update(from: buffer.baseAddress!, count: buffer.count)
+            guard let source = buffer.baseAddress else { return }  // nothing to copy
+            (base + count).update(from: source, count: buffer.count)
             count += buffer.count
         }
     }
