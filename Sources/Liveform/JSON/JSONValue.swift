@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A JSON value that keeps object members in order.
 ///
 /// Foundation's `JSONSerialization` forgets member order and `JSONEncoder` escapes `/`; the
@@ -212,10 +218,16 @@ struct ExactText: Hashable {
     }
 }
 
-/// Whether two strings have the same UTF-8 bytes.
+/// Whether two strings have the same UTF-8 bytes (one `memcmp` over native storage).
 @inline(__always)
 func sameText(_ lhs: String, _ rhs: String) -> Bool {
-    lhs.utf8.count == rhs.utf8.count && lhs.utf8.elementsEqual(rhs.utf8)
+    let result = lhs.utf8.withContiguousStorageIfAvailable { a in
+        rhs.utf8.withContiguousStorageIfAvailable { b in
+            a.count == b.count && (a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0)
+        }
+    }
+    if let result, let same = result { return same }
+    return lhs.utf8.elementsEqual(rhs.utf8)  // storage that is not contiguous UTF-8 (bridged)
 }
 
 extension JSONValue {
