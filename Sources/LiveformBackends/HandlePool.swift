@@ -1,5 +1,3 @@
-import Synchronization
-
 /// A native context handle (an `EVP_CIPHER_CTX *` or a `gcry_cipher_hd_t`).
 /// Unchecked: a handle is only ever used by the one caller that took it from the pool.
 struct NativeHandle: @unchecked Sendable {
@@ -11,8 +9,10 @@ struct NativeHandle: @unchecked Sendable {
 /// A context is taken for exactly one operation and returned afterwards, so a context is
 /// never used by two threads at once, while the expensive part (fetching the cipher and
 /// expanding the key) happens once per context instead of once per call.
-final class HandlePool: Sendable {
-    private let idle = Mutex<[NativeHandle]>([])
+final class HandlePool: @unchecked Sendable {
+    // @unchecked: `idle` is only read or written inside `lock.withLock`.
+    private let lock = Lock()
+    private var idle: [NativeHandle] = []
     private let make: @Sendable () throws(CipherFailure) -> NativeHandle
     private let destroy: @Sendable (NativeHandle) -> Void
     /// Enough for the cores of a typical server; extra contexts made under a burst are freed.
@@ -25,14 +25,14 @@ final class HandlePool: Sendable {
     }
 
     deinit {
-        for handle in idle.withLock({ $0 }) { destroy(handle) }
+        for handle in idle { destroy(handle) }
     }
 
     /// Runs `body` with a context nobody else is using. A context whose operation failed in
     /// the library (not a mere verification failure) is destroyed instead of reused.
     func withHandle<R>(_ body: (OpaquePointer) throws(CipherFailure) -> R) throws(CipherFailure) -> R {
         let handle: NativeHandle
-        if let reused = idle.withLock({ $0.popLast() }) {
+        if let reused = lock.withLock({ idle.popLast() }) {
             handle = reused
         } else {
             handle = try make()
@@ -51,9 +51,9 @@ final class HandlePool: Sendable {
     }
 
     private func release(_ handle: NativeHandle) {
-        let kept = idle.withLock { stack -> Bool in
-            guard stack.count < capacity else { return false }
-            stack.append(handle)
+        let kept = lock.withLock { () -> Bool in
+            guard idle.count < capacity else { return false }
+            idle.append(handle)
             return true
         }
         if !kept { destroy(handle) }

@@ -1,5 +1,4 @@
 internal import CLiveformOpenSSL
-import Synchronization
 
 /// Fixed-size secret bytes in memory of their own, wiped with `OPENSSL_cleanse` when the
 /// last reference goes away. Never printed: it has no description beyond its size.
@@ -10,11 +9,12 @@ package final class SecureBytes: @unchecked Sendable {
 
     /// Called after the bytes were wiped, with `true` when every byte read back as zero.
     /// A test hook (the key-hygiene tests observe it); nil in normal use.
-    private static let releaseObserver = Mutex<(@Sendable (Bool) -> Void)?>(nil)
+    private static let observerLock = Lock()
+    nonisolated(unsafe) private static var releaseObserver: (@Sendable (Bool) -> Void)?  // guarded by observerLock
 
     /// Installs (or, with nil, removes) the release observer.
     package static func setReleaseObserver(_ observer: (@Sendable (Bool) -> Void)?) {
-        releaseObserver.withLock { $0 = observer }
+        observerLock.withLock { releaseObserver = observer }
     }
 
     package init(copying bytes: UnsafeRawBufferPointer) {
@@ -38,7 +38,7 @@ package final class SecureBytes: @unchecked Sendable {
 
     deinit {
         OPENSSL_cleanse(pointer, count)
-        if let observer = SecureBytes.releaseObserver.withLock({ $0 }) {
+        if let observer = SecureBytes.observerLock.withLock({ SecureBytes.releaseObserver }) {
             let view = UnsafeRawBufferPointer(start: pointer, count: count)
             observer(view.allSatisfy { $0 == 0 })
         }

@@ -34,7 +34,13 @@ struct Encrypt: ParsableCommand {
 
 /// `liveform decrypt`: token → text.
 struct Decrypt: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Decrypt a base64 token and print the plaintext.")
+    static let configuration = CommandConfiguration(
+        abstract: "Decrypt a base64 token and print the plaintext.",
+        discussion: """
+            With several keys, ECB and CBC cannot always tell a wrong key from the right one (a \
+            wrong key passes the padding check about once in 256 tries): give one key here, or use \
+            decode, return-url decode, webhook decrypt or body decrypt, which also check the JSON.
+            """)
 
     @Option(help: "The cipher: ecb, cbc or gcm.") var mode: RawMode
     @Argument(help: "The token; - or nothing reads standard input.") var token: String?

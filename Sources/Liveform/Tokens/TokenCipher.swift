@@ -130,8 +130,31 @@ public struct TokenCipher: Sendable, Hashable {
 
     /// Decrypts a token with the first of `keys` that succeeds (key rotation: for example
     /// the secretKey, then the API key, then a retired key).
+    ///
+    /// - Important: ECB and CBC carry no integrity check: a wrong key still produces valid
+    ///   padding about once in 256 tries, and with several keys that wrong key's garbage
+    ///   would be returned as if it had succeeded. With ECB or CBC and more than one key,
+    ///   use ``decrypt(_:using:accepting:)`` and check what the plaintext must be (the
+    ///   Liveform, Return URL, body and webhook decoders all check for their JSON shape).
     public func decrypt(_ token: some StringProtocol, using keys: [AES256.Key]) throws(LiveformError) -> [UInt8] {
         try open(try wireBytes(of: token), using: keys) { $0 }
+    }
+
+    /// Decrypts a token with the first of `keys` whose plaintext `accept` takes, and returns
+    /// what `accept` made of it.
+    ///
+    /// A key succeeds only when the cipher verifies *and* `accept` returns a value, so a wrong
+    /// key that happens to produce valid padding is passed over, not returned. Every other
+    /// outcome is the one ``LiveformError/Code/decryptionFailed``.
+    ///
+    /// ```swift
+    /// let event = try TokenCipher(mode: .cbc).decrypt(token, using: [secretKey, apiKey]) { plaintext in
+    ///     (try? JSONValue(parsing: plaintext))?.objectValue
+    /// }
+    /// ```
+    public func decrypt<T>(_ token: some StringProtocol, using keys: [AES256.Key],
+                           accepting accept: ([UInt8]) -> T?) throws(LiveformError) -> T {
+        try open(try wireBytes(of: token), using: keys, accept: accept)
     }
 
     /// Base64-decodes a token and checks its length, without any key.

@@ -17,7 +17,12 @@ struct SharedKeyConcurrencyTests {
                     let cipher = TokenCipher(mode: mode, backend: backend)
                     let plaintext = Array("{\"task\":\(index)}".utf8)
                     let token = try cipher.encrypt(plaintext, using: key)
-                    guard try cipher.decrypt(token, using: [wrongKey, key]) == plaintext else {
+                    // Rotation with a JSON check, as every decoder of the SDK does: without it a
+                    // wrong key's valid-by-chance ECB/CBC padding (1 in 256) would be accepted.
+                    let rotated = try cipher.decrypt(token, using: [wrongKey, key]) { bytes in
+                        (try? JSONValue(parsing: bytes))?.objectValue != nil ? bytes : nil
+                    }
+                    guard rotated == plaintext else {
                         return "\(mode) task \(index): wrong plaintext"
                     }
                     // Only the wrong key: a verification failure, or (1 in 256 for ECB/CBC)

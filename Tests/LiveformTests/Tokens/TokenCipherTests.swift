@@ -87,7 +87,10 @@ struct TokenCipherTests {
         for backend in AES256.Backend.allCases {
             // Wrong key in every mode.
             for mode in TokenCipher.Mode.allCases {
-                let token = try TokenCipher(mode: mode, backend: backend).encrypt(Array("secret".utf8), using: otherKey)
+                // A fixed IV keeps the CBC case deterministic (a random one would let the wrong
+                // key pass the padding check about once in 256 runs).
+                let iv: [UInt8]? = switch mode { case .ecb: nil; case .cbc: [UInt8](repeating: 3, count: 16); case .gcm: [UInt8](repeating: 3, count: 12) }
+                let token = try TokenCipher(mode: mode, backend: backend).encrypt(Array("secret".utf8), using: otherKey, iv: iv)
                 capture { _ = try TokenCipher(mode: mode, backend: backend).decrypt(token, using: key) }
             }
             // Bad padding: a block whose last byte cannot be padding.
@@ -108,11 +111,33 @@ struct TokenCipherTests {
     func rotation() throws {
         for mode in TokenCipher.Mode.allCases {
             let cipher = TokenCipher(mode: mode)
-            let token = try cipher.encrypt(Array("rotated".utf8), using: otherKey)
-            #expect(try cipher.decrypt(token, using: [key, otherKey]) == Array("rotated".utf8))
+            // Fixed IVs keep this deterministic: with a random CBC IV the wrong key would pass
+            // the padding check about once in 256 runs.
+            let iv: [UInt8]? = switch mode { case .ecb: nil; case .cbc: [UInt8](repeating: 7, count: 16); case .gcm: [UInt8](repeating: 7, count: 12) }
+            let token = try cipher.encrypt(Array("{\"rotated\":true}".utf8), using: otherKey, iv: iv)
+            #expect(try cipher.decrypt(token, using: [key, otherKey]) == Array("{\"rotated\":true}".utf8))
             #expect(throws: LiveformError.decryptionFailed) { try cipher.decrypt(token, using: [key]) }
             #expect(throws: LiveformError.invalidKey) { try cipher.decrypt(token, using: [AES256.Key]()) }
         }
+    }
+
+    @Test("with an acceptance check, a wrong key whose ECB/CBC padding verifies by chance is passed over")
+    func acceptingSkipsLuckyPadding() throws {
+        // Find a wrong key whose padding verifies for this token (expected within ~256 tries).
+        let plaintext = Array("{\"a\":1}".utf8)
+        let token = try TokenCipher(mode: .cbc).encrypt(plaintext, using: key)
+        var lucky: AES256.Key?
+        for _ in 0..<5000 where lucky == nil {
+            let candidate = AES256.Key.random()
+            if (try? TokenCipher(mode: .cbc).decrypt(token, using: candidate)) != nil { lucky = candidate }
+        }
+        let wrong = try #require(lucky, "no wrong key with valid padding in 5,000 tries")
+        // Without a check the lucky key's garbage wins; with one, the right key is found.
+        #expect(try TokenCipher(mode: .cbc).decrypt(token, using: [wrong, key]) != plaintext)
+        let accepted = try TokenCipher(mode: .cbc).decrypt(token, using: [wrong, key]) { bytes in
+            (try? JSONValue(parsing: bytes))?.objectValue != nil ? bytes : nil
+        }
+        #expect(accepted == plaintext)
     }
 
     @Test("primitives take Data, arrays, slices and UTF-8 views alike")
