@@ -18,17 +18,8 @@ struct FastPathEquivalenceTests {
         "\"\u{7F}\"", "\"ab\u{01}\"", #"{"a" "b"}"#, "[1,]", "{,}",
     ]
 
-    /// A deterministic generator (no flaky seeds).
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    /// A deterministic generator (no flaky seeds), shared with the parity tests.
+    typealias SplitMix = BackendParityTests.SplitMix
 
     static func mutations() -> [[UInt8]] {
         var generator = SplitMix(state: 42)
