@@ -144,6 +144,15 @@ extension AES256.Key {
 /// Hexadecimal helpers (keys, IVs and nonces in vectors and on the command line).
 package enum Hex {
     private static let digits = Array("0123456789abcdef".utf8)
+    private static let upperDigits = Array("0123456789ABCDEF".utf8)
+
+    /// The lowercase hex digit of a value 0…15.
+    @inline(__always)
+    package static func lowercaseDigit(_ value: UInt8) -> UInt8 { digits[Int(value & 0x0F)] }
+
+    /// The uppercase hex digit of a value 0…15 (percent-encoding writes these).
+    @inline(__always)
+    package static func uppercaseDigit(_ value: UInt8) -> UInt8 { upperDigits[Int(value & 0x0F)] }
 
     /// Lowercase hex of `bytes`.
     package static func encode<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> String {
@@ -164,14 +173,16 @@ package enum Hex {
         out.reserveCapacity(utf8.count / 2)
         var index = 0
         while index < utf8.count {
-            guard let high = value(utf8[index]), let low = value(utf8[index + 1]) else { return nil }
+            guard let high = digitValue(utf8[index]), let low = digitValue(utf8[index + 1]) else { return nil }
             out.append(high << 4 | low)
             index += 2
         }
         return out
     }
 
-    private static func value(_ digit: UInt8) -> UInt8? {
+    /// The value of one hex digit (either case), or nil.
+    @inline(__always)
+    package static func digitValue(_ digit: UInt8) -> UInt8? {
         switch digit {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): return digit - UInt8(ascii: "0")
         case UInt8(ascii: "a")...UInt8(ascii: "f"): return digit - UInt8(ascii: "a") + 10

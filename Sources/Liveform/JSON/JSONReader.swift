@@ -231,14 +231,8 @@ public enum JSONReader {
             for _ in 0..<4 {
                 let byte = input[position]
                 position += 1
-                let digit: UInt32
-                switch byte {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - 48)
-                case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - 87)
-                case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - 55)
-                default: throw error("invalid \\u escape")
-                }
-                value = value << 4 | digit
+                guard let digit = Hex.digitValue(byte) else { throw error("invalid \\u escape") }
+                value = value << 4 | UInt32(digit)
             }
             return value
         }

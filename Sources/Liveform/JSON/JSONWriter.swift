@@ -55,7 +55,34 @@ package enum JSONWriter {
         out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent * level))
     }
 
-    private static let hexDigits = Array("0123456789abcdef".utf8)
+    /// Whether `JSON.stringify` escapes this byte of a string: `"`, `\` and U+0000–U+001F.
+    @inline(__always)
+    package static func needsEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+    }
+
+    /// Writes the escape of `value` (a byte `needsEscape` accepts) at `out`, which has room
+    /// for 6 bytes; returns its length. The one place the escape rules of §3.2 live.
+    package static func writeEscape(_ value: UInt8, at out: UnsafeMutablePointer<UInt8>) -> Int {
+        out[0] = UInt8(ascii: "\\")
+        switch value {
+        case UInt8(ascii: "\""): out[1] = UInt8(ascii: "\"")
+        case UInt8(ascii: "\\"): out[1] = UInt8(ascii: "\\")
+        case 0x08: out[1] = UInt8(ascii: "b")
+        case 0x09: out[1] = UInt8(ascii: "t")
+        case 0x0A: out[1] = UInt8(ascii: "n")
+        case 0x0C: out[1] = UInt8(ascii: "f")
+        case 0x0D: out[1] = UInt8(ascii: "r")
+        default:
+            out[1] = UInt8(ascii: "u")
+            out[2] = UInt8(ascii: "0")
+            out[3] = UInt8(ascii: "0")
+            out[4] = Hex.lowercaseDigit(value >> 4)
+            out[5] = Hex.lowercaseDigit(value & 0xF)
+            return 6
+        }
+        return 2
+    }
 
     /// A JSON string literal, escaped as `JSON.stringify` escapes it.
     package static func writeString(_ text: String, into out: inout [UInt8]) {
@@ -63,24 +90,12 @@ package enum JSONWriter {
         var text = text
         text.withUTF8 { utf8 in
             var runStart = 0
-            for index in 0..<utf8.count {
-                let byte = utf8[index]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+            for index in 0..<utf8.count where needsEscape(utf8[index]) {
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
                 runStart = index + 1
-                out.append(UInt8(ascii: "\\"))
-                switch byte {
-                case UInt8(ascii: "\""): out.append(UInt8(ascii: "\""))
-                case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\"))
-                case 0x08: out.append(UInt8(ascii: "b"))
-                case 0x09: out.append(UInt8(ascii: "t"))
-                case 0x0A: out.append(UInt8(ascii: "n"))
-                case 0x0C: out.append(UInt8(ascii: "f"))
-                case 0x0D: out.append(UInt8(ascii: "r"))
-                default:
-                    out.append(contentsOf: "u00".utf8)
-                    out.append(hexDigits[Int(byte >> 4)])
-                    out.append(hexDigits[Int(byte & 0xF)])
+                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 6) { escape in
+                    guard let base = escape.baseAddress else { return }
+                    out.append(contentsOf: UnsafeBufferPointer(start: base, count: writeEscape(utf8[index], at: base)))
                 }
             }
             out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))

@@ -35,7 +35,7 @@ public struct LiveformURLBuilder: Sendable {
     /// encrypted parameters in order, written as `JSON.stringify` writes them.
     public func encryptedJSONText(for parameters: LiveformParameters) -> String? {
         guard core.mode != nil else { return nil }
-        return String(decoding: core.encryptedJSON(parameters), as: UTF8.self)
+        return core.encryptedJSONText(parameters)
     }
 
     /// The URL for `parameters`.
@@ -74,11 +74,7 @@ private final class Core: Sendable {
         key = settings.credential?.key
         encryptionOnly = settings.encryptionOnly
         maxURLLength = settings.maxURLLength
-        var prefix = Array(settings.baseURL.utf8)
-        switch prefix.last {
-        case UInt8(ascii: "?"), UInt8(ascii: "&"): break  // the base already ends in a separator
-        default: prefix.append(prefix.contains(UInt8(ascii: "?")) ? UInt8(ascii: "&") : UInt8(ascii: "?"))
-        }
+        var prefix = QueryString.startQuery(after: settings.baseURL)
         prefix.append(contentsOf: "pid=".utf8)
         QueryString.appendEncoded(settings.projectId.utf8, to: &prefix)
         self.prefix = prefix
@@ -89,20 +85,14 @@ private final class Core: Sendable {
         mode != nil && (encryptionOnly || !kind.isInjection)
     }
 
-    func encryptedJSON(_ parameters: LiveformParameters) -> [UInt8] {
-        var json: [UInt8] = []
-        json.reserveCapacity(64 + parameters.count * 40)
-        json.append(UInt8(ascii: "{"))
-        var first = true
-        for entry in parameters.entries where isEncrypted(entry.kind) {
-            if !first { json.append(UInt8(ascii: ",")) }
-            first = false
-            JSONWriter.writeString(entry.name, into: &json)
-            json.append(UInt8(ascii: ":"))
-            JSONWriter.write(entry.value, into: &json)
+    /// The encrypted parameters' JSON text, from the same writer `url(for:)` encrypts with.
+    func encryptedJSONText(_ parameters: LiveformParameters) -> String {
+        String(unsafeUninitializedCapacity: encryptedJSONCapacity(parameters)) { buffer in
+            guard let base = buffer.baseAddress else { return 0 }
+            var json = URLWriter(base: base)
+            writeEncryptedJSON(parameters, to: &json)
+            return json.count
         }
-        json.append(UInt8(ascii: "}"))
-        return json
     }
 
     func url(for parameters: LiveformParameters, lang: String?, nonce: AES256.GCM.Nonce?) throws(LiveformError) -> String {
@@ -168,7 +158,7 @@ private final class Core: Sendable {
 
     /// The most bytes `writeEncryptedJSON` can write: every string byte escaped as `\u00XX`
     /// (6 bytes), other values by their length as `JSONWriter` writes them.
-    private func encryptedJSONCapacity(_ parameters: LiveformParameters) -> Int {
+    func encryptedJSONCapacity(_ parameters: LiveformParameters) -> Int {
         var capacity = 2
         for entry in parameters.entries where isEncrypted(entry.kind) {
             capacity += 2 + 6 * entry.name.utf8.count + 2 + Self.jsonCapacity(entry.value)
@@ -185,7 +175,7 @@ private final class Core: Sendable {
     }
 
     /// The encrypted parameters as `JSON.stringify` writes them (`JSONWriter`'s bytes).
-    private func writeEncryptedJSON(_ parameters: LiveformParameters, to json: inout URLWriter) {
+    func writeEncryptedJSON(_ parameters: LiveformParameters, to json: inout URLWriter) {
         json.byte(UInt8(ascii: "{"))
         var first = true
         for entry in parameters.entries where isEncrypted(entry.kind) {
@@ -245,7 +235,6 @@ struct URLWriter {
     let base: UnsafeMutablePointer<UInt8>
     var count = 0
 
-    private static let hex = Array("0123456789ABCDEF".utf8)
     private static let base64Alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".utf8)
 
     @inline(__always)
@@ -283,8 +272,8 @@ struct URLWriter {
                     byte(value)
                 } else {
                     byte(UInt8(ascii: "%"))
-                    byte(Self.hex[Int(value >> 4)])
-                    byte(Self.hex[Int(value & 0x0F)])
+                    byte(Hex.uppercaseDigit(value >> 4))
+                    byte(Hex.uppercaseDigit(value))
                 }
             }
         }
@@ -311,13 +300,13 @@ struct URLWriter {
         while index < count {
             let value = utf8[index]
             index &+= 1
-            guard value < 0x20 || value == UInt8(ascii: "\"") || value == UInt8(ascii: "\\") else { continue }
+            guard JSONWriter.needsEscape(value) else { continue }
             if index &- 1 > runStart, let source = utf8.baseAddress {
                 (out + written).update(from: source + runStart, count: index &- 1 &- runStart)
                 written &+= index &- 1 &- runStart
             }
             runStart = index
-            written &+= writeEscape(value, at: out + written)
+            written &+= JSONWriter.writeEscape(value, at: out + written)
         }
         if utf8.count > runStart, let source = utf8.baseAddress {
             (out + written).update(from: source + runStart, count: utf8.count - runStart)
@@ -325,29 +314,6 @@ struct URLWriter {
         }
         out[written] = UInt8(ascii: "\"")
         return written + 1
-    }
-
-    /// The escape of `value` (`"`, `\\` or a control character) as `JSON.stringify` writes it.
-    private static func writeEscape(_ value: UInt8, at out: UnsafeMutablePointer<UInt8>) -> Int {
-        out[0] = UInt8(ascii: "\\")
-        switch value {
-        case UInt8(ascii: "\""): out[1] = UInt8(ascii: "\"")
-        case UInt8(ascii: "\\"): out[1] = UInt8(ascii: "\\")
-        case 0x08: out[1] = UInt8(ascii: "b")
-        case 0x09: out[1] = UInt8(ascii: "t")
-        case 0x0A: out[1] = UInt8(ascii: "n")
-        case 0x0C: out[1] = UInt8(ascii: "f")
-        case 0x0D: out[1] = UInt8(ascii: "r")
-        default:
-            let hex: StaticString = "0123456789abcdef"
-            out[1] = UInt8(ascii: "u")
-            out[2] = UInt8(ascii: "0")
-            out[3] = UInt8(ascii: "0")
-            out[4] = hex.utf8Start[Int(value >> 4)]
-            out[5] = hex.utf8Start[Int(value & 0xF)]
-            return 6
-        }
-        return 2
     }
 
     /// Base64 of `bytes`, percent-encoded on the fly: `+` `/` `=` become `%2B` `%2F` `%3D`.

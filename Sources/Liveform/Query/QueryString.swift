@@ -4,8 +4,6 @@
 /// then reads as a space: a token would arrive broken. Here every byte outside
 /// `A–Z a–z 0–9 - . _ ~` is escaped, with uppercase hex.
 package enum QueryString {
-    private static let hex = Array("0123456789ABCDEF".utf8)
-
     /// Whether `byte` is in RFC 3986's unreserved set.
     @inline(__always)
     static func isUnreserved(_ byte: UInt8) -> Bool {
@@ -26,10 +24,21 @@ package enum QueryString {
                 out.append(byte)
             } else {
                 out.append(UInt8(ascii: "%"))
-                out.append(hex[Int(byte >> 4)])
-                out.append(hex[Int(byte & 0x0F)])
+                out.append(Hex.uppercaseDigit(byte >> 4))
+                out.append(Hex.uppercaseDigit(byte))
             }
         }
+    }
+
+    /// `base` followed by the separator its query starts with (§3.3): `?`, or `&` when the
+    /// base already has a query, or nothing when it already ends in `?` or `&`.
+    package static func startQuery(after base: String) -> [UInt8] {
+        var bytes = Array(base.utf8)
+        switch bytes.last {
+        case UInt8(ascii: "?"), UInt8(ascii: "&"): break
+        default: bytes.append(bytes.contains(UInt8(ascii: "?")) ? UInt8(ascii: "&") : UInt8(ascii: "?"))
+        }
+        return bytes
     }
 
     /// The percent-encoded form of `text`'s UTF-8 bytes.
@@ -142,7 +151,7 @@ package enum QueryString {
             }
             guard inIndex < count else { break }
             if text[inIndex] == UInt8(ascii: "%") {
-                guard inIndex + 3 <= count, let high = hexValue(text[inIndex + 1]), let low = hexValue(text[inIndex + 2]) else {
+                guard inIndex + 3 <= count, let high = Hex.digitValue(text[inIndex + 1]), let low = Hex.digitValue(text[inIndex + 2]) else {
                     return nil
                 }
                 out[outIndex] = high << 4 | low
@@ -156,14 +165,6 @@ package enum QueryString {
         return outIndex
     }
 
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - 48
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - 87
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - 55
-        default: return nil
-        }
-    }
 
     /// One `name=value` item of a query, still percent-encoded.
     package struct RawItem {

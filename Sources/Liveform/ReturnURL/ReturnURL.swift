@@ -107,12 +107,11 @@ public struct ReturnURLBuilder: Sendable {
 
     /// The Return URL carrying `fields` (in the given order).
     public func url(for fields: JSONObject) throws(LiveformError) -> String {
-        var out = Array(returnURL.utf8)
-        var separator = returnURL.contains("?") ? UInt8(ascii: "&") : UInt8(ascii: "?")
-        if let last = out.last, last == UInt8(ascii: "?") || last == UInt8(ascii: "&") { separator = 0 }
+        var out = QueryString.startQuery(after: returnURL)
+        var first = true
         func appendItem(_ name: String, _ value: String) {
-            if separator != 0 { out.append(separator) }
-            separator = UInt8(ascii: "&")
+            if !first { out.append(UInt8(ascii: "&")) }
+            first = false
             QueryString.appendEncoded(name.utf8, to: &out)
             out.append(UInt8(ascii: "="))
             QueryString.appendEncoded(value.utf8, to: &out)
