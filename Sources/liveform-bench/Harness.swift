@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 
 /// Timing as in the peers (Tools/bench/README.md): warm up for a tenth of the budget, then
 /// batches of about a twentieth of it until the budget is spent and five batches ran; the
@@ -40,6 +40,7 @@ func peakRSSBytes() -> Int {
 nonisolated(unsafe) var sink = 0
 
 func fail(_ message: String) -> Never {
-    FileHandle.standardError.write(Data("liveform-bench: \(message)\n".utf8))
+    let line = Array("liveform-bench: \(message)\n".utf8)
+    _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
     exit(1)
 }

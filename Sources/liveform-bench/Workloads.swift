@@ -1,4 +1,3 @@
-import Foundation
 import Liveform
 
 /// W1–W6 on one backend. Every workload checks its result once before timing.

@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 import Liveform
 
 // liveform-bench [--json] [--quick] [--workload W1…W6]... [--backend openssl|gcrypt]...
@@ -36,17 +36,8 @@ for workload in workloads {
     for backend in backends {
         // Big-body workloads run in their own process when others run too.
         if ["W5", "W6"].contains(workload) && (workloads.count > 1 || backends.count > 1) {
-            let child = Process()
-            child.executableURL = URL(filePath: CommandLine.arguments[0])
-            child.arguments = ["--json", "--workload", workload, "--backend", backend.name] + (quick ? ["--quick"] : [])
-            let pipe = Pipe()
-            child.standardOutput = pipe
-            do { try child.run() } catch { fail("cannot start \(workload): \(error)") }
-            let output = pipe.fileHandleForReading.readDataToEndOfFile()
-            child.waitUntilExit()
-            guard child.terminationStatus == 0, let rows = (try? JSONValue(parsing: output))?.arrayValue else {
-                fail("\(workload) on \(backend.name) failed")
-            }
+            guard let rows = runChild(["--json", "--workload", workload, "--backend", backend.name] + (quick ? ["--quick"] : []))
+            else { fail("\(workload) on \(backend.name) failed") }
             results += rows
             continue
         }
@@ -62,10 +53,54 @@ if json {
     print(JSONValue.array(results).jsonText)
 } else {
     for row in results {
-        let figure = row["ns_per_op"].flatMap(\.doubleValue).map { String(format: "%10.1f ns/op", $0) }
+        let figure = row["ns_per_op"].flatMap(\.doubleValue).map { pad(fixed($0), 10) + " ns/op" }
             ?? row["mb_per_s"].flatMap(\.doubleValue).map { value in
-                String(format: "%10.1f MB/s  peak RSS %.1f MiB", value, (row["peak_rss_bytes"]?.doubleValue ?? 0) / 1_048_576)
+                pad(fixed(value), 10) + " MB/s  peak RSS " + fixed((row["peak_rss_bytes"]?.doubleValue ?? 0) / 1_048_576) + " MiB"
             } ?? ""
-        print("\(row["workload"]?.stringValue ?? "?")  \((row["backend"]?.stringValue ?? "?").padding(toLength: 8, withPad: " ", startingAt: 0))  \(figure)")
+        print("\(row["workload"]?.stringValue ?? "?")  \(pad(row["backend"]?.stringValue ?? "?", -8))  \(figure)")
     }
+}
+
+/// `value` with one decimal.
+func fixed(_ value: Double) -> String {
+    let tenths = Int((value * 10).rounded())
+    return "\(tenths / 10).\(abs(tenths % 10))"
+}
+
+/// `text` padded with spaces to `width` characters: on the left, or on the right for a negative width.
+func pad(_ text: String, _ width: Int) -> String {
+    let fill = String(repeating: " ", count: max(0, abs(width) - text.count))
+    return width < 0 ? text + fill : fill + text
+}
+
+/// Runs this executable with `arguments` and returns the JSON array it prints, or nil if it fails.
+/// posix_spawn and a pipe rather than Foundation's `Process`: the benchmark links no Foundation,
+/// so its baseline memory (part of the W5/W6 peak RSS) is the library's, not Foundation's.
+func runChild(_ arguments: [String]) -> [JSONValue]? {
+    var pipeEnds: [Int32] = [0, 0]
+    guard pipe(&pipeEnds) == 0 else { return nil }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_adddup2(&actions, pipeEnds[1], 1)
+    posix_spawn_file_actions_addclose(&actions, pipeEnds[0])
+    let argv = ([CommandLine.arguments[0]] + arguments).map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    var pid: pid_t = 0
+    let spawned = posix_spawn(&pid, CommandLine.arguments[0], &actions, nil, argv, environ)
+    close(pipeEnds[1])
+    defer { close(pipeEnds[0]) }
+    guard spawned == 0 else { return nil }
+    var output: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 4096)
+    while true {
+        let count = read(pipeEnds[0], &chunk, chunk.count)
+        if count < 0 && errno == EINTR { continue }
+        if count <= 0 { break }
+        output += chunk[..<count]
+    }
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    guard status == 0 else { return nil }
+    return (try? JSONValue(parsing: output))?.arrayValue
 }

@@ -47,8 +47,13 @@ BODY_BYTES = 10 * 1024 * 1024  # the RSS target is relative to this
 OURS = ["ours-openssl", "ours-gcrypt"]
 PEERS = ["node", "python", "c"]
 # Built once, then run directly: `swift run` execs the benchmark, and ru_maxrss survives
-# execve, so SwiftPM's own memory would be counted as ours.
-DEFAULT_SWIFT_CMD = str(ROOT / ".build/release/liveform-bench")
+# execve, so SwiftPM's own memory would be counted as ours. Built as a server binary is
+# deployed (the Swift runtime linked statically), in a folder of its own so the flag does not
+# invalidate .build/.
+SWIFT_SCRATCH = ROOT / ".build-bench/swift"
+SWIFT_BUILD = ["swift", "build", "-c", "release", "--product", "liveform-bench", "--static-swift-stdlib",
+               "--scratch-path", str(SWIFT_SCRATCH)]
+DEFAULT_SWIFT_CMD = str(SWIFT_SCRATCH / "release/liveform-bench")
 PEER_TIMEOUT_S = 600
 
 
@@ -411,10 +416,10 @@ def main():
 
     failures = []
     if not args.skip_ours and args.swift_cmd == DEFAULT_SWIFT_CMD:
-        log("building ours: swift build -c release --product liveform-bench")
-        built = subprocess.run(["swift", "build", "-c", "release", "--product", "liveform-bench"], cwd=ROOT)
+        log("building ours: " + " ".join(SWIFT_BUILD))
+        built = subprocess.run(SWIFT_BUILD, cwd=ROOT)
         if built.returncode != 0:
-            failures.append("swift build -c release --product liveform-bench failed")
+            failures.append(" ".join(SWIFT_BUILD) + " failed")
     err = build_c_peer()
     if err:
         failures.append(err)

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
 public import Foundation
+#endif
 
 /// A decrypted webhook: the common fields typed, and the whole payload kept as ``json``.
 ///

@@ -132,3 +132,49 @@ struct WebhookEventTests {
         #expect(event.kycResult?.updatedAt == Self.utc(2024, 5, 1, 9, 30, 0))
     }
 }
+
+@Suite("UTC timestamp writer (startValidUntil)")
+struct TimestampFormatTests {
+    /// Foundation's ISO 8601 formatter is the independent reference for the hand-written
+    /// civil-date arithmetic (the library itself needs only FoundationEssentials).
+    static func reference(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down)))
+    }
+
+    @Test("agrees with ISO8601DateFormatter on 20,000 instants from 1583 to 9999, leap days and day edges included")
+    func agreesWithFoundation() {
+        var rng = BackendParityTests.SplitMix(state: 2026)
+        // Foundation switches to the Julian calendar before 15 October 1582; ISO 8601 and
+        // JavaScript's Date (the vendor's) stay proleptic Gregorian, as we do (next test).
+        var instants: [Double] = [0, -1, -0.5, 86_399.999, 951_782_400, 951_868_799, 4_107_542_399, 1_709_164_800 - 1,
+                                  -12_212_553_600, 253_402_300_799, 1_777_561_200.75]
+        for _ in 0..<20_000 { instants.append(Double.random(in: -12_212_553_600...253_402_300_799, using: &rng).rounded(.down)) }
+        for seconds in instants {
+            let date = Date(timeIntervalSince1970: seconds)
+            #expect(Timestamp.format(date) == Self.reference(date), "\(seconds)")
+        }
+    }
+
+    @Test("before 1583: proleptic Gregorian, as JavaScript's Date.toISOString (values from Node 20)",
+          arguments: [(-47_917_892_061.0, "0451-07-17T18:25:39Z"), (-17_908_028_818, "1402-07-09T03:33:02Z"),
+                      (-62_135_596_800, "0001-01-01T00:00:00Z"), (-12_219_292_801, "1582-10-14T23:59:59Z")])
+    func prolepticGregorian(_ seconds: Double, _ expected: String) {
+        #expect(Timestamp.format(Date(timeIntervalSince1970: seconds)) == expected)
+    }
+
+    @Test("clamps what no form accepts instead of trapping", arguments: [-1e300, 1e300, -.infinity, .infinity, .nan])
+    func clamps(_ seconds: Double) {
+        let text = Timestamp.format(Date(timeIntervalSince1970: seconds))
+        #expect(["0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "1970-01-01T00:00:00Z"].contains(text), "\(text)")
+    }
+
+    @Test("round-trips through the timestamp parser")
+    func roundTrips() throws {
+        let date = Date(timeIntervalSince1970: 1_777_561_200)
+        #expect(Timestamp.format(date) == "2026-04-30T15:00:00Z")
+        #expect(Timestamp.parse(Timestamp.format(date)) == date)
+    }
+}
