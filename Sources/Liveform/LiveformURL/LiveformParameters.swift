@@ -3,6 +3,7 @@ public import FoundationEssentials
 #else
 public import Foundation
 #endif
+import Glibc
 
 /// The query parameters of a Liveform URL, in the order they were set.
 ///
@@ -79,11 +80,15 @@ public struct LiveformParameters: Sendable, Hashable, Sequence {
         }
     }
 
-    /// Appends without replacing an existing parameter of the same name.
-    mutating func append(_ name: String, _ value: JSONValue) {
+    /// Appends without replacing an existing parameter of the same name. With `distinct`,
+    /// the caller guarantees no parameter has this name yet (a decoder appending the members
+    /// of a JSON object), so `validate` need not look for repeats.
+    mutating func append(_ name: String, _ value: JSONValue, distinct: Bool = false) {
         entries.append(Entry(name: name, value: value, kind: ParameterKind(name: name)))
-        mayRepeatNames = true
+        if !distinct { mayRepeatNames = true }
     }
+
+    mutating func reserveCapacity(_ count: Int) { entries.reserveCapacity(count) }
 
     public static func == (lhs: LiveformParameters, rhs: LiveformParameters) -> Bool {
         lhs.entries.count == rhs.entries.count
@@ -354,18 +359,40 @@ enum ParameterKind: Sendable, Hashable {
     case reserved
     case other
 
-    private static let byName: [String: ParameterKind] = [
-        "email": .email, "userid": .userid, "cf1": .cf1, "cf2": .cf2, "cf3": .cf3,
-        "blacklistCountries": .blacklistCountries, "approvePeriod": .approvePeriod, "rejectPeriod": .rejectPeriod,
-        "ageLimit": .ageLimit, "rejectDuplicateUser": .rejectDuplicateUser, "token": .token,
-        "allowedCountries": .allowedCountries, "allowedIdTypes": .allowedIdTypes,
-        "selectedIssuingCountry": .selectedIssuingCountry, "selectedIdType": .selectedIdType,
-        "startValidUntil": .startValidUntil, "sid": .sid, "action": .action, "knowledgeField": .knowledgeField,
-        "knowledgePrefill": .knowledgePrefill, "auxidField": .auxidField,
-        "pid": .reserved, "lang": .reserved, "encrypted": .reserved,
-    ]
+    /// The documented names by UTF-8 length (the longest has 22 bytes): classifying a name
+    /// is a few `memcmp`s of equal length, with no hashing (it runs per parameter per URL).
+    private static let byLength: [[(name: StaticString, kind: ParameterKind)]] = {
+        let all: [(StaticString, ParameterKind)] = [
+            ("email", .email), ("userid", .userid), ("cf1", .cf1), ("cf2", .cf2), ("cf3", .cf3),
+            ("blacklistCountries", .blacklistCountries), ("approvePeriod", .approvePeriod), ("rejectPeriod", .rejectPeriod),
+            ("ageLimit", .ageLimit), ("rejectDuplicateUser", .rejectDuplicateUser), ("token", .token),
+            ("allowedCountries", .allowedCountries), ("allowedIdTypes", .allowedIdTypes),
+            ("selectedIssuingCountry", .selectedIssuingCountry), ("selectedIdType", .selectedIdType),
+            ("startValidUntil", .startValidUntil), ("sid", .sid), ("action", .action), ("knowledgeField", .knowledgeField),
+            ("knowledgePrefill", .knowledgePrefill), ("auxidField", .auxidField),
+            ("pid", .reserved), ("lang", .reserved), ("encrypted", .reserved),
+        ]
+        var table = [[(name: StaticString, kind: ParameterKind)]](repeating: [], count: 23)
+        for (name, kind) in all { table[name.utf8CodeUnitCount].append((name, kind)) }
+        return table
+    }()
 
-    init(name: String) { self = Self.byName[name] ?? .other }
+    /// The kind of `name`, matched by its exact UTF-8 bytes (as JavaScript compares names).
+    init(name: String) {
+        self = name.utf8.withContiguousStorageIfAvailable(Self.classify) ?? Self.classify(Array(name.utf8))
+    }
+
+    private static func classify(_ bytes: UnsafeBufferPointer<UInt8>) -> ParameterKind {
+        guard let base = bytes.baseAddress, bytes.count < byLength.count else { return .other }
+        for candidate in byLength[bytes.count] where memcmp(candidate.name.utf8Start, base, bytes.count) == 0 {
+            return candidate.kind
+        }
+        return .other
+    }
+
+    private static func classify(_ bytes: [UInt8]) -> ParameterKind {
+        bytes.withUnsafeBufferPointer(classify)
+    }
 
     /// The wire name of a documented kind (typed setters create entries from it).
     var name: String {

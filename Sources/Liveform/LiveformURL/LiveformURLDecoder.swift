@@ -82,8 +82,11 @@ public struct LiveformURLDecoder: Sendable {
             }
             cipherUsed = cipher
             keyIndex = index
+            parameters.reserveCapacity(object.count + plain.count)
+            encryptedNames.reserveCapacity(object.count)
+            // A JSON object's keys are distinct (the parser keeps the last of a repeated key).
             for (name, value) in object {
-                parameters.append(name, value)
+                parameters.append(name, value, distinct: true)
                 encryptedNames.append(name)
             }
         }
@@ -97,7 +100,8 @@ public struct LiveformURLDecoder: Sendable {
                 warnings.append(.init(kind: .encryptedOverridesPlain, parameter: name))
                 continue
             }
-            parameters.append(name, .string(value))
+            // Distinct: repeats and encrypted names were passed over above.
+            parameters.append(name, .string(value), distinct: true)
             if encryptionOnly { warnings.append(.init(kind: .ignoredInEncryptionOnlyMode, parameter: name)) }
         }
         return DecodedLiveformURL(pid: pid, lang: lang, parameters: parameters, encryptedNames: encryptedNames,
@@ -106,23 +110,26 @@ public struct LiveformURLDecoder: Sendable {
 
     /// `token`: the UTF-8 text of `encrypted`, percent-decoded.
     private func decrypt(_ token: UnsafeRawBufferPointer) throws(LiveformError) -> (JSONObject, LiveformSettings.Encryption, Int) {
-        let candidates: [TokenCipher.Mode] = switch mode {
-        case .ecb: [.ecb]
-        case .gcm: [.gcm]
-        case .auto: [.gcm, .ecb]
+        let candidates = switch mode {
+        case .ecb: Self.ecbOnly
+        case .gcm: Self.gcmOnly
+        case .auto: Self.gcmThenECB
         }
-        let ciphers = candidates.map { TokenCipher(mode: $0, backend: backend, maxTokenLength: maxTokenLength) }
+        func makeCipher(_ mode: TokenCipher.Mode) -> TokenCipher {
+            TokenCipher(mode: mode, backend: backend, maxTokenLength: maxTokenLength)
+        }
         guard token.count <= maxTokenLength else {
             throw .malformed("'encrypted' is \(token.count) characters, over the limit of \(maxTokenLength)")
         }
         let wire = try Base64.decode(token)
-        let fitting = ciphers.filter { $0.fitsStructure(wire.count) }
-        guard !fitting.isEmpty else {
-            if candidates.count == 1 { try ciphers[0].checkStructure(wire.count) }
+        guard candidates.contains(where: { makeCipher($0).fitsStructure(wire.count) }) else {
+            if candidates.count == 1 { try makeCipher(candidates[0]).checkStructure(wire.count) }
             throw .malformed("'encrypted' is \(wire.count) bytes, which fits neither GCM (at least 28) nor ECB (a positive multiple of 16)")
         }
         guard !keys.isEmpty else { throw .invalidKey("the URL is encrypted but no key was given to decrypt it") }
-        for cipher in fitting {
+        for mode in candidates {
+            let cipher = makeCipher(mode)
+            guard cipher.fitsStructure(wire.count) else { continue }
             for (index, key) in keys.enumerated() {
                 let plaintext: [UInt8]
                 do {
@@ -139,6 +146,13 @@ public struct LiveformURLDecoder: Sendable {
 }
 
 /// What a Liveform URL carries.
+extension LiveformURLDecoder {
+    // The modes to try, made once rather than per URL.
+    private static let ecbOnly: [TokenCipher.Mode] = [.ecb]
+    private static let gcmOnly: [TokenCipher.Mode] = [.gcm]
+    private static let gcmThenECB: [TokenCipher.Mode] = [.gcm, .ecb]
+}
+
 public struct DecodedLiveformURL: Sendable, Hashable {
     /// Something the form will do differently from what the URL seems to say.
     public struct Warning: Sendable, Hashable, CustomStringConvertible {
