@@ -293,15 +293,10 @@ public enum JSONReader {
 // MARK: - Checking without building values
 
 extension JSONReader {
-    /// Whether any of the eight bytes at `offset` is `"`, `\`, a control character or
+    /// Nonzero exactly when some byte of `word` is `"`, `\`, a control character or
     /// non-ASCII: the bytes a string scan must look at one by one. Each test is exact about
-    /// whether some byte matches (the classic has-zero-byte and has-less-than tricks).
-    @inline(__always)
-    static func hasSpecialByte(_ input: UnsafeRawBufferPointer, at offset: Int) -> Bool {
-        specialBits(input.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) != 0
-    }
-
-    /// Nonzero exactly when some byte of `word` is special (see `hasSpecialByte`).
+    /// whether some byte matches (the classic has-zero-byte and has-less-than tricks), and the
+    /// lowest flagged byte is always a true match.
     @inline(__always)
     static func specialBits(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
@@ -329,23 +324,32 @@ extension JSONReader {
 
     /// The offset of the first `"`, `\` or control character at or after `start` (or the end),
     /// and whether a non-ASCII byte came before it. Locals only, so the position stays in a
-    /// register; whole words are skipped while they hold nothing of interest.
+    /// register. A word at a time: the lowest flagged byte of `specialBits` is exact (the
+    /// subtraction tricks can only over-flag above a true match), so its position comes from
+    /// the trailing zero count, with no byte loop; runs of plain words skip 32 bytes a step.
     static func scanPlainString(_ input: UnsafeRawBufferPointer, from start: Int) -> (stop: Int, sawNonASCII: Bool) {
         let count = input.count
         var position = start
         var sawNonASCII = false
-        while true {
-            position = skipPlainBlocks(input, from: position)
-            while position + 8 <= count, !hasSpecialByte(input, at: position) { position += 8 }
-            let wordEnd = min(position + 8, count)
-            guard position < wordEnd else { return (position, sawNonASCII) }
-            while position < wordEnd {
-                let byte = input[position]
-                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { return (position, sawNonASCII) }
-                if byte >= 0x80 { sawNonASCII = true }
-                position += 1
+        while position + 8 <= count {
+            let bits = specialBits(input.loadUnaligned(fromByteOffset: position, as: UInt64.self).littleEndian)
+            if bits == 0 {
+                position = skipPlainBlocks(input, from: position + 8)
+                continue
             }
+            let found = position + bits.trailingZeroBitCount >> 3
+            // Flagged: `"`, `\`, a control character, or a non-ASCII byte (which the string keeps).
+            guard input[found] >= 0x80 else { return (found, sawNonASCII) }
+            sawNonASCII = true
+            position = found + 1
         }
+        while position < count {
+            let byte = input[position]
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { return (position, sawNonASCII) }
+            if byte >= 0x80 { sawNonASCII = true }
+            position += 1
+        }
+        return (position, sawNonASCII)
     }
 
     /// What `scan` learned about a valid JSON text.
@@ -507,10 +511,16 @@ extension JSONReader {
             var escaped = false
             let count = input.count
             while true {
-                // Eight plain bytes at a time: none of `"`, `\`, a control character or a
-                // non-ASCII byte (each test below is exact about whether any byte matches).
-                position = JSONReader.skipPlainBlocks(input, from: position)
-                while position + 8 <= count, !JSONReader.hasSpecialByte(input, at: position) { position += 8 }
+                // A word at a time: none of `"`, `\`, a control character or a non-ASCII byte,
+                // or straight to the first one (the lowest flagged byte is exact).
+                if position + 8 <= count {
+                    let bits = JSONReader.specialBits(input.loadUnaligned(fromByteOffset: position, as: UInt64.self).littleEndian)
+                    if bits == 0 {
+                        position = JSONReader.skipPlainBlocks(input, from: position + 8)
+                        continue
+                    }
+                    position += bits.trailingZeroBitCount >> 3
+                }
                 guard position < count else { return nil }
                 let byte = input[position]
                 switch byte {

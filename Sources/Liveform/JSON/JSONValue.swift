@@ -107,8 +107,14 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
             if keysAreASCII {
                 prints.reserveCapacity(members.count)
                 for member in members {
-                    let utf8 = member.key.utf8
-                    prints.append(utf8.count << 16 | Int(utf8.first ?? 0) << 8 | Int(utf8.last ?? 0))
+                    // Over contiguous bytes: `utf8.last` on a String walks generic index code.
+                    let print = member.key.utf8.withContiguousStorageIfAvailable { utf8 in
+                        utf8.count << 16 | Int(utf8.first ?? 0) << 8 | Int(utf8.last ?? 0)
+                    }
+                    prints.append(print ?? {
+                        let utf8 = Array(member.key.utf8)
+                        return utf8.count << 16 | Int(utf8.first ?? 0) << 8 | Int(utf8.last ?? 0)
+                    }())
                 }
             }
             for i in members.indices {
