@@ -2,6 +2,8 @@
 /// space/tab/CR/LF only, no byte-order mark, no comments or trailing commas; input must be
 /// UTF-8. A duplicate key keeps its first position and its last value, as in JavaScript.
 /// Nesting deeper than `maxDepth` is an error rather than a stack overflow.
+import Glibc
+
 public enum JSONReader {
     /// The default nesting limit: far above any real payload, far below the stack's limit.
     public static let defaultMaxDepth = 512
@@ -35,8 +37,6 @@ public enum JSONReader {
         let maxDepth: Int
         let rejectDuplicateKeys: Bool
         var position = 0
-        /// Whether the last string `readString` returned was plain ASCII (no escapes either).
-        var lastStringWasASCII = false
 
         init(input: UnsafeRawBufferPointer, maxDepth: Int, rejectDuplicateKeys: Bool) {
             self.input = input
@@ -94,12 +94,10 @@ public enum JSONReader {
             // object member by member reallocated its storage and searched it each time).
             var members: [JSONObject.Member] = []
             members.reserveCapacity(8)
-            var keysAreASCII = true
             while true {
                 skipWhitespace()
                 guard position < input.count, input[position] == UInt8(ascii: "\"") else { throw error("expected a member name") }
-                let key = try readString()
-                keysAreASCII = keysAreASCII && lastStringWasASCII
+                let key = try readString(internKnownKey: true)
                 skipWhitespace()
                 guard position < input.count, input[position] == UInt8(ascii: ":") else { throw error("expected ':'") }
                 position += 1
@@ -112,7 +110,7 @@ public enum JSONReader {
                 position += 1
                 // A duplicate key keeps its first place and takes the last value.
                 if byte == UInt8(ascii: "}") {
-                    let object = JSONObject.parsed(members, keysAreASCII: keysAreASCII)
+                    let object = JSONObject.parsed(members)
                     if rejectDuplicateKeys && object.count != members.count {
                         var seen = Set<[UInt8]>()
                         let repeated = members.first { !seen.insert(Array($0.key.utf8)).inserted }?.key ?? ""
@@ -145,13 +143,12 @@ public enum JSONReader {
             }
         }
 
-        mutating func readString() throws(LiveformError) -> String {
+        mutating func readString(internKnownKey: Bool = false) throws(LiveformError) -> String {
             position += 1  // opening quote
             let start = position
             // Fast path: no escapes. Scan to the closing quote, eight plain bytes at a time.
             let (stop, sawNonASCII) = JSONReader.scanPlainString(input, from: start)
             position = stop
-            lastStringWasASCII = !sawNonASCII
             if position < input.count {
                 let byte = input[position]
                 if byte == UInt8(ascii: "\"") {
@@ -159,6 +156,7 @@ public enum JSONReader {
                     position += 1
                     // ASCII needs no validation; the scan saw every byte that is not.
                     if !sawNonASCII {
+                        if internKnownKey, let known = JSONReader.knownKey(slice) { return known }
                         return String(decoding: UnsafeBufferPointer(start: slice.baseAddress?.assumingMemoryBound(to: UInt8.self),
                                                                     count: slice.count), as: UTF8.self)
                     }
@@ -171,7 +169,6 @@ public enum JSONReader {
                 // A backslash: the slow path takes over from here.
             }
             // Slow path: escapes present.
-            lastStringWasASCII = false
             var bytes = [UInt8](UnsafeRawBufferPointer(rebasing: input[start..<position]))
             while position < input.count {
                 let byte = input[position]
@@ -293,6 +290,34 @@ public enum JSONReader {
 // MARK: - Checking without building values
 
 extension JSONReader {
+    /// The member names this SDK's documents use (Liveform parameters, Return URL fields,
+    /// webhook events, the `data` envelope), by UTF-8 length. A key that is one of them is
+    /// returned as the compiled-in string: no String is built from its bytes, which was a tenth
+    /// of decoding a Liveform URL. Any other key is built as usual.
+    private static let knownKeys: [[(bytes: StaticString, text: String)]] = {
+        let names: [StaticString] = [
+            "email", "userid", "cf1", "cf2", "cf3", "blacklistCountries", "approvePeriod", "rejectPeriod", "ageLimit",
+            "rejectDuplicateUser", "token", "allowedCountries", "allowedIdTypes", "selectedIssuingCountry",
+            "selectedIdType", "startValidUntil", "sid", "action", "knowledgeField", "knowledgePrefill", "auxidField",
+            "pid", "lang", "encrypted", "kycStatus", "submissionId", "errorCode", "data",
+            "webhook_trigger", "submission_id", "tokenId", "cf", "kyc_result", "aml_result", "status", "reviewer",
+            "comment", "updated_at", "update_at", "created_at", "kyc_result_at", "pending_at",
+        ]
+        var table = [[(bytes: StaticString, text: String)]](repeating: [], count: 23)
+        for name in names { table[name.utf8CodeUnitCount].append((name, name.description)) }
+        return table
+    }()
+
+    /// The compiled-in string of a known key with exactly these bytes, if any.
+    @inline(__always)
+    static func knownKey(_ bytes: UnsafeRawBufferPointer) -> String? {
+        guard let base = bytes.baseAddress, bytes.count < knownKeys.count else { return nil }
+        for candidate in knownKeys[bytes.count] where memcmp(candidate.bytes.utf8Start, base, bytes.count) == 0 {
+            return candidate.text
+        }
+        return nil
+    }
+
     /// Nonzero exactly when some byte of `word` is `"`, `\`, a control character or
     /// non-ASCII: the bytes a string scan must look at one by one. Each test is exact about
     /// whether some byte matches (the classic has-zero-byte and has-less-than tricks), and the

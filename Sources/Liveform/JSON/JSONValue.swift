@@ -97,34 +97,21 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
     /// The members a parser read, in order. Equal to inserting them one by one; faster when
     /// the keys are distinct, which is checked (a duplicate takes the slow, exact path).
     ///
-    /// With `keysAreASCII` (the parser saw only plain ASCII names), keys are equal exactly when
-    /// their bytes are, so pairs whose length, first and last byte differ need no String
-    /// comparison (which has to consider canonical equivalence; U+212A KELVIN SIGN equals "K").
-    static func parsed(_ members: [Member], keysAreASCII: Bool = false) -> JSONObject {
+    /// Keys compare by their bytes (``sameText``), so only keys of equal UTF-8 length (an O(1)
+    /// count for native strings) are compared at all; the members are read in place.
+    static func parsed(_ members: [Member]) -> JSONObject {
         var object = JSONObject()
         if members.count <= indexThreshold {
-            var prints: [Int] = []
-            if keysAreASCII {
-                prints.reserveCapacity(members.count)
-                for member in members {
-                    // Over contiguous bytes: `utf8.last` on a String walks generic index code.
-                    let print = member.key.utf8.withContiguousStorageIfAvailable { utf8 in
-                        utf8.count << 16 | Int(utf8.first ?? 0) << 8 | Int(utf8.last ?? 0)
-                    }
-                    prints.append(print ?? {
-                        let utf8 = Array(member.key.utf8)
-                        return utf8.count << 16 | Int(utf8.first ?? 0) << 8 | Int(utf8.last ?? 0)
-                    }())
-                }
-            }
-            for i in members.indices {
-                for j in members.indices where j > i {
-                    if keysAreASCII && prints[i] != prints[j] { continue }
-                    if sameText(members[i].key, members[j].key) {
-                        return JSONObject(members.lazy.map { ($0.key, $0.value) })
+            let repeats = members.withUnsafeBufferPointer { members -> Bool in
+                for i in members.indices {
+                    let length = members[i].key.utf8.count
+                    for j in (i + 1)..<members.count where members[j].key.utf8.count == length {
+                        if sameText(members[i].key, members[j].key) { return true }
                     }
                 }
+                return false
             }
+            if repeats { return JSONObject(members.lazy.map { ($0.key, $0.value) }) }
             object.storage = members
             return object
         }
