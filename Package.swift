@@ -32,9 +32,11 @@ let package = Package(
             pkgConfig: "libgcrypt",
             providers: [.apt(["libgcrypt20-dev"]), .brew(["libgcrypt"])]
         ),
+        // AVX2 base64 kernels; the kernels alone are compiled for AVX2 and run after a CPU check.
+        .target(name: "CLiveformBase64"),
         .target(
             name: "LiveformBackends",
-            dependencies: ["CLiveformOpenSSL", "CLiveformGcrypt"],
+            dependencies: ["CLiveformOpenSSL", "CLiveformGcrypt", "CLiveformBase64"],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -18,6 +18,7 @@ enum FuzzTargets {
         "api-body": apiBody,
         "json": json,
         "aes-differential": aesDifferential,
+        "base64-simd": base64SIMD,
     ]
 
     // MARK: Tokens
@@ -106,6 +107,44 @@ enum FuzzTargets {
 
     /// The same key, IV and plaintext through OpenSSL and libgcrypt: identical tokens, each
     /// decrypting the other's; and the same outcome for the input read as a token.
+    /// The AVX2 base64 kernels change nothing: the input as text decodes to the same bytes or
+    /// the same error with and without them, also in pieces (split where the first byte says),
+    /// and as bytes it encodes to the same text.
+    static func base64SIMD(_ input: [UInt8]) {
+        func decode(_ text: [UInt8], simd: Bool, pieceLength: Int) -> String {
+            var decoder = Base64.Decoder(simd: simd)
+            var output = [UInt8](repeating: 0, count: Base64.maxDecodedLength(text.count) + 3)
+            var written = 0, offset = 0
+            do {
+                while offset < text.count {
+                    let end = min(text.count, offset + pieceLength)
+                    written += try text.withUnsafeBytes { (raw) throws(LiveformError) in
+                        try output.withUnsafeMutableBufferPointer { (out) throws(LiveformError) in
+                            try decoder.update(UnsafeRawBufferPointer(rebasing: raw[offset..<end]), into: out.baseAddress! + written)
+                        }
+                    }
+                    offset = end
+                }
+                written += try output.withUnsafeMutableBufferPointer { (out) throws(LiveformError) in
+                    try decoder.finish(into: out.baseAddress! + written)
+                }
+                return "\(output[..<written])"
+            } catch {
+                return "\(error)"
+            }
+        }
+        let pieceLength = Int(input.first ?? 0) + 1
+        let scalar = decode(input, simd: false, pieceLength: input.count)
+        check(decode(input, simd: true, pieceLength: input.count) == scalar, "base64 decode differs with the AVX2 kernel")
+        check(decode(input, simd: true, pieceLength: pieceLength) == scalar, "base64 decode in pieces of \(pieceLength) differs")
+        let texts = [true, false].map { simd in
+            [UInt8](unsafeUninitializedCapacity: Base64.encodedLength(input.count)) { buffer, count in
+                count = input.withUnsafeBytes { Base64.encode($0, into: buffer.baseAddress!, simd: simd) }
+            }
+        }
+        check(texts[0] == texts[1], "base64 encode differs with the AVX2 kernel")
+    }
+
     static func aesDifferential(_ input: [UInt8]) {
         guard input.count >= 48, let key = try? AES256.Key(rawKey: input[0..<32]) else { return }
         let iv = Array(input[32..<48]), plaintext = Array(input[48...])

@@ -1,3 +1,5 @@
+import LiveformBackends
+
 /// RFC 4648 base64: strict when writing, lenient when reading (wire format §2).
 ///
 /// Foundation's `Data(base64Encoded:)` rejects unpadded and URL-safe input, and tokens reach
@@ -33,10 +35,16 @@ package enum Base64 {
     package static let pairs: [UInt16] = (0..<4096).map { UInt16(alphabet[$0 >> 6]) | UInt16(alphabet[$0 & 63]) << 8 }
 
     /// Writes the base64 text of `input` at `output` (which must hold `encodedLength` bytes).
-    package static func encode(_ input: UnsafeRawBufferPointer, into output: UnsafeMutablePointer<UInt8>) -> Int {
+    /// `simd: false` runs the scalar code alone (the tests compare the two).
+    package static func encode(_ input: UnsafeRawBufferPointer, into output: UnsafeMutablePointer<UInt8>,
+                               simd: Bool = SIMDBase64.isEnabled) -> Int {
         let count = input.count
         var inIndex = 0
         var outIndex = 0
+        // Whole 24-byte blocks with AVX2 first; the scalar code below does what is left.
+        if simd && count >= 28 {
+            (inIndex, outIndex) = SIMDBase64.encodeBlocks(input, into: output)
+        }
         // Bulk: 6 bytes -> 8 characters, reading 8 (so while 8 are readable) and writing 8.
         pairs.withUnsafeBufferPointer { pairs in
             let out = UnsafeMutableRawPointer(output)
@@ -98,10 +106,11 @@ package enum Base64 {
         try bytes.withRaw { (raw) throws(LiveformError) in try decode(raw) }
     }
 
-    package static func decode(_ input: UnsafeRawBufferPointer) throws(LiveformError) -> [UInt8] {
-        try makeBytes(capacity: input.count / 4 * 3 + 3) { (output) throws(LiveformError) in
+    /// `simd: false` runs the scalar code alone (the tests compare the two).
+    package static func decode(_ input: UnsafeRawBufferPointer, simd: Bool = SIMDBase64.isEnabled) throws(LiveformError) -> [UInt8] {
+        try makeBytes(capacity: maxDecodedLength(input.count)) { (output) throws(LiveformError) in
             guard let base = output.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return 0 }
-            var decoder = Decoder()
+            var decoder = Decoder(simd: simd)
             let written = try decoder.update(input, into: base)
             return written + (try decoder.finish(into: base + written))
         }
@@ -119,8 +128,13 @@ package enum Base64 {
         private var padding = 0
         /// Characters read so far: error messages give offsets in the whole text.
         private var consumed = 0
+        /// Whole blocks of plain alphabet characters go through the AVX2 kernel.
+        private let simd: Bool
 
-        package init() {}
+        /// `simd: false` runs the scalar code alone (the tests compare the two).
+        package init(simd: Bool = SIMDBase64.isEnabled) {
+            self.simd = simd
+        }
 
         /// Decodes `input` (the next piece of text) to `output`, which must hold
         /// `maxDecodedLength(input.count)` bytes; returns the bytes written. Up to three
@@ -132,6 +146,12 @@ package enum Base64 {
                 var outIndex = 0
                 // Fast path: whole quartets of plain alphabet characters at a quartet boundary.
                 if pending == 0 && padding == 0 {
+                    // AVX2 first: 32 characters -> 24 bytes per step, up to the first block
+                    // holding anything but `A–Z a–z 0–9 + /`, which the code below then reads.
+                    // It writes only within `count / 4 * 3` bytes.
+                    if simd && count >= 32 {
+                        (inIndex, outIndex) = SIMDBase64.decodeBlocks(input, into: output)
+                    }
                     // Eight characters -> six bytes per step, stored as one 8-byte write (the two
                     // extra bytes land inside `maxDecodedLength` and are overwritten next).
                     let out = UnsafeMutableRawPointer(output)
