@@ -32,11 +32,12 @@ let package = Package(
             pkgConfig: "libgcrypt",
             providers: [.apt(["libgcrypt20-dev"]), .brew(["libgcrypt"])]
         ),
-        // AVX2 base64 kernels; the kernels alone are compiled for AVX2 and run after a CPU check.
-        .target(name: "CLiveformBase64"),
+        // AVX2 kernels (base64, JSON string scanning); only the kernels are compiled for AVX2,
+        // and they run after a CPU check.
+        .target(name: "CLiveformSIMD"),
         .target(
             name: "LiveformBackends",
-            dependencies: ["CLiveformOpenSSL", "CLiveformGcrypt", "CLiveformBase64"],
+            dependencies: ["CLiveformOpenSSL", "CLiveformGcrypt", "CLiveformSIMD"],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -3,6 +3,7 @@
 /// UTF-8. A duplicate key keeps its first position and its last value, as in JavaScript.
 /// Nesting deeper than `maxDepth` is an error rather than a stack overflow.
 import Glibc
+import LiveformBackends
 
 public enum JSONReader {
     /// The default nesting limit: far above any real payload, far below the stack's limit.
@@ -332,10 +333,13 @@ extension JSONReader {
     }
 
     /// Skips 32-byte blocks with no special byte from `offset`: long strings (a base64 image
-    /// in a 10 MiB body) cost one branch per 32 bytes. Returns the new offset.
+    /// in a 10 MiB body) cost one branch per 32 bytes, and once a string has run plain for a
+    /// block with at least 256 bytes left, the AVX2 kernel takes over the run (once per call,
+    /// so without AVX2 this costs one call). Returns the new offset.
     @inline(__always)
     static func skipPlainBlocks(_ input: UnsafeRawBufferPointer, from offset: Int) -> Int {
         var position = offset
+        var handedOver = false
         while position + 32 <= input.count {
             let any = specialBits(input.loadUnaligned(fromByteOffset: position, as: UInt64.self))
                 | specialBits(input.loadUnaligned(fromByteOffset: position + 8, as: UInt64.self))
@@ -343,6 +347,10 @@ extension JSONReader {
                 | specialBits(input.loadUnaligned(fromByteOffset: position + 24, as: UInt64.self))
             if any != 0 { break }
             position += 32
+            if !handedOver && input.count - position >= 256 {
+                handedOver = true
+                position += SIMDJSONScan.plainPrefix(input, from: position)
+            }
         }
         return position
     }

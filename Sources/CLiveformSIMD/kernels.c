@@ -1,4 +1,4 @@
-#include "CLiveformBase64.h"
+#include "CLiveformSIMD.h"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define LIVEFORM_HAVE_AVX2_KERNELS 1
@@ -111,6 +111,28 @@ AVX2 static size_t decode_avx2(const unsigned char *in, size_t in_len, unsigned 
     return i;
 }
 
+AVX2 static size_t json_plain_prefix_avx2(const unsigned char *in, size_t in_len) {
+    const __m256i quote = _mm256_set1_epi8('"');
+    const __m256i backslash = _mm256_set1_epi8('\\');
+    // Signed compare: 0x20 > byte holds for 0x00-0x1F and for every byte >= 0x80 (negative).
+    const __m256i space = _mm256_set1_epi8(0x20);
+    size_t i = 0;
+    while (in_len - i >= 32) {
+        const __m256i chars = _mm256_loadu_si256((const __m256i *)(in + i));
+        const __m256i special = _mm256_or_si256(
+            _mm256_or_si256(_mm256_cmpeq_epi8(chars, quote), _mm256_cmpeq_epi8(chars, backslash)),
+            _mm256_cmpgt_epi8(space, chars));
+        if (!_mm256_testz_si256(special, special)) break;
+        i += 32;
+    }
+    return i;
+}
+
+size_t liveform_json_plain_prefix(const unsigned char *in, size_t in_len) {
+    if (!liveform_base64_simd_available()) return 0;
+    return json_plain_prefix_avx2(in, in_len);
+}
+
 size_t liveform_base64_encode_blocks(const unsigned char *in, size_t in_len, unsigned char *out, size_t *written) {
     if (!liveform_base64_simd_available()) {
         *written = 0;
@@ -130,6 +152,11 @@ size_t liveform_base64_decode_blocks(const unsigned char *in, size_t in_len, uns
 #else
 
 int liveform_base64_simd_available(void) { return 0; }
+
+size_t liveform_json_plain_prefix(const unsigned char *in, size_t in_len) {
+    (void)in; (void)in_len;
+    return 0;
+}
 
 size_t liveform_base64_encode_blocks(const unsigned char *in, size_t in_len, unsigned char *out, size_t *written) {
     (void)in; (void)in_len; (void)out;

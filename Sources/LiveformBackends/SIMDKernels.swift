@@ -1,4 +1,4 @@
-internal import CLiveformBase64
+internal import CLiveformSIMD
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -7,7 +7,7 @@ import Musl
 import Darwin
 #endif
 
-/// AVX2 kernels for the bulk of long base64 texts (CLiveformBase64: Muła and Lemire's
+/// AVX2 kernels for the bulk of long base64 texts (CLiveformSIMD: Muła and Lemire's
 /// algorithms). They do whole blocks of the plain standard alphabet and nothing else;
 /// Liveform's `Base64` does the rest with its scalar code, so padding, the lenient alphabet
 /// and every error message stay in one place. Without AVX2 (other CPUs, aarch64) they do
@@ -50,5 +50,19 @@ package enum SIMDBase64 {
         var written = 0
         let consumed = liveform_base64_decode_blocks(base.assumingMemoryBound(to: UInt8.self), input.count, output, &written)
         return (consumed, written)
+    }
+}
+
+/// The AVX2 kernel behind JSON string scanning: long runs of plain string bytes (the base64
+/// image in a multi-megabyte body) are skipped 32 bytes per compare. Without AVX2 it skips
+/// nothing and the Swift scanner (8 bytes a word) does all the work.
+package enum SIMDJSONScan {
+    /// How many bytes from `offset` on, in whole 32-byte blocks, hold no `"`, backslash,
+    /// control character or non-ASCII byte (0 without AVX2). The byte after them, if any, is
+    /// in a block that holds one, or in a last block shorter than 32 bytes.
+    @inline(__always)
+    package static func plainPrefix(_ input: UnsafeRawBufferPointer, from offset: Int) -> Int {
+        guard let base = input.baseAddress, offset < input.count else { return 0 }
+        return liveform_json_plain_prefix(base.assumingMemoryBound(to: UInt8.self) + offset, input.count - offset)
     }
 }

@@ -1,5 +1,5 @@
-#ifndef CLIVEFORM_BASE64_H
-#define CLIVEFORM_BASE64_H
+#ifndef CLIVEFORM_SIMD_H
+#define CLIVEFORM_SIMD_H
 
 #include <stddef.h>
 
@@ -32,6 +32,12 @@ size_t liveform_base64_encode_blocks(const unsigned char *in, size_t in_len,
 /// 8 bytes past `*written` may be overwritten. Returns the characters consumed (a multiple of 32).
 size_t liveform_base64_decode_blocks(const unsigned char *in, size_t in_len,
                                      unsigned char *out, size_t *written);
+
+/// The length of the longest prefix of `in` (`in_len` bytes), in whole 32-byte blocks, with
+/// no byte that a JSON string scan must stop at: `"`, a backslash, a control character (< 0x20) or
+/// a non-ASCII byte (>= 0x80). Stops before the first block holding one; reads only whole
+/// blocks inside `in_len`. Returns 0 without AVX2 (the caller scans on with its own code).
+size_t liveform_json_plain_prefix(const unsigned char *in, size_t in_len);
 
 #ifdef __cplusplus
 }
