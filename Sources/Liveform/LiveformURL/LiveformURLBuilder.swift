@@ -235,8 +235,6 @@ struct URLWriter {
     let base: UnsafeMutablePointer<UInt8>
     var count = 0
 
-    private static let base64Alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".utf8)
-
     @inline(__always)
     mutating func byte(_ value: UInt8) {
         base[count] = value
@@ -316,74 +314,55 @@ struct URLWriter {
         return written + 1
     }
 
-    /// Base64 of `bytes`, percent-encoded on the fly: `+` `/` `=` become `%2B` `%2F` `%3D`.
+    /// Base64 of `bytes`, percent-encoded: `+` `/` `=` become `%2B` `%2F` `%3D`. The text is
+    /// made by `Base64.encode` (AVX2 blocks where available) on the stack, then copied a word
+    /// at a time, escaping only in the words that hold one of the three (about one in five).
     mutating func appendBase64PercentEncoded(_ bytes: UnsafeRawBufferPointer) {
-        count += Self.base64Alphabet.withUnsafeBufferPointer { alphabet in
-            Self.writeBase64PercentEncoded(bytes, alphabet: alphabet, at: base + count)
+        let length = Base64.encodedLength(bytes.count)
+        count += withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(length, 1)) { text -> Int in
+            guard let textBase = text.baseAddress else { return 0 }
+            let written = Base64.encode(bytes, into: textBase)
+            return Self.writePercentEncodedBase64(UnsafeBufferPointer(start: textBase, count: written), at: base + count)
         }
     }
 
-    private static func writeBase64PercentEncoded(_ bytes: UnsafeRawBufferPointer, alphabet: UnsafeBufferPointer<UInt8>,
-                                                  at out: UnsafeMutablePointer<UInt8>) -> Int {
-        // No nested functions here: a local they capture lives in memory, not in a register.
-        var written = 0
-        var index = 0
-        Base64.pairs.withUnsafeBufferPointer { pairs in
-            let raw = UnsafeMutableRawPointer(out)
-            while index &+ 3 <= bytes.count {
-                let value = UInt32(bytes[index]) << 16 | UInt32(bytes[index &+ 1]) << 8 | UInt32(bytes[index &+ 2])
-                // A sextet is 62 or 63 ('+', '/') exactly when its five high bits are set; the
-                // AND of five shifted copies has bit 1 of such a sextet set (bits 1, 7, 13, 19).
-                let wide = value & (value >> 1) & (value >> 2) & (value >> 3) & (value >> 4)
-                if wide & 0x08_2082 == 0 {
-                    // Common case: four plain characters, two table lookups, one store.
-                    let chars = UInt32(pairs[Int(value >> 12)]) | UInt32(pairs[Int(value & 0xFFF)]) << 16
-                    raw.storeBytes(of: chars.littleEndian, toByteOffset: written, as: UInt32.self)
-                    written &+= 4
-                } else {
-                    written &+= writeSextet(value >> 18, alphabet, at: out + written)
-                    written &+= writeSextet((value >> 12) & 0x3F, alphabet, at: out + written)
-                    written &+= writeSextet((value >> 6) & 0x3F, alphabet, at: out + written)
-                    written &+= writeSextet(value & 0x3F, alphabet, at: out + written)
-                }
-                index &+= 3
-            }
-        }
-        let rest = bytes.count - index
-        if rest > 0 {
-            var value = UInt32(bytes[index]) << 16
-            if rest == 2 { value |= UInt32(bytes[index + 1]) << 8 }
-            written += writeSextet(value >> 18, alphabet, at: out + written)
-            written += writeSextet((value >> 12) & 0x3F, alphabet, at: out + written)
-            if rest == 2 {
-                written += writeSextet((value >> 6) & 0x3F, alphabet, at: out + written)
+    private static func writePercentEncodedBase64(_ text: UnsafeBufferPointer<UInt8>, at out: UnsafeMutablePointer<UInt8>) -> Int {
+        guard let source = text.baseAddress else { return 0 }
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always) func hasZeroByte(_ word: UInt64) -> Bool { (word &- ones) & ~word & highs != 0 }
+        let plus = UInt64(UInt8(ascii: "+")) &* ones, slash = UInt64(UInt8(ascii: "/")) &* ones
+        let equals = UInt64(UInt8(ascii: "=")) &* ones
+        let count = text.count
+        var index = 0, written = 0
+        while index &+ 8 <= count {
+            let word = UnsafeRawPointer(source + index).loadUnaligned(as: UInt64.self)
+            if !(hasZeroByte(word ^ plus) || hasZeroByte(word ^ slash) || hasZeroByte(word ^ equals)) {
+                UnsafeMutableRawPointer(out + written).storeBytes(of: word, as: UInt64.self)
+                written &+= 8
             } else {
-                written += writePadding(at: out + written)
+                for offset in 0..<8 { written &+= writeCharacter(source[index &+ offset], at: out + written) }
             }
-            written += writePadding(at: out + written)
+            index &+= 8
+        }
+        while index < count {
+            written &+= writeCharacter(source[index], at: out + written)
+            index &+= 1
         }
         return written
     }
 
-    /// One base64 character, `+` and `/` percent-encoded; returns the bytes written.
+    /// One base64 character, `+` `/` `=` percent-encoded; returns the bytes written.
     @inline(__always)
-    private static func writeSextet(_ value: UInt32, _ alphabet: UnsafeBufferPointer<UInt8>, at out: UnsafeMutablePointer<UInt8>) -> Int {
-        if value < 62 {
-            out[0] = alphabet[Int(value)]
+    private static func writeCharacter(_ character: UInt8, at out: UnsafeMutablePointer<UInt8>) -> Int {
+        switch character {
+        case UInt8(ascii: "+"), UInt8(ascii: "/"), UInt8(ascii: "="):
+            out[0] = UInt8(ascii: "%")
+            out[1] = character == UInt8(ascii: "=") ? UInt8(ascii: "3") : UInt8(ascii: "2")
+            out[2] = character == UInt8(ascii: "+") ? UInt8(ascii: "B") : character == UInt8(ascii: "/") ? UInt8(ascii: "F") : UInt8(ascii: "D")
+            return 3
+        default:
+            out[0] = character
             return 1
         }
-        out[0] = UInt8(ascii: "%")
-        out[1] = UInt8(ascii: "2")
-        out[2] = value == 62 ? UInt8(ascii: "B") : UInt8(ascii: "F")
-        return 3
-    }
-
-    /// `=`, percent-encoded.
-    @inline(__always)
-    private static func writePadding(at out: UnsafeMutablePointer<UInt8>) -> Int {
-        out[0] = UInt8(ascii: "%")
-        out[1] = UInt8(ascii: "3")
-        out[2] = UInt8(ascii: "D")
-        return 3
     }
 }
