@@ -160,8 +160,10 @@ private final class Core: Sendable {
     /// (6 bytes), other values by their length as `JSONWriter` writes them.
     func encryptedJSONCapacity(_ parameters: LiveformParameters) -> Int {
         var capacity = 2
-        for entry in parameters.entries where isEncrypted(entry.kind) {
-            capacity += 2 + 6 * entry.name.utf8.count + 2 + Self.jsonCapacity(entry.value)
+        parameters.entries.withUnsafeBufferPointer { entries in
+            for index in entries.indices where isEncrypted(entries[index].kind) {
+                capacity += 2 + 6 * entries[index].name.utf8.count + 2 + Self.jsonCapacity(entries[index].value)
+            }
         }
         return capacity
     }
@@ -178,17 +180,20 @@ private final class Core: Sendable {
     func writeEncryptedJSON(_ parameters: LiveformParameters, to json: inout URLWriter) {
         json.byte(UInt8(ascii: "{"))
         var first = true
-        for entry in parameters.entries where isEncrypted(entry.kind) {
-            if !first { json.byte(UInt8(ascii: ",")) }
-            first = false
-            json.appendJSONString(entry.name)
-            json.byte(UInt8(ascii: ":"))
-            switch entry.value {
-            case .string(let text): json.appendJSONString(text)
-            case .bool(true): json.append("true")
-            case .bool(false): json.append("false")
-            case .null: json.append("null")
-            default: json.append(JSONWriter.bytes(entry.value))
+        // Entries read in place (a `for entry in` loop copies each one: retains and releases).
+        parameters.entries.withUnsafeBufferPointer { entries in
+            for index in entries.indices where isEncrypted(entries[index].kind) {
+                if !first { json.byte(UInt8(ascii: ",")) }
+                first = false
+                json.appendJSONString(entries[index].name)
+                json.byte(UInt8(ascii: ":"))
+                switch entries[index].value {
+                case .string(let text): json.appendJSONString(text)
+                case .bool(true): json.append("true")
+                case .bool(false): json.append("false")
+                case .null: json.append("null")
+                default: json.append(JSONWriter.bytes(entries[index].value))
+                }
             }
         }
         json.byte(UInt8(ascii: "}"))
@@ -279,8 +284,9 @@ struct URLWriter {
 
     /// A JSON string literal, escaped exactly as `JSONWriter.writeString` escapes it.
     mutating func appendJSONString(_ text: String) {
-        var text = text
-        count = text.withUTF8 { utf8 in Self.writeJSONString(utf8, at: base + count) } + count
+        let at = base + count
+        count += text.utf8.withContiguousStorageIfAvailable { utf8 in Self.writeJSONString(utf8, at: at) }
+            ?? Array(text.utf8).withUnsafeBufferPointer { utf8 in Self.writeJSONString(utf8, at: at) }
     }
 
     /// Writes `"…"` at `out`; returns the bytes written. Runs without escapes are copied
