@@ -335,14 +335,14 @@ struct URLWriter {
     private static func writePercentEncodedBase64(_ text: UnsafeBufferPointer<UInt8>, at out: UnsafeMutablePointer<UInt8>) -> Int {
         guard let source = text.baseAddress else { return 0 }
         let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-        @inline(__always) func hasZeroByte(_ word: UInt64) -> Bool { (word &- ones) & ~word & highs != 0 }
-        let plus = UInt64(UInt8(ascii: "+")) &* ones, slash = UInt64(UInt8(ascii: "/")) &* ones
-        let equals = UInt64(UInt8(ascii: "=")) &* ones
+        let plus: UInt64 = 0x2B2B_2B2B_2B2B_2B2B, slash: UInt64 = 0x2F2F_2F2F_2F2F_2F2F, equals: UInt64 = 0x3D3D_3D3D_3D3D_3D3D
         let count = text.count
         var index = 0, written = 0
         while index &+ 8 <= count {
             let word = UnsafeRawPointer(source + index).loadUnaligned(as: UInt64.self)
-            if !(hasZeroByte(word ^ plus) || hasZeroByte(word ^ slash) || hasZeroByte(word ^ equals)) {
+            // Has-zero-byte of the word XOR each of the three (exact about whether one is there).
+            let a = word ^ plus, b = word ^ slash, c = word ^ equals
+            if ((a &- ones) & ~a | (b &- ones) & ~b | (c &- ones) & ~c) & highs == 0 {
                 UnsafeMutableRawPointer(out + written).storeBytes(of: word, as: UInt64.self)
                 written &+= 8
             } else {
