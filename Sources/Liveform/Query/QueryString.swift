@@ -117,54 +117,79 @@ package enum QueryString {
         return index
     }
 
-    /// The first byte that is whitespace, a control character or DEL (≤ 0x20 or 0x7F), if any.
-    private static func firstForbidden(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt8? {
+    /// In one pass: the first byte that is whitespace, a control character or DEL (≤ 0x20 or
+    /// 0x7F), if any, and the offset of the first `#` (or the end).
+    private static func forbiddenAndFragment(_ bytes: UnsafeBufferPointer<UInt8>) -> (bad: UInt8?, hash: Int) {
         let raw = UnsafeRawBufferPointer(bytes)
+        let count = bytes.count
+        let hashWord = UInt64(UInt8(ascii: "#")) &* ones
+        var hash = count
         var index = 0
-        while index + 8 <= bytes.count {
+        while index + 8 <= count {
             let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
             // Bytes below 0x21 (the has-less-than trick, exact about whether one is), or 0x7F.
             if ((word &- 0x21 &* ones) & ~word & highs) | zeroBytes(word ^ (0x7F &* ones)) != 0 { break }
+            if hash == count {
+                let hashes = zeroBytes(word ^ hashWord).littleEndian
+                if hashes != 0 { hash = index + hashes.trailingZeroBitCount >> 3 }
+            }
             index += 8
         }
-        while index < bytes.count {
-            if bytes[index] <= 0x20 || bytes[index] == 0x7F { return bytes[index] }
+        while index < count {
+            let byte = bytes[index]
+            if byte <= 0x20 || byte == 0x7F { return (byte, hash) }
+            if byte == UInt8(ascii: "#") && hash == count { hash = index }
             index += 1
         }
-        return nil
+        return (nil, hash)
     }
 
-    /// Percent-decodes `text` into `out` with the position in locals; nil for a bad escape.
-    /// Runs without `%` (or `+` with `plusIsSpace`) are found a word at a time and copied whole.
+    /// Percent-decodes `text` into `out` (which holds at least `text.count` bytes) with the
+    /// position in locals; nil for a bad escape. A word at a time: a word without `%` (or `+`
+    /// with `plusIsSpace`) is stored whole; otherwise the word is stored anyway and the output
+    /// advances to its first special byte (the lowest flagged byte is exact), which is decoded.
+    /// Output never overtakes input, so a whole-word store stays inside `out`.
     private static func unescape(_ text: UnsafeBufferPointer<UInt8>, plusIsSpace: Bool,
                                  into out: UnsafeMutableBufferPointer<UInt8>) -> Int? {
         guard let source = text.baseAddress, let target = out.baseAddress else { return 0 }
         let plus = plusIsSpace ? UInt8(ascii: "+") : UInt8(ascii: "%")
+        let percentWord = UInt64(UInt8(ascii: "%")) &* ones, plusWord = UInt64(plus) &* ones
         var inIndex = 0, outIndex = 0
         let count = text.count
-        while inIndex < count {
-            let special = firstOf(UInt8(ascii: "%"), plus, in: text, from: inIndex, to: count)
-            if special > inIndex {
-                (target + outIndex).update(from: source + inIndex, count: special - inIndex)
-                outIndex += special - inIndex
-                inIndex = special
+        while true {
+            while inIndex &+ 8 <= count {
+                let word = UnsafeRawPointer(source + inIndex).loadUnaligned(as: UInt64.self)
+                UnsafeMutableRawPointer(target + outIndex).storeBytes(of: word, as: UInt64.self)
+                let flagged = (zeroBytes(word ^ percentWord) | zeroBytes(word ^ plusWord)).littleEndian
+                if flagged == 0 {
+                    inIndex &+= 8
+                    outIndex &+= 8
+                    continue
+                }
+                let plain = flagged.trailingZeroBitCount >> 3
+                inIndex &+= plain
+                outIndex &+= plain
+                break
             }
-            guard inIndex < count else { break }
-            if text[inIndex] == UInt8(ascii: "%") {
+            // At a special byte, or in the last few bytes.
+            guard inIndex < count else { return outIndex }
+            let byte = text[inIndex]
+            if byte == UInt8(ascii: "%") {
                 guard inIndex + 3 <= count, let high = Hex.digitValue(text[inIndex + 1]), let low = Hex.digitValue(text[inIndex + 2]) else {
                     return nil
                 }
                 out[outIndex] = high << 4 | low
                 inIndex += 3
-            } else {  // '+' read as a space
+            } else if byte == plus {  // '+' read as a space
                 out[outIndex] = UInt8(ascii: " ")
+                inIndex += 1
+            } else {
+                out[outIndex] = byte
                 inIndex += 1
             }
             outIndex += 1
         }
-        return outIndex
     }
-
 
     /// One `name=value` item of a query, still percent-encoded.
     package struct RawItem {
@@ -215,8 +240,8 @@ package enum QueryString {
     /// where the query starts, and each non-empty item's (start, '=' or end, end) offsets.
     private static func landmarks(_ bytes: UnsafeBufferPointer<UInt8>)
         -> (bad: UInt8?, shape: Bool, end: Int, question: Int?, items: [(Int, Int, Int)]) {
-        if let bad = firstForbidden(bytes) { return (bad, false, 0, nil, []) }
-        let end = firstOf(UInt8(ascii: "#"), UInt8(ascii: "#"), in: bytes, from: 0, to: bytes.count)
+        let (forbidden, end) = forbiddenAndFragment(bytes)
+        if let bad = forbidden { return (bad, false, 0, nil, []) }
         let questionMark = firstOf(UInt8(ascii: "?"), UInt8(ascii: "?"), in: bytes, from: 0, to: end)
         let question: Int? = questionMark < end ? questionMark : nil
         func hasPrefix(_ prefix: StaticString, caseInsensitive: Bool) -> Bool {
