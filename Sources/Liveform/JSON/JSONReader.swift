@@ -348,6 +348,16 @@ extension JSONReader {
         }
     }
 
+    /// Whether `bytes` are exactly the UTF-8 of `literal` (a member name, say).
+    @inline(__always)
+    package static func bytes(_ bytes: UnsafeRawBufferPointer, equal literal: StaticString) -> Bool {
+        let count = literal.utf8CodeUnitCount
+        guard bytes.count == count else { return false }
+        let start = literal.utf8Start
+        for offset in 0..<count where bytes[offset] != start[offset] { return false }
+        return true
+    }
+
     /// What `scan` learned about a valid JSON text.
     package struct Scan {
         /// The first byte of the top-level value: `{`, `[`, `"`, `t`, `f`, `n`, `-` or a digit.
@@ -367,7 +377,17 @@ extension JSONReader {
     ///
     /// The grammar, the depth limit and the UTF-8 rules are `parse`'s, rule for rule.
     package static func scan(_ input: UnsafeRawBufferPointer, maxDepth: Int = defaultMaxDepth) -> Scan? {
-        var scanner = Scanner(input: input, maxDepth: maxDepth)
+        var none = IgnoredMembers()
+        return scan(input, maxDepth: maxDepth, visitor: &none)
+    }
+
+    /// `scan`, also telling `visitor` about every member of a top-level object as it passes
+    /// (in order, duplicates included). What the visitor saw counts only when the result is
+    /// non-nil: the text after a member may still make it invalid.
+    package static func scan<Visitor: TopLevelMemberVisitor>(_ input: UnsafeRawBufferPointer, maxDepth: Int = defaultMaxDepth,
+                                                             visitor: inout Visitor) -> Scan? {
+        var scanner = Scanner(input: input, maxDepth: maxDepth, visitor: visitor)
+        defer { visitor = scanner.visitor }
         scanner.skipWhitespace()
         guard scanner.position < input.count else { return nil }
         scanner.result.topLevel = input[scanner.position]
@@ -376,7 +396,13 @@ extension JSONReader {
         return scanner.result
     }
 
-    private struct Scanner {
+    /// The visitor of plain `scan`: sees nothing, costs nothing.
+    package struct IgnoredMembers: TopLevelMemberVisitor {
+        @inline(__always)
+        package mutating func member(name: Range<Int>, nameEscaped: Bool, value: Range<Int>) {}
+    }
+
+    private struct Scanner<Visitor: TopLevelMemberVisitor> {
         let input: UnsafeRawBufferPointer
         let maxDepth: Int
         var position = 0
@@ -385,10 +411,12 @@ extension JSONReader {
         var escapedMemberName = false
         /// The top-level string, or the last "data" value, is not an escape-free string.
         var unsettledValue = false
+        var visitor: Visitor
 
-        init(input: UnsafeRawBufferPointer, maxDepth: Int) {
+        init(input: UnsafeRawBufferPointer, maxDepth: Int, visitor: Visitor) {
             self.input = input
             self.maxDepth = maxDepth
+            self.visitor = visitor
         }
 
         mutating func finishTopLevel() -> Bool {
@@ -456,7 +484,7 @@ extension JSONReader {
                 position += 1
                 skipWhitespace()
                 // Only the top-level object's "data" member matters (the envelope's token).
-                let isData = depth == 1 && !nameEscaped && name.elementsEqual("data".utf8)
+                let isData = depth == 1 && !nameEscaped && JSONReader.bytes(name, equal: "data")
                 if depth == 1 && nameEscaped { escapedMemberName = true }
                 let valueStart = position
                 if isData, position < input.count, input[position] == UInt8(ascii: "\"") {
@@ -470,6 +498,9 @@ extension JSONReader {
                         result.plainString = nil
                         unsettledValue = true
                     }
+                }
+                if depth == 1 {
+                    visitor.member(name: nameStart..<(nameStart + name.count), nameEscaped: nameEscaped, value: valueStart..<position)
                 }
                 skipWhitespace()
                 guard position < input.count else { return false }
@@ -501,16 +532,29 @@ extension JSONReader {
         }
 
         /// Skips a string at `position` (its opening quote). Returns whether it had escapes,
-        /// or nil when `parse` would reject it.
+        /// or nil when `parse` would reject it. Inlined: most values and every name are strings.
+        @inline(__always)
         mutating func skipString() -> Bool? {
             position += 1
             var escaped = false
             let count = input.count
             while true {
                 // Eight plain bytes at a time: none of `"`, `\`, a control character or a
-                // non-ASCII byte (each test below is exact about whether any byte matches).
-                position = JSONReader.skipPlainBlocks(input, from: position)
-                while position + 8 <= count, !JSONReader.hasSpecialByte(input, at: position) { position += 8 }
+                // non-ASCII byte; then straight to the first special byte of the word (the
+                // lowest flagged byte of `specialBits` is exact: borrows only run upwards).
+                // After two plain words, 32-byte blocks (long strings: a base64 image); most
+                // strings are names and short values, for which a block test is wasted.
+                var plainWords = 0
+                while position + 8 <= count {
+                    let bits = JSONReader.specialBits(input.loadUnaligned(fromByteOffset: position, as: UInt64.self).littleEndian)
+                    if bits != 0 {
+                        position += bits.trailingZeroBitCount >> 3
+                        break
+                    }
+                    position += 8
+                    plainWords += 1
+                    if plainWords >= 2 { position = JSONReader.skipPlainBlocks(input, from: position) }
+                }
                 guard position < count else { return nil }
                 let byte = input[position]
                 switch byte {
@@ -611,4 +655,13 @@ extension JSONReader {
             return position - start
         }
     }
+}
+
+/// Sees the members of a top-level JSON object while ``JSONReader/scan(_:maxDepth:visitor:)``
+/// validates it, so that a caller can pick out the few it needs without building the tree.
+package protocol TopLevelMemberVisitor {
+    /// One member: `name` is the byte range of its name between the quotes, as written
+    /// (`nameEscaped` when it holds escapes, so that its bytes are not its text); `value` is
+    /// the byte range of the value, from its first to its last byte.
+    mutating func member(name: Range<Int>, nameEscaped: Bool, value: Range<Int>)
 }
