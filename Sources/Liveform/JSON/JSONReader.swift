@@ -317,11 +317,15 @@ extension JSONReader {
     static func skipPlainBlocks(_ input: UnsafeRawBufferPointer, from offset: Int) -> Int {
         var position = offset
         while position + 32 <= input.count {
-            let any = specialBits(input.loadUnaligned(fromByteOffset: position, as: UInt64.self))
-                | specialBits(input.loadUnaligned(fromByteOffset: position + 8, as: UInt64.self))
-                | specialBits(input.loadUnaligned(fromByteOffset: position + 16, as: UInt64.self))
-                | specialBits(input.loadUnaligned(fromByteOffset: position + 24, as: UInt64.self))
-            if any != 0 { break }
+            // Vector compares (SSE2 everywhere on x86-64, NEON on arm64): a byte is special
+            // when it is `"` or `\`, or below 0x20 or from 0x80 up (as Int8: below 0x20).
+            let low = input.loadUnaligned(fromByteOffset: position, as: SIMD16<Int8>.self)
+            let high = input.loadUnaligned(fromByteOffset: position + 16, as: SIMD16<Int8>.self)
+            let quote = SIMD16<Int8>(repeating: 0x22), backslash = SIMD16<Int8>(repeating: 0x5C)
+            let space = SIMD16<Int8>(repeating: 0x20)
+            let special = (low .== quote) .| (low .== backslash) .| (low .< space)
+                .| (high .== quote) .| (high .== backslash) .| (high .< space)
+            if any(special) { break }
             position += 32
         }
         return position

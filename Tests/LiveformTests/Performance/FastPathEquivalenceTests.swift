@@ -60,6 +60,24 @@ struct FastPathEquivalenceTests {
         }
     }
 
+    @Test("strings of every length with a special byte at every position: scan agrees with parse")
+    func specialBytePositions() throws {
+        // The word and 32-byte block skips must stop at exactly the right byte wherever it is.
+        let specials: [[UInt8]] = [[0x22], [0x5C, 0x6E], [0x5C, 0x75, 0x30, 0x30, 0x65, 0x39], [0x5C, 0x71], [0x01], [0x1F],
+                                   [0x7F], [0xC3, 0xA9], [0xF0, 0x9F, 0x98, 0x80], [0xC3], [0xED, 0xA0, 0x80], [0x80], [0xFF]]
+        for length in 0..<80 {
+            for position in 0...length {
+                for special in specials {
+                    var text = Array(#"{"k":""#.utf8) + Array(repeating: UInt8(ascii: "a"), count: position) + special
+                    text += Array(repeating: UInt8(ascii: "b"), count: length - position) + Array(#"","m":1}"#.utf8)
+                    let parsed = try? JSONReader.parse(text)
+                    let scanned = text.withUnsafeBytes { JSONReader.scan($0) }
+                    #expect((parsed != nil) == (scanned != nil), "length \(length) position \(position) special \(special)")
+                }
+            }
+        }
+    }
+
     @Test("depth limit: scan and parse agree at and around maxDepth")
     func depth() {
         for depth in [511, 512, 513] {
