@@ -270,14 +270,35 @@ public struct KYCResult: Sendable, Hashable {
     /// The result of a `kyc_result` object. Never fails.
     public init(json: JSONObject) {
         self.json = json
-        status = json["status"]?.stringValue
-        reviewer = json["reviewer"]?.stringValue
-        comment = json["comment"]?.stringValue
-        let updated = json["updated_at"]?.stringValue ?? json["update_at"]?.stringValue
-        updatedAt = updated.flatMap(Self.parseTimestamp)
-        createdAt = json["created_at"]?.stringValue.flatMap(Self.parseTimestamp)
-        kycResultAt = json["kyc_result_at"]?.stringValue.flatMap(Self.parseTimestamp)
-        pendingAt = json["pending_at"]?.stringValue.flatMap(Self.parseTimestamp)
+        // One pass over the members (keys are unique in a JSONObject, compared by bytes)
+        // rather than a search per field.
+        var status, reviewer, comment, updated, update, created, decided, pending: String?
+        for (key, value) in json {
+            guard case .string(let text) = value else { continue }
+            switch key.utf8.count {
+            case 6: if sameText(key, "status") { status = text }
+            case 7: if sameText(key, "comment") { comment = text }
+            case 8: if sameText(key, "reviewer") { reviewer = text }
+            case 9: if sameText(key, "update_at") { update = text }
+            case 10:
+                if sameText(key, "updated_at") {
+                    updated = text
+                } else if sameText(key, "created_at") {
+                    created = text
+                } else if sameText(key, "pending_at") {
+                    pending = text
+                }
+            case 13: if sameText(key, "kyc_result_at") { decided = text }
+            default: break
+            }
+        }
+        self.status = status
+        self.reviewer = reviewer
+        self.comment = comment
+        updatedAt = (updated ?? update).flatMap(Self.parseTimestamp)
+        createdAt = created.flatMap(Self.parseTimestamp)
+        kycResultAt = decided.flatMap(Self.parseTimestamp)
+        pendingAt = pending.flatMap(Self.parseTimestamp)
     }
 
     /// The text of the timestamp member `name` (e.g. `"updated_at"`), parsed or not.
@@ -291,7 +312,12 @@ public struct KYCResult: Sendable, Hashable {
     /// Written by hand rather than with `ISO8601DateFormatter`, which needs a separate
     /// configuration per variant and accepts out-of-range fields on some platforms.
     public static func parseTimestamp(_ text: String) -> Date? {
-        var scanner = DigitScanner(Array(text.utf8))
+        var text = text
+        return text.withUTF8(parseTimestamp)  // in place: no copy of the text
+    }
+
+    private static func parseTimestamp(_ utf8: UnsafeBufferPointer<UInt8>) -> Date? {
+        var scanner = DigitScanner(utf8)
         guard let year = scanner.number(digits: 4), scanner.skip("-"),
               let month = scanner.number(digits: 2), scanner.skip("-"),
               let day = scanner.number(digits: 2),
@@ -347,10 +373,10 @@ public struct KYCResult: Sendable, Hashable {
 
 /// A cursor over ASCII text for the timestamp parser.
 private struct DigitScanner {
-    let bytes: [UInt8]
+    let bytes: UnsafeBufferPointer<UInt8>
     var position = 0
 
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
+    init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     var atEnd: Bool { position == bytes.count }
 
@@ -373,7 +399,7 @@ private struct DigitScanner {
     }
 
     /// One or more decimal digits.
-    mutating func digits() -> ArraySlice<UInt8>? {
+    mutating func digits() -> Slice<UnsafeBufferPointer<UInt8>>? {
         let start = position
         while position < bytes.count, (0x30...0x39).contains(bytes[position]) { position += 1 }
         return position > start ? bytes[start..<position] : nil
