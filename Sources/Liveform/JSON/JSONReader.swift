@@ -35,8 +35,6 @@ public enum JSONReader {
         let maxDepth: Int
         let rejectDuplicateKeys: Bool
         var position = 0
-        /// Whether the last string `readString` returned was plain ASCII (no escapes either).
-        var lastStringWasASCII = false
 
         init(input: UnsafeRawBufferPointer, maxDepth: Int, rejectDuplicateKeys: Bool) {
             self.input = input
@@ -94,12 +92,10 @@ public enum JSONReader {
             // object member by member reallocated its storage and searched it each time).
             var members: [JSONObject.Member] = []
             members.reserveCapacity(8)
-            var keysAreASCII = true
             while true {
                 skipWhitespace()
                 guard position < input.count, input[position] == UInt8(ascii: "\"") else { throw error("expected a member name") }
                 let key = try readString()
-                keysAreASCII = keysAreASCII && lastStringWasASCII
                 skipWhitespace()
                 guard position < input.count, input[position] == UInt8(ascii: ":") else { throw error("expected ':'") }
                 position += 1
@@ -112,7 +108,7 @@ public enum JSONReader {
                 position += 1
                 // A duplicate key keeps its first place and takes the last value.
                 if byte == UInt8(ascii: "}") {
-                    let object = JSONObject.parsed(members, keysAreASCII: keysAreASCII)
+                    let object = JSONObject.parsed(members)
                     if rejectDuplicateKeys && object.count != members.count {
                         var seen = Set<[UInt8]>()
                         let repeated = members.first { !seen.insert(Array($0.key.utf8)).inserted }?.key ?? ""
@@ -151,7 +147,6 @@ public enum JSONReader {
             // Fast path: no escapes. Scan to the closing quote, eight plain bytes at a time.
             let (stop, sawNonASCII) = JSONReader.scanPlainString(input, from: start)
             position = stop
-            lastStringWasASCII = !sawNonASCII
             if position < input.count {
                 let byte = input[position]
                 if byte == UInt8(ascii: "\"") {
@@ -171,7 +166,6 @@ public enum JSONReader {
                 // A backslash: the slow path takes over from here.
             }
             // Slow path: escapes present.
-            lastStringWasASCII = false
             var bytes = [UInt8](UnsafeRawBufferPointer(rebasing: input[start..<position]))
             while position < input.count {
                 let byte = input[position]

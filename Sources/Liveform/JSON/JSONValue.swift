@@ -97,23 +97,14 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
     /// The members a parser read, in order. Equal to inserting them one by one; faster when
     /// the keys are distinct, which is checked (a duplicate takes the slow, exact path).
     ///
-    /// With `keysAreASCII` (the parser saw only plain ASCII names), keys are equal exactly when
-    /// their bytes are, so pairs whose length, first and last byte differ need no String
-    /// comparison (which has to consider canonical equivalence; U+212A KELVIN SIGN equals "K").
-    static func parsed(_ members: [Member], keysAreASCII: Bool = false) -> JSONObject {
+    /// Keys are compared by their bytes (``sameText``), so keys of different UTF-8 lengths
+    /// never need comparing: a length check (O(1) for native strings) rules out most pairs.
+    static func parsed(_ members: [Member]) -> JSONObject {
         var object = JSONObject()
         if members.count <= indexThreshold {
-            var prints: [Int] = []
-            if keysAreASCII {
-                prints.reserveCapacity(members.count)
-                for member in members {
-                    let utf8 = member.key.utf8
-                    prints.append(utf8.count << 16 | Int(utf8.first ?? 0) << 8 | Int(utf8.last ?? 0))
-                }
-            }
             for i in members.indices {
-                for j in members.indices where j > i {
-                    if keysAreASCII && prints[i] != prints[j] { continue }
+                let length = members[i].key.utf8.count
+                for j in (i + 1)..<members.count where members[j].key.utf8.count == length {
                     if sameText(members[i].key, members[j].key) {
                         return JSONObject(members.lazy.map { ($0.key, $0.value) })
                     }
