@@ -50,6 +50,9 @@ public struct WebhookDecoder: Sendable {
     /// In order: the sender check (only with a ``senderPolicy``), the size limit, the body's
     /// shape, the CBC structure (at least 32 bytes, IV plus a multiple of 16), decryption.
     ///
+    /// The plaintext is validated and the event typed in one pass that builds no JSON tree;
+    /// ``WebhookEvent/json`` is parsed when first read (see ``WebhookEvent``'s "Cost").
+    ///
     /// - Parameters:
     ///   - body: the raw HTTP body: `{"data":"<token>"}`, or the bare token (optionally as a
     ///     JSON string).
