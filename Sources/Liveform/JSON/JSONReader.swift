@@ -325,24 +325,43 @@ extension JSONReader {
         return position
     }
 
+    /// Nonzero exactly when some byte of `word` is `"`, `\` or a control character (the
+    /// lowest flagged byte, in memory order, is the first such byte; non-ASCII is not flagged).
+    @inline(__always)
+    static func stopBits(_ word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let quote = word ^ (0x22 &* ones), backslash = word ^ (0x5C &* ones)
+        return (((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- 0x20 &* ones) & ~word)) & highs
+    }
+
     /// The offset of the first `"`, `\` or control character at or after `start` (or the end),
     /// and whether a non-ASCII byte came before it. Locals only, so the position stays in a
-    /// register; whole words are skipped while they hold nothing of interest.
+    /// register. A word at a time, straight to its first byte of interest (the lowest flagged
+    /// byte is exact: borrows only run upwards); once a non-ASCII byte has been seen, only the
+    /// stop bytes are looked for, so text in other scripts goes a word at a time too.
     static func scanPlainString(_ input: UnsafeRawBufferPointer, from start: Int) -> (stop: Int, sawNonASCII: Bool) {
         let count = input.count
         var position = start
         var sawNonASCII = false
+        var plainWords = 0
         while true {
-            position = skipPlainBlocks(input, from: position)
-            while position + 8 <= count, !hasSpecialByte(input, at: position) { position += 8 }
-            let wordEnd = min(position + 8, count)
-            guard position < wordEnd else { return (position, sawNonASCII) }
-            while position < wordEnd {
-                let byte = input[position]
-                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { return (position, sawNonASCII) }
-                if byte >= 0x80 { sawNonASCII = true }
-                position += 1
+            while position &+ 8 <= count {
+                let word = input.loadUnaligned(fromByteOffset: position, as: UInt64.self).littleEndian
+                let bits = sawNonASCII ? stopBits(word) : specialBits(word)
+                if bits != 0 {
+                    position &+= bits.trailingZeroBitCount >> 3
+                    break
+                }
+                position &+= 8
+                plainWords &+= 1
+                // Long plain strings (a base64 image): 32-byte blocks after two plain words.
+                if plainWords >= 2 && !sawNonASCII { position = skipPlainBlocks(input, from: position) }
             }
+            guard position < count else { return (position, sawNonASCII) }
+            let byte = input[position]
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { return (position, sawNonASCII) }
+            if byte >= 0x80 { sawNonASCII = true }
+            position &+= 1
         }
     }
 
