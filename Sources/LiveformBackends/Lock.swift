@@ -10,11 +10,11 @@ import Darwin
 /// (the futex wait) lives in an uninstrumented library: ThreadSanitizer sees no
 /// happens-before edge and reports the guarded state as racing. ThreadSanitizer intercepts
 /// `pthread_mutex_lock`, so with this lock its reports mean real races again.
-final class Lock: @unchecked Sendable {
+package final class Lock: @unchecked Sendable {
     // @unchecked: the mutex is the synchronisation; it is only touched through pthread calls.
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
 
-    init() {
+    package init() {
         mutex = .allocate(capacity: 1)
         mutex.initialize(to: pthread_mutex_t())
         pthread_mutex_init(mutex, nil)
@@ -26,7 +26,7 @@ final class Lock: @unchecked Sendable {
     }
 
     @inline(__always)
-    func withLock<R, E: Error>(_ body: () throws(E) -> R) throws(E) -> R {
+    package func withLock<R, E: Error>(_ body: () throws(E) -> R) throws(E) -> R {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         return try body()

@@ -341,11 +341,15 @@ extension JSONReader {
         var position = offset
         var handedOver = false
         while position + 32 <= input.count {
-            let any = specialBits(input.loadUnaligned(fromByteOffset: position, as: UInt64.self))
-                | specialBits(input.loadUnaligned(fromByteOffset: position + 8, as: UInt64.self))
-                | specialBits(input.loadUnaligned(fromByteOffset: position + 16, as: UInt64.self))
-                | specialBits(input.loadUnaligned(fromByteOffset: position + 24, as: UInt64.self))
-            if any != 0 { break }
+            // Vector compares (SSE2 everywhere on x86-64, NEON on arm64): a byte is special
+            // when it is `"` or `\`, or below 0x20 or from 0x80 up (as Int8: below 0x20).
+            let low = input.loadUnaligned(fromByteOffset: position, as: SIMD16<Int8>.self)
+            let high = input.loadUnaligned(fromByteOffset: position + 16, as: SIMD16<Int8>.self)
+            let quote = SIMD16<Int8>(repeating: 0x22), backslash = SIMD16<Int8>(repeating: 0x5C)
+            let space = SIMD16<Int8>(repeating: 0x20)
+            let special = (low .== quote) .| (low .== backslash) .| (low .< space)
+                .| (high .== quote) .| (high .== backslash) .| (high .< space)
+            if any(special) { break }
             position += 32
             if !handedOver && input.count - position >= 256 {
                 handedOver = true
@@ -355,34 +359,54 @@ extension JSONReader {
         return position
     }
 
+    /// Nonzero exactly when some byte of `word` is `"`, `\` or a control character (the
+    /// lowest flagged byte, in memory order, is the first such byte; non-ASCII is not flagged).
+    @inline(__always)
+    static func stopBits(_ word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let quote = word ^ (0x22 &* ones), backslash = word ^ (0x5C &* ones)
+        return (((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- 0x20 &* ones) & ~word)) & highs
+    }
+
     /// The offset of the first `"`, `\` or control character at or after `start` (or the end),
     /// and whether a non-ASCII byte came before it. Locals only, so the position stays in a
-    /// register. A word at a time: the lowest flagged byte of `specialBits` is exact (the
-    /// subtraction tricks can only over-flag above a true match), so its position comes from
-    /// the trailing zero count, with no byte loop; runs of plain words skip 32 bytes a step.
+    /// register. A word at a time, straight to its first byte of interest (the lowest flagged
+    /// byte is exact: borrows only run upwards); once a non-ASCII byte has been seen, only the
+    /// stop bytes are looked for, so text in other scripts goes a word at a time too.
     static func scanPlainString(_ input: UnsafeRawBufferPointer, from start: Int) -> (stop: Int, sawNonASCII: Bool) {
         let count = input.count
         var position = start
         var sawNonASCII = false
-        while position + 8 <= count {
-            let bits = specialBits(input.loadUnaligned(fromByteOffset: position, as: UInt64.self).littleEndian)
-            if bits == 0 {
-                position = skipPlainBlocks(input, from: position + 8)
-                continue
+        var plainWords = 0
+        while true {
+            while position &+ 8 <= count {
+                let word = input.loadUnaligned(fromByteOffset: position, as: UInt64.self).littleEndian
+                let bits = sawNonASCII ? stopBits(word) : specialBits(word)
+                if bits != 0 {
+                    position &+= bits.trailingZeroBitCount >> 3
+                    break
+                }
+                position &+= 8
+                plainWords &+= 1
+                // Long plain strings (a base64 image): 32-byte blocks after two plain words.
+                if plainWords >= 2 && !sawNonASCII { position = skipPlainBlocks(input, from: position) }
             }
-            let found = position + bits.trailingZeroBitCount >> 3
-            // Flagged: `"`, `\`, a control character, or a non-ASCII byte (which the string keeps).
-            guard input[found] >= 0x80 else { return (found, sawNonASCII) }
-            sawNonASCII = true
-            position = found + 1
-        }
-        while position < count {
+            guard position < count else { return (position, sawNonASCII) }
             let byte = input[position]
             if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { return (position, sawNonASCII) }
             if byte >= 0x80 { sawNonASCII = true }
-            position += 1
+            position &+= 1
         }
-        return (position, sawNonASCII)
+    }
+
+    /// Whether `bytes` are exactly the UTF-8 of `literal` (a member name, say).
+    @inline(__always)
+    package static func bytes(_ bytes: UnsafeRawBufferPointer, equal literal: StaticString) -> Bool {
+        let count = literal.utf8CodeUnitCount
+        guard bytes.count == count else { return false }
+        let start = literal.utf8Start
+        for offset in 0..<count where bytes[offset] != start[offset] { return false }
+        return true
     }
 
     /// What `scan` learned about a valid JSON text.
@@ -404,16 +428,35 @@ extension JSONReader {
     ///
     /// The grammar, the depth limit and the UTF-8 rules are `parse`'s, rule for rule.
     package static func scan(_ input: UnsafeRawBufferPointer, maxDepth: Int = defaultMaxDepth) -> Scan? {
-        var scanner = Scanner(input: input, maxDepth: maxDepth)
-        scanner.skipWhitespace()
+        var none = IgnoredMembers()
+        return scan(input, maxDepth: maxDepth, visitor: &none)
+    }
+
+    /// `scan`, also telling `visitor` about every member of a top-level object as it passes
+    /// (in order, duplicates included). What the visitor saw counts only when the result is
+    /// non-nil: the text after a member may still make it invalid.
+    package static func scan<Visitor: TopLevelMemberVisitor>(_ input: UnsafeRawBufferPointer, maxDepth: Int = defaultMaxDepth,
+                                                             visitor: inout Visitor) -> Scan? {
+        var scanner = Scanner(input: input, maxDepth: maxDepth, visitor: visitor)
+        defer { visitor = scanner.visitor }
+        scanner.position = Scanner<Visitor>.skipWhitespace(input, from: 0)
         guard scanner.position < input.count else { return nil }
         scanner.result.topLevel = input[scanner.position]
-        guard scanner.skipValue(depth: 0), scanner.finishTopLevel() else { return nil }
+        guard scanner.skipValue(), scanner.finishTopLevel() else { return nil }
         scanner.result.needsParse = scanner.escapedMemberName || scanner.unsettledValue
         return scanner.result
     }
 
-    private struct Scanner {
+    /// The visitor of plain `scan`: sees nothing, costs nothing.
+    package struct IgnoredMembers: TopLevelMemberVisitor {
+        @inline(__always)
+        package mutating func member(name: Range<Int>, nameEscaped: Bool, value: Range<Int>) {}
+    }
+
+    /// The validating scanner: one loop over the text with the position in a local, an
+    /// explicit stack of container kinds (one bit per level) instead of recursion, and every
+    /// string scanned in line. Grammar, depth limit and UTF-8 rules are `parse`'s.
+    private struct Scanner<Visitor: TopLevelMemberVisitor> {
         let input: UnsafeRawBufferPointer
         let maxDepth: Int
         var position = 0
@@ -422,51 +465,137 @@ extension JSONReader {
         var escapedMemberName = false
         /// The top-level string, or the last "data" value, is not an escape-free string.
         var unsettledValue = false
+        var visitor: Visitor
 
-        init(input: UnsafeRawBufferPointer, maxDepth: Int) {
+        init(input: UnsafeRawBufferPointer, maxDepth: Int, visitor: Visitor) {
             self.input = input
             self.maxDepth = maxDepth
+            self.visitor = visitor
         }
 
         mutating func finishTopLevel() -> Bool {
-            skipWhitespace()
+            position = Self.skipWhitespace(input, from: position)
             return position == input.count
         }
 
+        /// Skips the value at `position`, nested values included.
+        mutating func skipValue() -> Bool {
+            // One bit per nesting level (1 for an object, 0 for an array); on the stack for
+            // any depth limit up to a few thousand.
+            let words = Swift.max(1, Swift.max(0, maxDepth) / 64 + 1)
+            return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: words) { kinds in
+                kinds.initialize(repeating: 0)
+                return skipValue(kinds: kinds)
+            }
+        }
+
         @inline(__always)
-        mutating func skipWhitespace() {
+        static func skipWhitespace(_ input: UnsafeRawBufferPointer, from start: Int) -> Int {
+            var position = start
             while position < input.count {
                 switch input[position] {
-                case 0x20, 0x09, 0x0A, 0x0D: position += 1
-                default: return
+                case 0x20, 0x09, 0x0A, 0x0D: position &+= 1
+                default: return position
+                }
+            }
+            return position
+        }
+
+        private mutating func skipValue(kinds: UnsafeMutableBufferPointer<UInt64>) -> Bool {
+            let input = self.input, count = input.count, maxDepth = self.maxDepth
+            var position = self.position
+            defer { self.position = position }
+            var depth = 0
+            // The member of the top-level object being read.
+            var memberName = 0..<0, memberNameEscaped = false, memberIsData = false, memberValue = 0
+            var lastStringEscaped = false
+            var expectName = false
+            @inline(__always) func isObject(_ level: Int) -> Bool { kinds[level >> 6] & (1 << UInt64(level & 63)) != 0 }
+
+            while true {
+                position = Self.skipWhitespace(input, from: position)
+                if expectName {
+                    expectName = false
+                    guard position < count, input[position] == UInt8(ascii: "\"") else { return false }
+                    let nameStart = position &+ 1
+                    guard let escaped = Self.skipString(input, &position) else { return false }
+                    let nameEnd = position &- 1
+                    position = Self.skipWhitespace(input, from: position)
+                    guard position < count, input[position] == UInt8(ascii: ":") else { return false }
+                    position = Self.skipWhitespace(input, from: position &+ 1)
+                    if depth == 1 {
+                        memberName = nameStart..<nameEnd
+                        memberNameEscaped = escaped
+                        if escaped { escapedMemberName = true }
+                        // Only the top-level object's "data" member matters (the envelope's token).
+                        memberIsData = !escaped && JSONReader.bytes(UnsafeRawBufferPointer(rebasing: input[memberName]), equal: "data")
+                        memberValue = position
+                    }
+                }
+                // A value at `position`.
+                guard position < count else { return false }
+                switch input[position] {
+                case UInt8(ascii: "{"), UInt8(ascii: "["):
+                    let isObject = input[position] == UInt8(ascii: "{")
+                    depth &+= 1
+                    guard depth <= maxDepth else { return false }
+                    let bit: UInt64 = 1 << UInt64(depth & 63)
+                    if isObject { kinds[depth >> 6] |= bit } else { kinds[depth >> 6] &= ~bit }
+                    position = Self.skipWhitespace(input, from: position &+ 1)
+                    if position < count, input[position] == (isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
+                        position &+= 1
+                        depth &-= 1
+                    } else {
+                        expectName = isObject
+                        continue
+                    }
+                case UInt8(ascii: "\""):
+                    let start = position &+ 1
+                    guard let escaped = Self.skipString(input, &position) else { return false }
+                    lastStringEscaped = escaped
+                    if depth == 0 {
+                        result.plainString = escaped ? nil : start..<(position &- 1)
+                        unsettledValue = escaped
+                    }
+                case UInt8(ascii: "t"): guard Self.skipLiteral(input, &position, "true") else { return false }
+                case UInt8(ascii: "f"): guard Self.skipLiteral(input, &position, "false") else { return false }
+                case UInt8(ascii: "n"): guard Self.skipLiteral(input, &position, "null") else { return false }
+                case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                    guard Self.skipNumber(input, &position) else { return false }
+                default:
+                    return false
+                }
+                // A value ended at `position`: close containers until one continues.
+                while true {
+                    if depth == 0 { return true }
+                    if depth == 1 && isObject(1) {
+                        if memberIsData {
+                            // A later duplicate "data" replaces an earlier one, as in `parse`.
+                            if input[memberValue] == UInt8(ascii: "\"") {
+                                result.plainString = lastStringEscaped ? nil : (memberValue &+ 1)..<(position &- 1)
+                                unsettledValue = lastStringEscaped
+                            } else {
+                                result.plainString = nil
+                                unsettledValue = true
+                            }
+                        }
+                        visitor.member(name: memberName, nameEscaped: memberNameEscaped, value: memberValue..<position)
+                    }
+                    position = Self.skipWhitespace(input, from: position)
+                    guard position < count else { return false }
+                    let byte = input[position]
+                    position &+= 1
+                    if byte == UInt8(ascii: ",") {
+                        expectName = isObject(depth)
+                        break
+                    }
+                    guard byte == (isObject(depth) ? UInt8(ascii: "}") : UInt8(ascii: "]")) else { return false }
+                    depth &-= 1
                 }
             }
         }
 
-        mutating func skipValue(depth: Int) -> Bool {
-            guard position < input.count else { return false }
-            switch input[position] {
-            case UInt8(ascii: "{"): return skipObject(depth: depth + 1)
-            case UInt8(ascii: "["): return skipArray(depth: depth + 1)
-            case UInt8(ascii: "\""):
-                let start = position + 1
-                guard let escaped = skipString() else { return false }
-                if depth == 0 { noteTopLevelString(start..<(position - 1), escaped: escaped) }
-                return true
-            case UInt8(ascii: "t"): return skipLiteral("true")
-            case UInt8(ascii: "f"): return skipLiteral("false")
-            case UInt8(ascii: "n"): return skipLiteral("null")
-            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return skipNumber()
-            default: return false
-            }
-        }
-
-        mutating func noteTopLevelString(_ contents: Range<Int>, escaped: Bool) {
-            result.plainString = escaped ? nil : contents
-            unsettledValue = escaped
-        }
-
-        mutating func skipLiteral(_ literal: StaticString) -> Bool {
+        static func skipLiteral(_ input: UnsafeRawBufferPointer, _ position: inout Int, _ literal: StaticString) -> Bool {
             let count = literal.utf8CodeUnitCount
             guard position + count <= input.count else { return false }
             for offset in 0..<count where input[position + offset] != literal.utf8Start[offset] { return false }
@@ -474,108 +603,52 @@ extension JSONReader {
             return true
         }
 
-        mutating func skipObject(depth: Int) -> Bool {
-            guard depth <= maxDepth else { return false }
-            position += 1
-            skipWhitespace()
-            if position < input.count, input[position] == UInt8(ascii: "}") {
-                position += 1
-                return true
-            }
-            while true {
-                skipWhitespace()
-                guard position < input.count, input[position] == UInt8(ascii: "\"") else { return false }
-                let nameStart = position + 1
-                guard let nameEscaped = skipString() else { return false }
-                let name = UnsafeRawBufferPointer(rebasing: input[nameStart..<(position - 1)])
-                skipWhitespace()
-                guard position < input.count, input[position] == UInt8(ascii: ":") else { return false }
-                position += 1
-                skipWhitespace()
-                // Only the top-level object's "data" member matters (the envelope's token).
-                let isData = depth == 1 && !nameEscaped && name.elementsEqual("data".utf8)
-                if depth == 1 && nameEscaped { escapedMemberName = true }
-                let valueStart = position
-                if isData, position < input.count, input[position] == UInt8(ascii: "\"") {
-                    guard let escaped = skipString() else { return false }
-                    // A later duplicate "data" replaces an earlier one, as in `parse`.
-                    result.plainString = escaped ? nil : (valueStart + 1)..<(position - 1)
-                    unsettledValue = escaped
-                } else {
-                    guard skipValue(depth: depth) else { return false }
-                    if isData {
-                        result.plainString = nil
-                        unsettledValue = true
-                    }
-                }
-                skipWhitespace()
-                guard position < input.count else { return false }
-                let byte = input[position]
-                position += 1
-                if byte == UInt8(ascii: "}") { return true }
-                guard byte == UInt8(ascii: ",") else { return false }
-            }
-        }
-
-        mutating func skipArray(depth: Int) -> Bool {
-            guard depth <= maxDepth else { return false }
-            position += 1
-            skipWhitespace()
-            if position < input.count, input[position] == UInt8(ascii: "]") {
-                position += 1
-                return true
-            }
-            while true {
-                skipWhitespace()
-                guard skipValue(depth: depth) else { return false }
-                skipWhitespace()
-                guard position < input.count else { return false }
-                let byte = input[position]
-                position += 1
-                if byte == UInt8(ascii: "]") { return true }
-                guard byte == UInt8(ascii: ",") else { return false }
-            }
-        }
-
         /// Skips a string at `position` (its opening quote). Returns whether it had escapes,
         /// or nil when `parse` would reject it.
-        mutating func skipString() -> Bool? {
-            position += 1
+        @inline(__always)
+        static func skipString(_ input: UnsafeRawBufferPointer, _ position: inout Int) -> Bool? {
+            position &+= 1
             var escaped = false
             let count = input.count
             while true {
-                // A word at a time: none of `"`, `\`, a control character or a non-ASCII byte,
-                // or straight to the first one (the lowest flagged byte is exact).
-                if position + 8 <= count {
+                // Eight plain bytes at a time: none of `"`, `\`, a control character or a
+                // non-ASCII byte; then straight to the first special byte of the word (the
+                // lowest flagged byte of `specialBits` is exact: borrows only run upwards).
+                // After two plain words, 32-byte blocks (long strings: a base64 image); most
+                // strings are names and short values, for which a block test is wasted.
+                var plainWords = 0
+                while position &+ 8 <= count {
                     let bits = JSONReader.specialBits(input.loadUnaligned(fromByteOffset: position, as: UInt64.self).littleEndian)
-                    if bits == 0 {
-                        position = JSONReader.skipPlainBlocks(input, from: position + 8)
-                        continue
+                    if bits != 0 {
+                        position &+= bits.trailingZeroBitCount >> 3
+                        break
                     }
-                    position += bits.trailingZeroBitCount >> 3
+                    position &+= 8
+                    plainWords &+= 1
+                    if plainWords >= 2 { position = JSONReader.skipPlainBlocks(input, from: position) }
                 }
                 guard position < count else { return nil }
                 let byte = input[position]
                 switch byte {
                 case UInt8(ascii: "\""):
-                    position += 1
+                    position &+= 1
                     return escaped
                 case UInt8(ascii: "\\"):
                     escaped = true
-                    guard skipEscape() else { return nil }
+                    guard skipEscape(input, &position) else { return nil }
                 case 0..<0x20:
                     return nil
                 case 0x80...:
-                    guard skipUTF8Sequence() else { return nil }
+                    guard skipUTF8Sequence(input, &position) else { return nil }
                 default:
-                    position += 1
+                    position &+= 1
                 }
             }
         }
 
         /// `\x` after the backslash at `position`, by `parse`'s rules: a `\u` needs four hex
         /// digits; surrogates, paired or not, are always accepted (a lone one becomes U+FFFD).
-        mutating func skipEscape() -> Bool {
+        static func skipEscape(_ input: UnsafeRawBufferPointer, _ position: inout Int) -> Bool {
             position += 1
             guard position < input.count else { return false }
             let escape = input[position]
@@ -602,7 +675,7 @@ extension JSONReader {
 
         /// One well-formed UTF-8 sequence of two to four bytes (Unicode Table 3-7: no
         /// overlong forms, no surrogates, nothing above U+10FFFF), as String validation has it.
-        mutating func skipUTF8Sequence() -> Bool {
+        static func skipUTF8Sequence(_ input: UnsafeRawBufferPointer, _ position: inout Int) -> Bool {
             let lead = input[position]
             let length: Int
             var low: UInt8 = 0x80, high: UInt8 = 0xBF  // bounds of the second byte
@@ -624,34 +697,44 @@ extension JSONReader {
             return true
         }
 
-        mutating func skipNumber() -> Bool {
+        static func skipNumber(_ input: UnsafeRawBufferPointer, _ position: inout Int) -> Bool {
             if input[position] == UInt8(ascii: "-") { position += 1 }
             guard position < input.count else { return false }
             if input[position] == UInt8(ascii: "0") {
                 position += 1
             } else {
-                guard skipDigits() > 0 else { return false }
+                guard skipDigits(input, &position) > 0 else { return false }
             }
             if position < input.count, input[position] == UInt8(ascii: ".") {
                 position += 1
-                guard skipDigits() > 0 else { return false }
+                guard skipDigits(input, &position) > 0 else { return false }
             }
             if position < input.count, input[position] == UInt8(ascii: "e") || input[position] == UInt8(ascii: "E") {
                 position += 1
                 if position < input.count, input[position] == UInt8(ascii: "+") || input[position] == UInt8(ascii: "-") {
                     position += 1
                 }
-                guard skipDigits() > 0 else { return false }
+                guard skipDigits(input, &position) > 0 else { return false }
             }
             return true
         }
 
-        mutating func skipDigits() -> Int {
+        @inline(__always)
+        static func skipDigits(_ input: UnsafeRawBufferPointer, _ position: inout Int) -> Int {
             let start = position
             while position < input.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(input[position]) {
-                position += 1
+                position &+= 1
             }
             return position - start
         }
     }
+}
+
+/// Sees the members of a top-level JSON object while ``JSONReader/scan(_:maxDepth:visitor:)``
+/// validates it, so that a caller can pick out the few it needs without building the tree.
+package protocol TopLevelMemberVisitor {
+    /// One member: `name` is the byte range of its name between the quotes, as written
+    /// (`nameEscaped` when it holds escapes, so that its bytes are not its text); `value` is
+    /// the byte range of the value, from its first to its last byte.
+    mutating func member(name: Range<Int>, nameEscaped: Bool, value: Range<Int>)
 }

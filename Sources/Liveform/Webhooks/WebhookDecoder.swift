@@ -50,6 +50,9 @@ public struct WebhookDecoder: Sendable {
     /// In order: the sender check (only with a ``senderPolicy``), the size limit, the body's
     /// shape, the CBC structure (at least 32 bytes, IV plus a multiple of 16), decryption.
     ///
+    /// The plaintext is validated and the event typed in one pass that builds no JSON tree;
+    /// ``WebhookEvent/json`` is parsed when first read (see ``WebhookEvent``'s "Cost").
+    ///
     /// - Parameters:
     ///   - body: the raw HTTP body: `{"data":"<token>"}`, or the bare token (optionally as a
     ///     JSON string).
@@ -64,7 +67,10 @@ public struct WebhookDecoder: Sendable {
     public func decode<Body: Collection<UInt8>>(body: Body, headers: [(name: String, value: String)] = [],
                                                 remoteAddress: String? = nil) throws(LiveformError) -> WebhookEvent {
         try senderPolicy?.check(remoteAddress: remoteAddress, headers: headers)
-        return WebhookEvent(json: try open(body).json)
+        // The plaintext is validated and typed in one pass; no JSON tree is built (the
+        // event parses its `json` when first read). A key is accepted exactly when the
+        // plaintext parses to an object, as in `decrypt(body:)`.
+        return try cipher.open(try wireBytes(body), using: keys) { plaintext in WebhookEvent(plaintext: plaintext) }
     }
 
     /// Decrypts a webhook body into its JSON object, without the sender check and without
@@ -81,15 +87,22 @@ public struct WebhookDecoder: Sendable {
     }
 
     private func open<Body: Collection<UInt8>>(_ body: Body) throws(LiveformError) -> (plaintext: [UInt8], json: JSONObject) {
-        let cipher = TokenCipher(mode: .cbc, backend: backend, cbcFraming: framing, maxTokenLength: maxBodySize)
-        // The token is read where the body holds it (no copy of its text).
-        let wire = try withBytes(body) { (raw) throws(LiveformError) in
+        try cipher.open(try wireBytes(body), using: keys) { plaintext in
+            DataEnvelope.acceptedJSON(plaintext, objectOnly: true)?.objectValue.map { (plaintext, $0) }
+        }
+    }
+
+    private var cipher: TokenCipher {
+        TokenCipher(mode: .cbc, backend: backend, cbcFraming: framing, maxTokenLength: maxBodySize)
+    }
+
+    /// The token's wire bytes, read where the body holds it (no copy of its text).
+    private func wireBytes<Body: Collection<UInt8>>(_ body: Body) throws(LiveformError) -> [UInt8] {
+        let cipher = cipher
+        return try withBytes(body) { (raw) throws(LiveformError) in
             try DataEnvelope.withToken(of: raw, maxSize: maxBodySize) { (token) throws(LiveformError) in
                 try cipher.wireBytes(ofText: token)
             }
-        }
-        return try cipher.open(wire, using: keys) { plaintext in
-            DataEnvelope.acceptedJSON(plaintext, objectOnly: true)?.objectValue.map { (plaintext, $0) }
         }
     }
 }

@@ -3,6 +3,7 @@ public import FoundationEssentials
 #else
 public import Foundation
 #endif
+import LiveformBackends
 
 /// A decrypted webhook: the common fields typed, and the whole payload kept as ``json``.
 ///
@@ -18,6 +19,22 @@ public import Foundation
 /// }
 /// let gender = event.json["gender"]?.stringValue   // any other field
 /// ```
+///
+/// ## Cost
+///
+/// An event from ``WebhookDecoder/decode(body:headers:remoteAddress:)`` is typed while the
+/// plaintext is validated, in one pass that builds no JSON tree: the typed fields are read
+/// from their bytes (`cf`, `kyc_result` and `aml_result`, small objects, are parsed on their
+/// own). The event keeps the plaintext bytes, and ``json`` parses them the first time it is
+/// read; that tree is then cached and shared by every copy of the event (behind a lock, so
+/// copies may be read from several tasks). Events that never read ``json`` never pay for it.
+///
+/// ## Equality
+///
+/// Two events are equal when their typed fields are equal and their ``json`` objects are
+/// equal (as ``JSONObject`` compares them: members in order, keys and strings by their
+/// UTF-8 bytes). Events decoded from identical plaintext bytes compare without parsing;
+/// otherwise comparing, and hashing, reads ``json``.
 public struct WebhookEvent: Sendable, Hashable {
     /// `webhook_trigger`; an unknown trigger is kept (``WebhookTrigger/isKnown`` is false),
     /// a missing one has an empty raw value.
@@ -41,12 +58,34 @@ public struct WebhookEvent: Sendable, Hashable {
     /// `aml_result` (`aml` and `aml_monitor` triggers), when it is an object, e.g.
     /// `{"currentstatus":"Not Screened","risk_level_summary":"Not Screened"}`.
     public var amlResult: JSONObject?
+
     /// The whole payload, every field as ARGOS sent it.
-    public var json: JSONObject
+    ///
+    /// For a decoded event this is parsed from the kept plaintext on first read and cached
+    /// (see "Cost" above); reading it never fails (the bytes were validated when the event
+    /// was decoded). Assigning replaces the payload and leaves the typed fields as they are,
+    /// as it always has.
+    public var json: JSONObject {
+        get {
+            switch payload {
+            case .tree(let object): object
+            case .text(let text): text.object
+            }
+        }
+        set { payload = .tree(newValue) }
+    }
+
+    /// The payload: a tree, or validated plaintext parsed on demand.
+    private var payload: Payload
+
+    private enum Payload: Sendable {
+        case tree(JSONObject)
+        case text(LazyJSONObject)
+    }
 
     /// The event of a decrypted payload. Never fails (see the type's documentation).
     public init(json: JSONObject) {
-        self.json = json
+        payload = .tree(json)
         trigger = WebhookTrigger(rawValue: json["webhook_trigger"]?.stringValue ?? "")
         submissionId = json["submission_id"]?.stringValue
         email = json["email"]?.stringValue
@@ -58,6 +97,159 @@ public struct WebhookEvent: Sendable, Hashable {
         cf3 = cf?["cf3"]?.stringValue ?? json["cf3"]?.stringValue
         kycResult = json["kyc_result"]?.objectValue.map(KYCResult.init(json:))
         amlResult = json["aml_result"]?.objectValue
+    }
+
+    /// The event of a decrypted plaintext, typed as ``init(json:)`` types the parsed object,
+    /// without building the tree; nil exactly when the plaintext is not a UTF-8 JSON object
+    /// (when `JSONValue(parsing:)` throws or gives something else).
+    init?(plaintext: [UInt8]) {
+        let event: WebhookEvent? = plaintext.withUnsafeBytes { raw in
+            var fields = FieldSpans(input: raw)
+            guard let scan = JSONReader.scan(raw, visitor: &fields), scan.topLevel == UInt8(ascii: "{") else { return nil }
+            return WebhookEvent(fields: fields, payload: .text(LazyJSONObject(plaintext)))
+        }
+        guard let event else { return nil }
+        self = event
+    }
+
+    /// Types the members `fields` found in its (validated) input.
+    private init(fields: FieldSpans, payload: Payload) {
+        self.payload = payload
+        trigger = WebhookTrigger(rawValue: fields.string(fields.trigger) ?? "")
+        submissionId = fields.string(fields.submissionId)
+        email = fields.string(fields.email)
+        userid = fields.string(fields.userid)
+        tokenId = fields.string(fields.tokenId)
+        // `cf` is read as the plaintext is, for its cf1…cf3 only (no object is built).
+        let cf = fields.members(fields.cf)
+        cf1 = cf.flatMap { $0.string($0.cf1) } ?? fields.string(fields.cf1)
+        cf2 = cf.flatMap { $0.string($0.cf2) } ?? fields.string(fields.cf2)
+        cf3 = cf.flatMap { $0.string($0.cf3) } ?? fields.string(fields.cf3)
+        kycResult = fields.object(fields.kycResult).map(KYCResult.init(json:))
+        amlResult = fields.object(fields.amlResult)
+    }
+
+    public static func == (lhs: WebhookEvent, rhs: WebhookEvent) -> Bool {
+        guard lhs.trigger == rhs.trigger, lhs.submissionId == rhs.submissionId, lhs.email == rhs.email,
+              lhs.userid == rhs.userid, lhs.cf1 == rhs.cf1, lhs.cf2 == rhs.cf2, lhs.cf3 == rhs.cf3,
+              lhs.tokenId == rhs.tokenId, lhs.kycResult == rhs.kycResult, lhs.amlResult == rhs.amlResult
+        else { return false }
+        // The same validated bytes parse to the same object.
+        if case .text(let left) = lhs.payload, case .text(let right) = rhs.payload,
+           left === right || left.bytes == right.bytes {
+            return true
+        }
+        return lhs.json == rhs.json
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(trigger)
+        hasher.combine(submissionId)
+        hasher.combine(email)
+        hasher.combine(userid)
+        hasher.combine(cf1)
+        hasher.combine(cf2)
+        hasher.combine(cf3)
+        hasher.combine(tokenId)
+        hasher.combine(kycResult)
+        hasher.combine(amlResult)
+        hasher.combine(json)  // the parsed object, so that equal events hash alike whatever their bytes
+    }
+
+    /// Where the members ``init(json:)`` reads sit in a plaintext: the value of the last
+    /// member of each name (a later duplicate replaces an earlier one, as in the parser),
+    /// names compared by their decoded UTF-8 bytes.
+    private struct FieldSpans: TopLevelMemberVisitor {
+        let input: UnsafeRawBufferPointer
+        var trigger, submissionId, email, userid, tokenId, cf, cf1, cf2, cf3, kycResult, amlResult: Range<Int>?
+
+        init(input: UnsafeRawBufferPointer) { self.input = input }
+
+        mutating func member(name: Range<Int>, nameEscaped: Bool, value: Range<Int>) {
+            if nameEscaped {
+                // Rare: decode the name, then match its text. (If it does not decode, the
+                // scan rejects the text anyway.)
+                let quoted = UnsafeRawBufferPointer(rebasing: input[(name.lowerBound - 1)..<(name.upperBound + 1)])
+                guard var text = (try? JSONReader.parse(quoted))?.stringValue else { return }
+                text.withUTF8 { record(UnsafeRawBufferPointer($0), value) }
+            } else {
+                record(UnsafeRawBufferPointer(rebasing: input[name]), value)
+            }
+        }
+
+        @inline(__always)
+        private mutating func record(_ name: UnsafeRawBufferPointer, _ value: Range<Int>) {
+            switch name.count {
+            case 2: if JSONReader.bytes(name, equal: "cf") { cf = value }
+            case 3:
+                guard name[0] == UInt8(ascii: "c"), name[1] == UInt8(ascii: "f") else { return }
+                switch name[2] {
+                case UInt8(ascii: "1"): cf1 = value
+                case UInt8(ascii: "2"): cf2 = value
+                case UInt8(ascii: "3"): cf3 = value
+                default: break
+                }
+            case 5: if JSONReader.bytes(name, equal: "email") { email = value }
+            case 6: if JSONReader.bytes(name, equal: "userid") { userid = value }
+            case 7: if JSONReader.bytes(name, equal: "tokenId") { tokenId = value }
+            case 10:
+                if JSONReader.bytes(name, equal: "kyc_result") {
+                    kycResult = value
+                } else if JSONReader.bytes(name, equal: "aml_result") {
+                    amlResult = value
+                }
+            case 13: if JSONReader.bytes(name, equal: "submission_id") { submissionId = value }
+            case 15: if JSONReader.bytes(name, equal: "webhook_trigger") { trigger = value }
+            default: break
+            }
+        }
+
+        /// The string at `span`, if it is one. The input was validated (UTF-8 included), so
+        /// text without escapes is taken as it is; text with escapes goes through the parser.
+        func string(_ span: Range<Int>?) -> String? {
+            guard let span, input[span.lowerBound] == UInt8(ascii: "\"") else { return nil }
+            let contents = UnsafeRawBufferPointer(rebasing: input[(span.lowerBound + 1)..<(span.upperBound - 1)])
+            if !contents.contains(UInt8(ascii: "\\")) { return String(decoding: contents, as: UTF8.self) }
+            return (try? JSONReader.parse(UnsafeRawBufferPointer(rebasing: input[span])))?.stringValue
+        }
+
+        /// The members of the object at `span`, if it is one, found as in the plaintext.
+        func members(_ span: Range<Int>?) -> FieldSpans? {
+            guard let span, input[span.lowerBound] == UInt8(ascii: "{") else { return nil }
+            let object = UnsafeRawBufferPointer(rebasing: input[span])
+            var members = FieldSpans(input: object)
+            return JSONReader.scan(object, visitor: &members) != nil ? members : nil
+        }
+
+        /// The object at `span`, if it is one, parsed on its own.
+        func object(_ span: Range<Int>?) -> JSONObject? {
+            guard let span, input[span.lowerBound] == UInt8(ascii: "{") else { return nil }
+            return (try? JSONReader.parse(UnsafeRawBufferPointer(rebasing: input[span])))?.objectValue
+        }
+    }
+}
+
+/// A validated JSON object's text, parsed once on first use; shared by copies of an event.
+///
+/// The cache sits behind the package's pthread `Lock` rather than `Synchronization.Mutex`,
+/// whose contended path ThreadSanitizer cannot see on Linux (see `Lock`).
+private final class LazyJSONObject: @unchecked Sendable {
+    // @unchecked: `cached` is only read and written under `lock`; `bytes` never changes.
+    let bytes: [UInt8]
+    private let lock = Lock()
+    private var cached: JSONObject?
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    /// The object. The bytes were validated as an object before this was made, so the parse
+    /// cannot fail; if it ever did, the answer would be an empty object, never a crash.
+    var object: JSONObject {
+        lock.withLock {
+            if let cached { return cached }
+            let object = (try? JSONReader.parse(bytes))?.objectValue ?? JSONObject()
+            cached = object
+            return object
+        }
     }
 }
 
@@ -87,14 +279,35 @@ public struct KYCResult: Sendable, Hashable {
     /// The result of a `kyc_result` object. Never fails.
     public init(json: JSONObject) {
         self.json = json
-        status = json["status"]?.stringValue
-        reviewer = json["reviewer"]?.stringValue
-        comment = json["comment"]?.stringValue
-        let updated = json["updated_at"]?.stringValue ?? json["update_at"]?.stringValue
-        updatedAt = updated.flatMap(Self.parseTimestamp)
-        createdAt = json["created_at"]?.stringValue.flatMap(Self.parseTimestamp)
-        kycResultAt = json["kyc_result_at"]?.stringValue.flatMap(Self.parseTimestamp)
-        pendingAt = json["pending_at"]?.stringValue.flatMap(Self.parseTimestamp)
+        // One pass over the members (keys are unique in a JSONObject, compared by bytes)
+        // rather than a search per field.
+        var status, reviewer, comment, updated, update, created, decided, pending: String?
+        for (key, value) in json {
+            guard case .string(let text) = value else { continue }
+            switch key.utf8.count {
+            case 6: if sameText(key, "status") { status = text }
+            case 7: if sameText(key, "comment") { comment = text }
+            case 8: if sameText(key, "reviewer") { reviewer = text }
+            case 9: if sameText(key, "update_at") { update = text }
+            case 10:
+                if sameText(key, "updated_at") {
+                    updated = text
+                } else if sameText(key, "created_at") {
+                    created = text
+                } else if sameText(key, "pending_at") {
+                    pending = text
+                }
+            case 13: if sameText(key, "kyc_result_at") { decided = text }
+            default: break
+            }
+        }
+        self.status = status
+        self.reviewer = reviewer
+        self.comment = comment
+        updatedAt = (updated ?? update).flatMap(Self.parseTimestamp)
+        createdAt = created.flatMap(Self.parseTimestamp)
+        kycResultAt = decided.flatMap(Self.parseTimestamp)
+        pendingAt = pending.flatMap(Self.parseTimestamp)
     }
 
     /// The text of the timestamp member `name` (e.g. `"updated_at"`), parsed or not.
@@ -108,7 +321,12 @@ public struct KYCResult: Sendable, Hashable {
     /// Written by hand rather than with `ISO8601DateFormatter`, which needs a separate
     /// configuration per variant and accepts out-of-range fields on some platforms.
     public static func parseTimestamp(_ text: String) -> Date? {
-        var scanner = DigitScanner(Array(text.utf8))
+        var text = text
+        return text.withUTF8(parseTimestamp)  // in place: no copy of the text
+    }
+
+    private static func parseTimestamp(_ utf8: UnsafeBufferPointer<UInt8>) -> Date? {
+        var scanner = DigitScanner(utf8)
         guard let year = scanner.number(digits: 4), scanner.skip("-"),
               let month = scanner.number(digits: 2), scanner.skip("-"),
               let day = scanner.number(digits: 2),
@@ -164,10 +382,10 @@ public struct KYCResult: Sendable, Hashable {
 
 /// A cursor over ASCII text for the timestamp parser.
 private struct DigitScanner {
-    let bytes: [UInt8]
+    let bytes: UnsafeBufferPointer<UInt8>
     var position = 0
 
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
+    init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     var atEnd: Bool { position == bytes.count }
 
@@ -190,7 +408,7 @@ private struct DigitScanner {
     }
 
     /// One or more decimal digits.
-    mutating func digits() -> ArraySlice<UInt8>? {
+    mutating func digits() -> Slice<UnsafeBufferPointer<UInt8>>? {
         let start = position
         while position < bytes.count, (0x30...0x39).contains(bytes[position]) { position += 1 }
         return position > start ? bytes[start..<position] : nil

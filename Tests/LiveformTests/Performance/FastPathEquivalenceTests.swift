@@ -60,6 +60,53 @@ struct FastPathEquivalenceTests {
         }
     }
 
+    @Test("strings of every length with a special byte at every position: scan agrees with parse")
+    func specialBytePositions() throws {
+        // The word and 32-byte block skips must stop at exactly the right byte wherever it is.
+        let specials: [[UInt8]] = [[0x22], [0x5C, 0x6E], [0x5C, 0x75, 0x30, 0x30, 0x65, 0x39], [0x5C, 0x71], [0x01], [0x1F],
+                                   [0x7F], [0xC3, 0xA9], [0xF0, 0x9F, 0x98, 0x80], [0xC3], [0xED, 0xA0, 0x80], [0x80], [0xFF]]
+        for length in 0..<80 {
+            for position in 0...length {
+                for special in specials {
+                    var text = Array(#"{"k":""#.utf8) + Array(repeating: UInt8(ascii: "a"), count: position) + special
+                    text += Array(repeating: UInt8(ascii: "b"), count: length - position) + Array(#"","m":1}"#.utf8)
+                    let parsed = try? JSONReader.parse(text)
+                    let scanned = text.withUnsafeBytes { JSONReader.scan($0) }
+                    #expect((parsed != nil) == (scanned != nil), "length \(length) position \(position) special \(special)")
+                }
+            }
+        }
+    }
+
+    @Test("nesting kinds across the scanner's 64-level words, any maxDepth, mismatched closers")
+    func nestingKinds() {
+        var generator = SplitMix(state: 99)
+        for maxDepth in [0, 1, 2, 63, 64, 65, 127, 128, 129, 700, 2000] {
+            for depth in Set([0, 1, 2, 62, 63, 64, 65, 66, 128, 129, maxDepth - 1, maxDepth, maxDepth + 1]) where depth >= 0 {
+                for variant in 0..<4 {
+                    var opens: [Bool] = (0..<depth).map { _ in Bool.random(using: &generator) }  // true: object
+                    if variant == 1 { opens = opens.map { _ in true } }
+                    var text = ""
+                    for isObject in opens { text += isObject ? #"{"k":"# : "[" }
+                    text += #""leaf""#
+                    var closers = opens.reversed().map { $0 ? "}" : "]" }
+                    // Variant 2: one closer of the wrong kind; variant 3: a member after a deep close.
+                    if variant == 2, !closers.isEmpty { let i = Int.random(in: 0..<closers.count, using: &generator); closers[i] = closers[i] == "}" ? "]" : "}" }
+                    for (index, closer) in closers.enumerated() {
+                        text += closer
+                        if variant == 3, index < closers.count - 1 {
+                            text += opens[opens.count - 2 - index] ? #","m":1"# : ",2"
+                        }
+                    }
+                    let bytes = Array(text.utf8)
+                    let parsed = (try? JSONReader.parse(bytes, maxDepth: maxDepth)) != nil
+                    let scanned = bytes.withUnsafeBytes { JSONReader.scan($0, maxDepth: maxDepth) } != nil
+                    #expect(parsed == scanned, "maxDepth \(maxDepth) depth \(depth) variant \(variant)")
+                }
+            }
+        }
+    }
+
     @Test("depth limit: scan and parse agree at and around maxDepth")
     func depth() {
         for depth in [511, 512, 513] {
