@@ -95,45 +95,38 @@ package enum QueryString {
         return try outcome.get()
     }
 
-    private static let ones: UInt64 = 0x0101_0101_0101_0101
-    private static let highs: UInt64 = 0x8080_8080_8080_8080
-
-    /// Nonzero when some byte of `word` is zero (exact about whether one is).
-    @inline(__always)
-    private static func zeroBytes(_ word: UInt64) -> UInt64 { (word &- ones) & ~word & highs }
-
-    /// The offset of the first `a` or `b` in `start..<end`, or `end`; eight bytes per step
-    /// until a word holds one.
+    /// The offset of the first `a` or `b` in `start..<end`, or `end`; sixteen bytes per step
+    /// (vector compares: SSE2 on x86-64, NEON on arm64) until a block holds one.
     private static func firstOf(_ a: UInt8, _ b: UInt8, in bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int {
         let raw = UnsafeRawBufferPointer(bytes)
-        let aWord = UInt64(a) &* ones, bWord = UInt64(b) &* ones
+        let aVector = SIMD16<UInt8>(repeating: a), bVector = SIMD16<UInt8>(repeating: b)
         var index = start
-        while index + 8 <= end {
-            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-            if zeroBytes(word ^ aWord) | zeroBytes(word ^ bWord) != 0 { break }
-            index += 8
+        while index + 16 <= end {
+            let block = raw.loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self)
+            if any((block .== aVector) .| (block .== bVector)) { break }
+            index += 16
         }
         while index < end, bytes[index] != a, bytes[index] != b { index += 1 }
         return index
     }
 
     /// In one pass: the first byte that is whitespace, a control character or DEL (≤ 0x20 or
-    /// 0x7F), if any, and the offset of the first `#` (or the end).
+    /// 0x7F), if any, and the offset of the first `#` (or the end). Sixteen bytes per step.
     private static func forbiddenAndFragment(_ bytes: UnsafeBufferPointer<UInt8>) -> (bad: UInt8?, hash: Int) {
         let raw = UnsafeRawBufferPointer(bytes)
         let count = bytes.count
-        let hashWord = UInt64(UInt8(ascii: "#")) &* ones
+        let space = SIMD16<UInt8>(repeating: 0x20), delete = SIMD16<UInt8>(repeating: 0x7F)
+        let sharp = SIMD16<UInt8>(repeating: UInt8(ascii: "#"))
         var hash = count
         var index = 0
-        while index + 8 <= count {
-            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-            // Bytes below 0x21 (the has-less-than trick, exact about whether one is), or 0x7F.
-            if ((word &- 0x21 &* ones) & ~word & highs) | zeroBytes(word ^ (0x7F &* ones)) != 0 { break }
-            if hash == count {
-                let hashes = zeroBytes(word ^ hashWord).littleEndian
-                if hashes != 0 { hash = index + hashes.trailingZeroBitCount >> 3 }
+        while index + 16 <= count {
+            let block = raw.loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self)
+            if any((block .<= space) .| (block .== delete)) { break }
+            if hash == count && any(block .== sharp) {
+                hash = index
+                while bytes[hash] != UInt8(ascii: "#") { hash += 1 }
             }
-            index += 8
+            index += 16
         }
         while index < count {
             let byte = bytes[index]
@@ -145,30 +138,31 @@ package enum QueryString {
     }
 
     /// Percent-decodes `text` into `out` (which holds at least `text.count` bytes) with the
-    /// position in locals; nil for a bad escape. A word at a time: a word without `%` (or `+`
-    /// with `plusIsSpace`) is stored whole; otherwise the word is stored anyway and the output
-    /// advances to its first special byte (the lowest flagged byte is exact), which is decoded.
-    /// Output never overtakes input, so a whole-word store stays inside `out`.
+    /// position in locals; nil for a bad escape. Sixteen bytes at a time: a block without `%` (or `+`
+    /// with `plusIsSpace`) is stored whole; otherwise the block is stored anyway and the output
+    /// advances to its first special byte, which is decoded. Output never overtakes input, so a
+    /// whole-block store stays inside `out`.
     private static func unescape(_ text: UnsafeBufferPointer<UInt8>, plusIsSpace: Bool,
                                  into out: UnsafeMutableBufferPointer<UInt8>) -> Int? {
         guard let source = text.baseAddress, let target = out.baseAddress else { return 0 }
         let plus = plusIsSpace ? UInt8(ascii: "+") : UInt8(ascii: "%")
-        let percentWord = UInt64(UInt8(ascii: "%")) &* ones, plusWord = UInt64(plus) &* ones
+        let percentVector = SIMD16<UInt8>(repeating: UInt8(ascii: "%")), plusVector = SIMD16<UInt8>(repeating: plus)
         var inIndex = 0, outIndex = 0
         let count = text.count
         while true {
-            while inIndex &+ 8 <= count {
-                let word = UnsafeRawPointer(source + inIndex).loadUnaligned(as: UInt64.self)
-                UnsafeMutableRawPointer(target + outIndex).storeBytes(of: word, as: UInt64.self)
-                let flagged = (zeroBytes(word ^ percentWord) | zeroBytes(word ^ plusWord)).littleEndian
-                if flagged == 0 {
-                    inIndex &+= 8
-                    outIndex &+= 8
+            // Sixteen bytes per step; a block with a special byte is copied up to it.
+            while inIndex &+ 16 <= count {
+                let block = UnsafeRawPointer(source + inIndex).loadUnaligned(as: SIMD16<UInt8>.self)
+                UnsafeMutableRawPointer(target + outIndex).storeBytes(of: block, as: SIMD16<UInt8>.self)
+                if !any((block .== percentVector) .| (block .== plusVector)) {
+                    inIndex &+= 16
+                    outIndex &+= 16
                     continue
                 }
-                let plain = flagged.trailingZeroBitCount >> 3
-                inIndex &+= plain
-                outIndex &+= plain
+                while source[inIndex] != UInt8(ascii: "%") && source[inIndex] != plus {
+                    inIndex &+= 1
+                    outIndex &+= 1
+                }
                 break
             }
             // At a special byte, or in the last few bytes.
