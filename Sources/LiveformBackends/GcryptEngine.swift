@@ -106,9 +106,13 @@ final class GcryptEngine: CipherEngine {
         try wipingOnFailure(output) { () throws(CipherFailure) -> Int in
             guard let outBase = output.baseAddress else { throw .library("no output buffer") }
             let length: Int
+            // Encryption reads the whole blocks of `input` where they are (no copy of a large
+            // piece); only the last partial block is copied next to its PKCS#7 padding.
+            let direct = encrypt ? input.count / 16 * 16 : 0
             if encrypt {
-                // Copy, pad, then encrypt in place: one pass over the output buffer.
-                if let inBase = input.baseAddress, input.count > 0 { outBase.copyMemory(from: inBase, byteCount: input.count) }
+                if let inBase = input.baseAddress, input.count > direct {
+                    (outBase + direct).copyMemory(from: inBase + direct, byteCount: input.count - direct)
+                }
                 length = padding ? PKCS7.pad(output, contentLength: input.count) : input.count
             } else {
                 length = input.count
@@ -118,7 +122,15 @@ final class GcryptEngine: CipherEngine {
                 if let iv { try check(gcry_cipher_setiv(handle, iv.baseAddress, iv.count), "gcry_cipher_setiv failed") }
                 guard length > 0 else { return }
                 if encrypt {
-                    try check(gcry_cipher_encrypt(handle, outBase, length, nil, 0), "AES-256 encryption failed")
+                    if direct > 0 {
+                        // Same memory in and out: libgcrypt's documented in-place form is a NULL input.
+                        let source = input.baseAddress == UnsafeRawPointer(outBase) ? nil : input.baseAddress
+                        try check(gcry_cipher_encrypt(handle, outBase, direct, source, source == nil ? 0 : direct),
+                                  "AES-256 encryption failed")
+                    }
+                    if length > direct {
+                        try check(gcry_cipher_encrypt(handle, outBase + direct, length - direct, nil, 0), "AES-256 encryption failed")
+                    }
                 } else if input.baseAddress == UnsafeRawPointer(outBase) {
                     // In place (large bodies are decrypted where they were base64-decoded):
                     // libgcrypt's documented in-place form is a NULL input.

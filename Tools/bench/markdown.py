@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""Prints the figures and targets tables of a compare.py results file as Markdown, for
+BENCHMARKS.md (so the published tables are generated, never copied by hand).
+
+    python3 Tools/bench/markdown.py [Tools/bench/results/latest.json]
+"""
+import json
+import sys
+from pathlib import Path
+
+NAMES = {
+    "W1": "build an ECB Liveform URL",
+    "W2": "build a GCM Liveform URL",
+    "W3": "decode a GCM Liveform URL",
+    "W4": "decrypt a 4 KiB CBC webhook",
+    "W5": "encrypt a 10 MiB request body (ECB)",
+    "W6": "decrypt a 10 MiB response body (ECB)",
+}
+IMPLS = ["ours-openssl", "ours-gcrypt", "node", "python", "c"]
+
+
+def figure(row):
+    if row is None:
+        return "—"
+    if "ns_per_op" in row:
+        return f"{row['ns_per_op']:,.0f} ns"
+    return f"{row['mb_per_s']:,.0f} MB/s<br>{row['peak_rss_bytes'] / 2**20:.1f} MiB"
+
+
+def main():
+    path = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).parent / "results/latest.json"
+    data = json.loads(path.read_text())
+    results = {(r["workload"], r["impl"]): r for r in data["results"]}
+    ratios = {(r["workload"], r["ours"], r["peer"]): r["speedup"] for r in data["ratios"]}
+    workloads = [w for w in NAMES if any(k[0] == w for k in results)]
+
+    print("| workload | " + " | ".join(IMPLS) + " | openssl vs Node | gcrypt vs Node | openssl vs C | gcrypt vs C |")
+    print("|---|" + "---:|" * (len(IMPLS) + 4))
+    for w in workloads:
+        cells = [figure(results.get((w, impl))) for impl in IMPLS]
+        for peer in ["node", "c"]:
+            for ours in ["ours-openssl", "ours-gcrypt"]:
+                value = ratios.get((w, ours, peer))
+                cells.append("—" if value is None else f"{value:.2f}×")
+        # Column order in the header: openssl vs Node, gcrypt vs Node, openssl vs C, gcrypt vs C.
+        print(f"| **{w}** {NAMES[w]} | " + " | ".join(cells) + " |")
+
+    print()
+    print("| workload | backend | target | measured | result |")
+    print("|---|---|---|---:|---|")
+    passed = 0
+    for t in data["targets"]:
+        backend = t["backend"].replace("ours-", "")
+        status = f"**{t['status']}**"
+        passed += t["status"] == "PASS"
+        print(f"| {t['workload']} | {backend} | {t['target']} | {t['value']:.2f} | {status} |")
+    print()
+    print(f"{passed} of {len(data['targets'])} pass.")
+
+
+if __name__ == "__main__":
+    main()
