@@ -200,20 +200,25 @@ public struct LiveformParameters: Sendable, Hashable, Sequence {
                 throw .invalidParameter("parameter '\(entry.name)' is given twice")
             }
         }
+        // The cross rules below need only to know which of three parameters are present.
+        var hasAuxidField = false, hasSelectedIssuingCountry = false, hasSelectedIdType = false
         for entry in entries {
             let name = entry.name, value = entry.value
             if case .null = value { throw .invalidParameter("'\(name)' is null; remove it instead") }
             switch entry.kind {
+            case .auxidField: hasAuxidField = true
             case .reserved:
                 throw .invalidParameter("'\(name)' is set by the URL builder itself; it cannot be passed as a parameter")
             case .other where name.isEmpty:
                 throw .invalidParameter("a parameter has an empty name")
             case .email, .userid, .cf1, .cf2, .cf3, .sid, .action, .selectedIdType:
+                if entry.kind == .selectedIdType { hasSelectedIdType = true }
                 guard value.stringValue != nil else { throw .invalidParameter("'\(name)' must be a string") }
             case .token:
                 guard let token = value.stringValue else { throw .invalidParameter("'token' must be a string") }
                 try Self.validateToken(token)
             case .selectedIssuingCountry:
+                hasSelectedIssuingCountry = true
                 guard let code = value.stringValue else { throw .invalidParameter("'\(name)' must be a string") }
                 try Self.validateCountry(code, parameter: name)
             case .blacklistCountries, .approvePeriod, .rejectPeriod, .ageLimit:
@@ -263,10 +268,10 @@ public struct LiveformParameters: Sendable, Hashable, Sequence {
             }
         }
         // Rules across parameters, from the vendor's query-string guide.
-        if self[.auxidField] != nil, self[.selectedIssuingCountry] != nil || self[.selectedIdType] != nil {
+        if hasAuxidField, hasSelectedIssuingCountry || hasSelectedIdType {
             throw .invalidParameter("'auxidField' cannot be combined with 'selectedIssuingCountry' or 'selectedIdType' (the form does not support both)")
         }
-        if let selected = selectedIssuingCountry, let allowed = allowedCountries, !allowed.contains(selected) {
+        if hasSelectedIssuingCountry, let selected = selectedIssuingCountry, let allowed = allowedCountries, !allowed.contains(selected) {
             throw .invalidParameter("'selectedIssuingCountry' \(selected) is not among 'allowedCountries' (\(allowed.joined(separator: ",")))")
         }
     }
