@@ -8,14 +8,9 @@ import json
 import sys
 from pathlib import Path
 
-NAMES = {
-    "W1": "build an ECB Liveform URL",
-    "W2": "build a GCM Liveform URL",
-    "W3": "decode a GCM Liveform URL",
-    "W4": "decrypt a 4 KiB CBC webhook",
-    "W5": "encrypt a 10 MiB request body (ECB)",
-    "W6": "decrypt a 10 MiB response body (ECB)",
-}
+sys.path.insert(0, str(Path(__file__).parent))
+from compare import TITLES as NAMES  # noqa: E402  (one list of workload titles)
+
 IMPLS = ["ours-openssl", "ours-gcrypt", "node", "python", "c"]
 
 
