@@ -465,7 +465,10 @@ def main():
         "mode": mode,
         "rounds": args.rounds,
         "skip_ours": args.skip_ours,
-        "swift_cmd": None if args.skip_ours else args.swift_cmd,
+        # Repository-relative when it is ours (no local paths in published results).
+        "swift_cmd": None if args.skip_ours else (os.path.relpath(args.swift_cmd, ROOT)
+                                                   if os.path.abspath(args.swift_cmd).startswith(str(ROOT) + os.sep)
+                                                   else args.swift_cmd),
         "body_bytes": BODY_BYTES,
         "machine": machine_info(args, infos),
         "fixtures": next((i.get("fixtures") for i in infos.values()), None),
