@@ -9,6 +9,11 @@ public enum JSONReader {
     /// The default nesting limit: far above any real payload, far below the stack's limit.
     public static let defaultMaxDepth = 512
 
+    /// The most nesting any parse accepts, whatever `maxDepth` asks for: the parser recurses
+    /// once per level, and a deeper limit would let hostile input exhaust a thread's stack
+    /// (a crash, not an error). A larger `maxDepth` is treated as this.
+    public static let depthCeiling = 512
+
     /// What to do with a key that appears twice in one object.
     public enum DuplicateKeys: Sendable {
         /// Keep the first position and the last value, as JavaScript's `JSON.parse` does.
@@ -25,7 +30,7 @@ public enum JSONReader {
 
     package static func parse(_ input: UnsafeRawBufferPointer, maxDepth: Int = defaultMaxDepth,
                               duplicateKeys: DuplicateKeys = .lastWins) throws(LiveformError) -> JSONValue {
-        var reader = Reader(input: input, maxDepth: maxDepth, rejectDuplicateKeys: duplicateKeys == .reject)
+        var reader = Reader(input: input, maxDepth: min(maxDepth, depthCeiling), rejectDuplicateKeys: duplicateKeys == .reject)
         reader.skipWhitespace()
         let value = try reader.readValue(depth: 0)
         reader.skipWhitespace()
@@ -437,7 +442,8 @@ extension JSONReader {
     /// non-nil: the text after a member may still make it invalid.
     package static func scan<Visitor: TopLevelMemberVisitor>(_ input: UnsafeRawBufferPointer, maxDepth: Int = defaultMaxDepth,
                                                              visitor: inout Visitor) -> Scan? {
-        var scanner = Scanner(input: input, maxDepth: maxDepth, visitor: visitor)
+        // The parser's ceiling, so that both accept exactly the same texts.
+        var scanner = Scanner(input: input, maxDepth: min(maxDepth, depthCeiling), visitor: visitor)
         defer { visitor = scanner.visitor }
         scanner.position = Scanner<Visitor>.skipWhitespace(input, from: 0)
         guard scanner.position < input.count else { return nil }

@@ -59,13 +59,17 @@ public enum JSONValue: Sendable, Hashable {
 
     /// Parses JSON text (RFC 8259, as strict as `JSON.parse`).
     ///
+    /// `maxDepth` is capped at ``JSONReader/depthCeiling`` (512): deeper nesting is an error,
+    /// never a stack overflow.
+    ///
     /// - Throws: ``LiveformError/Code/malformedInput`` with the offset of the problem.
     public init(parsing text: String, maxDepth: Int = JSONReader.defaultMaxDepth,
                 duplicateKeys: JSONReader.DuplicateKeys = .lastWins) throws(LiveformError) {
         self = try JSONReader.parse(Array(text.utf8), maxDepth: maxDepth, duplicateKeys: duplicateKeys)
     }
 
-    /// Parses JSON from UTF-8 bytes; bytes that are not UTF-8 are an error.
+    /// Parses JSON from UTF-8 bytes; bytes that are not UTF-8 are an error. `maxDepth` is
+    /// capped at ``JSONReader/depthCeiling`` here too.
     public init<Bytes: Collection<UInt8>>(parsing bytes: Bytes, maxDepth: Int = JSONReader.defaultMaxDepth,
                                           duplicateKeys: JSONReader.DuplicateKeys = .lastWins) throws(LiveformError) {
         self = try withBytes(bytes) { (raw) throws(LiveformError) in

@@ -58,3 +58,25 @@ struct JSONScanKernelTests {
         }
     }
 }
+
+@Suite("JSON: nesting is capped, never a stack overflow")
+struct JSONDepthCeilingTests {
+    @Test("a huge maxDepth is treated as the ceiling: 20,000 levels are an error, on a worker thread too")
+    func hugeMaxDepth() async throws {
+        let deep = Array((String(repeating: "[", count: 20_000) + String(repeating: "]", count: 20_000)).utf8)
+        let outcome = await Task.detached { () -> LiveformError? in
+            do throws(LiveformError) {
+                _ = try JSONValue(parsing: deep, maxDepth: 100_000)
+                return nil
+            } catch {
+                return error
+            }
+        }.value
+        #expect(outcome?.code == .malformedInput)
+        #expect(deep.withUnsafeBytes { JSONReader.scan($0, maxDepth: 100_000) } == nil)
+        // At the ceiling itself both still accept.
+        let atCeiling = Array((String(repeating: "[", count: JSONReader.depthCeiling) + String(repeating: "]", count: JSONReader.depthCeiling)).utf8)
+        #expect(throws: Never.self) { try JSONValue(parsing: atCeiling, maxDepth: 100_000) }
+        #expect(atCeiling.withUnsafeBytes { JSONReader.scan($0, maxDepth: 100_000) } != nil)
+    }
+}
