@@ -1,10 +1,11 @@
-/// Reads JSON as strictly as ECMAScript's `JSON.parse`: RFC 8259 grammar, whitespace of
-/// space/tab/CR/LF only, no byte-order mark, no comments or trailing commas; input must be
-/// UTF-8. A duplicate key keeps its first position and its last value, as in JavaScript.
-/// Nesting deeper than `maxDepth` is an error rather than a stack overflow.
 import Glibc
 import LiveformBackends
 
+/// Reads JSON as strictly as ECMAScript's `JSON.parse`: RFC 8259 grammar, whitespace of
+/// space/tab/CR/LF only, no byte-order mark, no comments or trailing commas; input must be
+/// UTF-8. A duplicate key keeps its first position and its last value, as in JavaScript.
+/// Nesting deeper than `maxDepth` is an error rather than a stack overflow (and never deeper
+/// than ``depthCeiling``).
 public enum JSONReader {
     /// The default nesting limit: far above any real payload, far below the stack's limit.
     public static let defaultMaxDepth = 512
@@ -317,8 +318,8 @@ extension JSONReader {
     /// The compiled-in string of a known key with exactly these bytes, if any.
     @inline(__always)
     static func knownKey(_ bytes: UnsafeRawBufferPointer) -> String? {
-        guard let base = bytes.baseAddress, bytes.count < knownKeys.count else { return nil }
-        for candidate in knownKeys[bytes.count] where memcmp(candidate.bytes.utf8Start, base, bytes.count) == 0 {
+        guard bytes.count < knownKeys.count else { return nil }
+        for candidate in knownKeys[bytes.count] where JSONReader.bytes(bytes, equal: candidate.bytes) {
             return candidate.text
         }
         return nil
@@ -330,11 +331,7 @@ extension JSONReader {
     /// lowest flagged byte is always a true match.
     @inline(__always)
     static func specialBits(_ word: UInt64) -> UInt64 {
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-        let quote = word ^ (0x22 &* ones), backslash = word ^ (0x5C &* ones)
-        let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)
-            | ((word &- 0x20 &* ones) & ~word) | word
-        return special & highs
+        stopBits(word) | word & 0x8080_8080_8080_8080  // the stop bytes, and every non-ASCII byte
     }
 
     /// Skips 32-byte blocks with no special byte from `offset`: long strings (a base64 image
@@ -409,9 +406,8 @@ extension JSONReader {
     package static func bytes(_ bytes: UnsafeRawBufferPointer, equal literal: StaticString) -> Bool {
         let count = literal.utf8CodeUnitCount
         guard bytes.count == count else { return false }
-        let start = literal.utf8Start
-        for offset in 0..<count where bytes[offset] != start[offset] { return false }
-        return true
+        guard let base = bytes.baseAddress else { return true }
+        return memcmp(base, literal.utf8Start, count) == 0
     }
 
     /// What `scan` learned about a valid JSON text.

@@ -3,7 +3,6 @@ public import FoundationEssentials
 #else
 public import Foundation
 #endif
-import Glibc
 
 /// The query parameters of a Liveform URL, in the order they were set.
 ///
@@ -365,7 +364,7 @@ enum ParameterKind: Sendable, Hashable {
     case other
 
     /// The documented names by UTF-8 length (the longest has 22 bytes): classifying a name
-    /// is a few `memcmp`s of equal length, with no hashing (it runs per parameter per URL).
+    /// is a few byte comparisons of equal length, with no hashing (it runs per parameter per URL).
     private static let byLength: [[(name: StaticString, kind: ParameterKind)]] = {
         let all: [(StaticString, ParameterKind)] = [
             ("email", .email), ("userid", .userid), ("cf1", .cf1), ("cf2", .cf2), ("cf3", .cf3),
@@ -388,8 +387,8 @@ enum ParameterKind: Sendable, Hashable {
     }
 
     private static func classify(_ bytes: UnsafeBufferPointer<UInt8>) -> ParameterKind {
-        guard let base = bytes.baseAddress, bytes.count < byLength.count else { return .other }
-        for candidate in byLength[bytes.count] where memcmp(candidate.name.utf8Start, base, bytes.count) == 0 {
+        guard bytes.count < byLength.count else { return .other }
+        for candidate in byLength[bytes.count] where JSONReader.bytes(UnsafeRawBufferPointer(bytes), equal: candidate.name) {
             return candidate.kind
         }
         return .other

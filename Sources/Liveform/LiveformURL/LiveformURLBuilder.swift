@@ -373,15 +373,14 @@ struct URLWriter {
 
     /// Byte → its text in a URL query as the token writer needs it, packed as up to three
     /// bytes (little-endian) and the length in the top byte.
-    private static let percentEncodedCharacters: [UInt32] = (0..<256).map { byte -> UInt32 in
-        func escape(_ hex: StaticString) -> UInt32 {
-            3 << 24 | UInt32(hex.utf8Start[1]) << 16 | UInt32(hex.utf8Start[0]) << 8 | UInt32(UInt8(ascii: "%"))
-        }
-        switch UInt8(byte) {
-        case UInt8(ascii: "+"): return escape("2B")
-        case UInt8(ascii: "/"): return escape("2F")
-        case UInt8(ascii: "="): return escape("3D")
-        default: return 1 << 24 | UInt32(byte)
+    private static let percentEncodedCharacters: [UInt32] = (0..<256).map { value -> UInt32 in
+        let byte = UInt8(value)
+        switch byte {
+        case UInt8(ascii: "+"), UInt8(ascii: "/"), UInt8(ascii: "="):
+            return 3 << 24 | UInt32(Hex.uppercaseDigit(byte)) << 16 | UInt32(Hex.uppercaseDigit(byte >> 4)) << 8
+                | UInt32(UInt8(ascii: "%"))
+        default:
+            return 1 << 24 | UInt32(byte)
         }
     }
 }

@@ -145,7 +145,6 @@ public struct LiveformURLDecoder: Sendable {
     }
 }
 
-/// What a Liveform URL carries.
 extension LiveformURLDecoder {
     // The modes to try, made once rather than per URL.
     private static let ecbOnly: [TokenCipher.Mode] = [.ecb]
@@ -153,6 +152,7 @@ extension LiveformURLDecoder {
     private static let gcmThenECB: [TokenCipher.Mode] = [.gcm, .ecb]
 }
 
+/// What a Liveform URL carries.
 public struct DecodedLiveformURL: Sendable, Hashable {
     /// Something the form will do differently from what the URL seems to say.
     public struct Warning: Sendable, Hashable, CustomStringConvertible {

@@ -32,7 +32,7 @@ package enum Base64 {
 
     /// Two characters per 12 bits, first character in the low byte: a 6-byte group becomes
     /// 8 characters in four lookups and one store.
-    package static let pairs: [UInt16] = (0..<4096).map { UInt16(alphabet[$0 >> 6]) | UInt16(alphabet[$0 & 63]) << 8 }
+    private static let pairs: [UInt16] = (0..<4096).map { UInt16(alphabet[$0 >> 6]) | UInt16(alphabet[$0 & 63]) << 8 }
 
     /// Writes the base64 text of `input` at `output` (which must hold `encodedLength` bytes).
     /// `simd: false` runs the scalar code alone (the tests compare the two).
