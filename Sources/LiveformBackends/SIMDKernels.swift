@@ -53,6 +53,21 @@ package enum SIMDBase64 {
     }
 }
 
+extension SIMDBase64 {
+    /// Percent-encodes whole 16-character blocks from the start of base64 text `input` to
+    /// `output` (`+` `/` `=` as `%2B` `%2F` `%3D`, everything else copied), which must hold 3
+    /// bytes per character consumed; writes exactly `written` bytes. `consumed` is a multiple
+    /// of 16, 0 when the kernels are not available; the rest of `input` is the caller's.
+    @inline(__always)
+    package static func percentEncodeBlocks(_ input: UnsafeBufferPointer<UInt8>,
+                                            into output: UnsafeMutablePointer<UInt8>) -> (consumed: Int, written: Int) {
+        guard let base = input.baseAddress else { return (0, 0) }
+        var written = 0
+        let consumed = liveform_percent_encode_base64(base, input.count, output, &written)
+        return (consumed, written)
+    }
+}
+
 /// The AVX2 kernel behind JSON string scanning: long runs of plain string bytes (the base64
 /// image in a multi-megabyte body) are skipped 32 bytes per compare. Without AVX2 it skips
 /// nothing and the Swift scanner (8 bytes a word) does all the work.

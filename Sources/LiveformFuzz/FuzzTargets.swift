@@ -143,6 +143,16 @@ enum FuzzTargets {
             }
         }
         check(texts[0] == texts[1], "base64 encode differs with the AVX2 kernel")
+        // The URL token's percent-encoding, of the base64 text and of the raw input (any
+        // bytes: both sides escape only + / = and copy the rest).
+        for text in [texts[0], input] {
+            let encoded = [true, false].map { simd in
+                [UInt8](unsafeUninitializedCapacity: 3 * text.count + 3) { buffer, count in
+                    count = text.withUnsafeBufferPointer { URLWriter.writePercentEncodedBase64($0, at: buffer.baseAddress!, simd: simd) }
+                }
+            }
+            check(encoded[0] == encoded[1], "percent-encoding differs with the SSSE3 kernel")
+        }
     }
 
     static func aesDifferential(_ input: [UInt8]) {

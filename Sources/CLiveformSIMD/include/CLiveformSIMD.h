@@ -39,6 +39,14 @@ size_t liveform_base64_decode_blocks(const unsigned char *in, size_t in_len,
 /// blocks inside `in_len`. Returns 0 without AVX2 (the caller scans on with its own code).
 size_t liveform_json_plain_prefix(const unsigned char *in, size_t in_len);
 
+/// Percent-encodes whole 16-character blocks of base64 text `in` (`in_len` characters) to
+/// `out` as a URL query needs them: `+` `/` `=` become `%2B` `%2F` `%3D`, every other byte is
+/// copied. `out` must have room for 3 bytes per character consumed; nothing is written past
+/// `*written`. Returns the characters consumed (a multiple of 16, possibly 0); the rest is the
+/// caller's. Uses SSSE3 shuffles, so it runs only where the AVX2 check passes.
+size_t liveform_percent_encode_base64(const unsigned char *in, size_t in_len,
+                                      unsigned char *out, size_t *written);
+
 #ifdef __cplusplus
 }
 #endif

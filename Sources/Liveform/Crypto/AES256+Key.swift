@@ -125,12 +125,21 @@ extension AES256.Key {
             gcrypt = Result { () throws(CipherFailure) in try makeCipherEngine(.gcrypt, key: bytes) }
         }
 
+        /// A `switch` on the kind and on the stored results, not a copy of either result:
+        /// this runs on every call that encrypts or decrypts, and each copy costs a retain.
         @inline(__always)
         func engine(_ kind: CipherBackendKind) throws(LiveformError) -> any CipherEngine {
-            let result = kind == .openssl ? openssl : gcrypt
-            switch result {
-            case .success(let engine): return engine
-            case .failure(let failure): throw LiveformError(failure)
+            switch kind {
+            case .openssl:
+                switch openssl {
+                case .success(let engine): return engine
+                case .failure(let failure): throw LiveformError(failure)
+                }
+            case .gcrypt:
+                switch gcrypt {
+                case .success(let engine): return engine
+                case .failure(let failure): throw LiveformError(failure)
+                }
             }
         }
 

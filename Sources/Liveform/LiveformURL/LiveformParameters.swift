@@ -201,68 +201,60 @@ public struct LiveformParameters: Sendable, Hashable, Sequence {
         }
         // The cross rules below need only to know which of three parameters are present.
         var hasAuxidField = false, hasSelectedIssuingCountry = false, hasSelectedIdType = false
-        for entry in entries {
-            let name = entry.name, value = entry.value
-            if case .null = value { throw .invalidParameter("'\(name)' is null; remove it instead") }
-            switch entry.kind {
+        // By index, reading only the fields a rule needs: `for entry in entries` would copy
+        // every entry (a retain and a release of its name and its value) before looking at it.
+        // Names are read only to write an error message.
+        for index in entries.indices {
+            let kind = entries[index].kind
+            if case .null = entries[index].value { throw .invalidParameter("'\(entries[index].name)' is null; remove it instead") }
+            switch kind {
             case .auxidField: hasAuxidField = true
             case .reserved:
-                throw .invalidParameter("'\(name)' is set by the URL builder itself; it cannot be passed as a parameter")
-            case .other where name.isEmpty:
+                throw .invalidParameter("'\(entries[index].name)' is set by the URL builder itself; it cannot be passed as a parameter")
+            case .other where entries[index].name.isEmpty:
                 throw .invalidParameter("a parameter has an empty name")
             case .email, .userid, .cf1, .cf2, .cf3, .sid, .action, .selectedIdType:
-                if entry.kind == .selectedIdType { hasSelectedIdType = true }
-                guard value.stringValue != nil else { throw .invalidParameter("'\(name)' must be a string") }
+                if kind == .selectedIdType { hasSelectedIdType = true }
+                guard case .string = entries[index].value else { throw .invalidParameter("'\(kind.name)' must be a string") }
             case .token:
-                guard let token = value.stringValue else { throw .invalidParameter("'token' must be a string") }
+                guard case .string(let token) = entries[index].value else { throw .invalidParameter("'token' must be a string") }
                 try Self.validateToken(token)
             case .selectedIssuingCountry:
                 hasSelectedIssuingCountry = true
-                guard let code = value.stringValue else { throw .invalidParameter("'\(name)' must be a string") }
-                try Self.validateCountry(code, parameter: name)
+                guard case .string(let code) = entries[index].value else { throw .invalidParameter("'\(kind.name)' must be a string") }
+                try Self.validateCountry(code, parameter: kind.name)
             case .blacklistCountries, .approvePeriod, .rejectPeriod, .ageLimit:
-                guard let flag = Self.flag(value) else { throw .invalidParameter("'\(name)' must be false (a boolean)") }
-                guard !flag else {
-                    throw .invalidParameter("'\(name)' accepts only false (it turns a restriction off); the form ignores true")
+                switch entries[index].value {
+                case .bool(false): break
+                case .bool(true):
+                    throw .invalidParameter("'\(kind.name)' accepts only false (it turns a restriction off); the form ignores true")
+                default:
+                    throw .invalidParameter("'\(kind.name)' must be false (a boolean)")
                 }
             case .rejectDuplicateUser:
-                guard Self.flag(value) != nil else {
-                    throw .invalidParameter("'rejectDuplicateUser' must be true or false, got \(value.jsonText)")
+                guard case .bool = entries[index].value else {
+                    throw .invalidParameter("'rejectDuplicateUser' must be true or false, got \(entries[index].value.jsonText)")
                 }
             case .allowedCountries:
-                guard let text = value.stringValue, !text.isEmpty else {
+                guard case .string(let text) = entries[index].value, !text.isEmpty else {
                     throw .invalidParameter("'allowedCountries' must be a comma-separated list of ISO 3166-1 alpha-3 codes")
                 }
-                // Walk the commas over the bytes: no array of pieces, and a known code costs
-                // no String (only an unknown one is made into one, for the error message).
-                var list = text
-                let unknown = list.withUTF8 { bytes -> Range<Int>? in
-                    var start = 0
-                    while true {
-                        var end = start
-                        while end < bytes.count, bytes[end] != UInt8(ascii: ",") { end += 1 }
-                        if !CountryCodes.isAlpha3(UnsafeBufferPointer(rebasing: bytes[start..<end])) { return start..<end }
-                        guard end < bytes.count else { return nil }
-                        start = end + 1
-                    }
-                }
-                if let unknown {
-                    let code = String(decoding: Array(text.utf8)[unknown], as: UTF8.self)
-                    try Self.validateCountry(code, parameter: name)
-                }
+                try Self.validateCountryList(text)
             case .startValidUntil:
-                guard let string = value.stringValue, string.hasSuffix("Z"), Timestamp.parse(string) != nil else {
+                guard case .string(let string) = entries[index].value, string.hasSuffix("Z"), Timestamp.parse(string) != nil else {
                     throw .invalidParameter("'startValidUntil' must be a UTC ISO-8601 time ending in Z, e.g. 2026-04-30T15:00:00Z")
                 }
             default:
                 break
             }
             if !encrypted {
-                if entry.kind.mustBeEncrypted {
-                    throw .invalidParameter("'\(name)' is accepted by the form only inside 'encrypted'; enable ECB or GCM encryption")
+                if kind.mustBeEncrypted {
+                    throw .invalidParameter("'\(kind.name)' is accepted by the form only inside 'encrypted'; enable ECB or GCM encryption")
                 }
-                if value.arrayValue != nil || value.objectValue != nil {
-                    throw .invalidParameter("'\(name)' has a structured value, which a plain URL cannot carry; encrypt it")
+                switch entries[index].value {
+                case .array, .object:
+                    throw .invalidParameter("'\(entries[index].name)' has a structured value, which a plain URL cannot carry; encrypt it")
+                default: break
                 }
             }
         }
@@ -272,6 +264,26 @@ public struct LiveformParameters: Sendable, Hashable, Sequence {
         }
         if hasSelectedIssuingCountry, let selected = selectedIssuingCountry, let allowed = allowedCountries, !allowed.contains(selected) {
             throw .invalidParameter("'selectedIssuingCountry' \(selected) is not among 'allowedCountries' (\(allowed.joined(separator: ",")))")
+        }
+    }
+
+    /// `allowedCountries`: the commas walked over the bytes, with no array of pieces; a known
+    /// code costs no String (only an unknown one is made into one, for the error message).
+    static func validateCountryList(_ text: String) throws(LiveformError) {
+        var list = text
+        let unknown = list.withUTF8 { bytes -> Range<Int>? in
+            var start = 0
+            while true {
+                var end = start
+                while end < bytes.count, bytes[end] != UInt8(ascii: ",") { end += 1 }
+                if !CountryCodes.isAlpha3(UnsafeBufferPointer(rebasing: bytes[start..<end])) { return start..<end }
+                guard end < bytes.count else { return nil }
+                start = end + 1
+            }
+        }
+        if let unknown {
+            let code = String(decoding: Array(text.utf8)[unknown], as: UTF8.self)
+            try validateCountry(code, parameter: "allowedCountries")
         }
     }
 
@@ -363,21 +375,20 @@ enum ParameterKind: Sendable, Hashable {
     case reserved
     case other
 
+    /// The kinds with a documented name, in the vendor's order.
+    private static let documented: [ParameterKind] = [
+        .email, .userid, .cf1, .cf2, .cf3, .blacklistCountries, .approvePeriod, .rejectPeriod, .ageLimit,
+        .rejectDuplicateUser, .token, .allowedCountries, .allowedIdTypes, .selectedIssuingCountry, .selectedIdType,
+        .startValidUntil, .sid, .action, .knowledgeField, .knowledgePrefill, .auxidField,
+    ]
+
     /// The documented names by UTF-8 length (the longest has 22 bytes): classifying a name
     /// is a few byte comparisons of equal length, with no hashing (it runs per parameter per URL).
     private static let byLength: [[(name: StaticString, kind: ParameterKind)]] = {
-        let all: [(StaticString, ParameterKind)] = [
-            ("email", .email), ("userid", .userid), ("cf1", .cf1), ("cf2", .cf2), ("cf3", .cf3),
-            ("blacklistCountries", .blacklistCountries), ("approvePeriod", .approvePeriod), ("rejectPeriod", .rejectPeriod),
-            ("ageLimit", .ageLimit), ("rejectDuplicateUser", .rejectDuplicateUser), ("token", .token),
-            ("allowedCountries", .allowedCountries), ("allowedIdTypes", .allowedIdTypes),
-            ("selectedIssuingCountry", .selectedIssuingCountry), ("selectedIdType", .selectedIdType),
-            ("startValidUntil", .startValidUntil), ("sid", .sid), ("action", .action), ("knowledgeField", .knowledgeField),
-            ("knowledgePrefill", .knowledgePrefill), ("auxidField", .auxidField),
-            ("pid", .reserved), ("lang", .reserved), ("encrypted", .reserved),
-        ]
+        var all = documented.map { (name: $0.staticName, kind: $0) }
+        all += [("pid", .reserved), ("lang", .reserved), ("encrypted", .reserved)]
         var table = [[(name: StaticString, kind: ParameterKind)]](repeating: [], count: 23)
-        for (name, kind) in all { table[name.utf8CodeUnitCount].append((name, kind)) }
+        for entry in all { table[entry.name.utf8CodeUnitCount].append(entry) }
         return table
     }()
 
@@ -398,8 +409,10 @@ enum ParameterKind: Sendable, Hashable {
         bytes.withUnsafeBufferPointer(classify)
     }
 
-    /// The wire name of a documented kind (typed setters create entries from it).
-    var name: String {
+    /// The wire name of a documented kind (the one place the names are spelled); empty for
+    /// `.reserved` and `.other`, whose names only their entries know. The URL writer copies it
+    /// instead of reading the entry's `String`, which would cost a retain and a release.
+    var staticName: StaticString {
         switch self {
         case .email: "email"
         case .userid: "userid"
@@ -425,6 +438,12 @@ enum ParameterKind: Sendable, Hashable {
         case .reserved, .other: ""
         }
     }
+
+    /// Whether the entry's name is ``staticName`` (a documented kind).
+    var isDocumented: Bool { self != .reserved && self != .other }
+
+    /// The wire name of a documented kind (typed setters create entries from it).
+    var name: String { staticName.description }
 
     /// Accepted by the form only inside `encrypted` (§3.3).
     var mustBeEncrypted: Bool {

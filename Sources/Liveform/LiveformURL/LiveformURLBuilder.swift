@@ -102,28 +102,26 @@ private final class Core: Sendable {
         guard let mode, let key else {
             return try assemble(parameters, lang: lang, wire: UnsafeRawBufferPointer(start: nil, count: 0))
         }
-        // The JSON and the token's bytes go into one scratch allocation (on the stack when
-        // small), then straight into the URL: no intermediate arrays.
-        let jsonCapacity = encryptedJSONCapacity(parameters)
-        let wireCapacity = (mode == .gcm ? 12 : 0) + jsonCapacity + 16
+        // The JSON, then the token's bytes, in scratch memory on the stack (each piece stays
+        // under the 1 KiB up to which `withUnsafeTemporaryAllocation` never uses the heap when
+        // the parameters are of the usual size), then straight into the URL: no intermediate arrays.
         let engine = try key.engine(backend)
-        let sealed = withUnsafeTemporaryAllocation(byteCount: jsonCapacity + wireCapacity, alignment: 16) { scratch in
+        let sealed = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: encryptedJSONCapacity(parameters)) { scratch in
             Result { () throws(LiveformError) -> String in
-                guard let base = scratch.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
-                    throw .backend("no scratch memory")
-                }
+                guard let base = scratch.baseAddress else { throw .backend("no scratch memory") }
                 var json = URLWriter(base: base)
                 writeEncryptedJSON(parameters, to: &json)
+                // No plaintext left behind.
+                defer { UnsafeMutableBufferPointer(rebasing: scratch[..<json.count]).initialize(repeating: 0) }
                 let plaintext = UnsafeRawBufferPointer(start: base, count: json.count)
-                let wire = UnsafeMutableRawBufferPointer(start: base + jsonCapacity, count: wireCapacity)
-                // No plaintext left behind: wipe what was written (on failure, all the wire part).
-                var wireCount = wireCapacity
-                defer {
-                    UnsafeMutableRawBufferPointer(rebasing: scratch[..<json.count]).initializeMemory(as: UInt8.self, repeating: 0)
-                    UnsafeMutableRawBufferPointer(rebasing: wire[..<wireCount]).initializeMemory(as: UInt8.self, repeating: 0)
+                let wireCapacity = (mode == .gcm ? 12 : 0) + json.count + 16
+                return try withUnsafeTemporaryAllocation(byteCount: wireCapacity, alignment: 16) { wire throws(LiveformError) -> String in
+                    // On failure, all of it is wiped; on success, what was written.
+                    var wireCount = wireCapacity
+                    defer { UnsafeMutableRawBufferPointer(rebasing: wire[..<wireCount]).initializeMemory(as: UInt8.self, repeating: 0) }
+                    wireCount = try Self.seal(plaintext, mode: mode, engine: engine, backend: backend, nonce: nonce, into: wire)
+                    return try assemble(parameters, lang: lang, wire: UnsafeRawBufferPointer(rebasing: wire[..<wireCount]))
                 }
-                wireCount = try Self.seal(plaintext, mode: mode, engine: engine, backend: backend, nonce: nonce, into: wire)
-                return try assemble(parameters, lang: lang, wire: UnsafeRawBufferPointer(rebasing: wire[..<wireCount]))
             }
         }
         return try sealed.get()
@@ -161,18 +159,21 @@ private final class Core: Sendable {
     func encryptedJSONCapacity(_ parameters: LiveformParameters) -> Int {
         var capacity = 2
         parameters.entries.withUnsafeBufferPointer { entries in
-            for index in entries.indices where isEncrypted(entries[index].kind) {
-                capacity += 2 + 6 * entries[index].name.utf8.count + 2 + Self.jsonCapacity(entries[index].value)
+            for index in entries.indices {
+                let kind = entries[index].kind
+                guard isEncrypted(kind) else { continue }
+                let nameCount = kind.isDocumented ? kind.staticName.utf8CodeUnitCount : 6 * entries[index].name.utf8.count
+                capacity += 2 + nameCount + 2 + Self.jsonCapacity(entries[index].value)
             }
         }
         return capacity
     }
 
-    private static func jsonCapacity(_ value: JSONValue) -> Int {
+    private static func jsonCapacity(_ value: borrowing JSONValue) -> Int {
         switch value {
         case .string(let text): return 2 + 6 * text.utf8.count
         case .bool, .null: return 5
-        default: return JSONWriter.bytes(value).count  // numbers and containers: rare here
+        default: return JSONWriter.bytes(copy value).count  // numbers and containers: rare here
         }
     }
 
@@ -180,12 +181,21 @@ private final class Core: Sendable {
     func writeEncryptedJSON(_ parameters: LiveformParameters, to json: inout URLWriter) {
         json.byte(UInt8(ascii: "{"))
         var first = true
-        // Entries read in place (a `for entry in` loop copies each one: retains and releases).
+        // Entries read in place (a `for entry in` loop copies each one: retains and releases);
+        // a documented name is copied from its kind, not read from the entry's String.
         parameters.entries.withUnsafeBufferPointer { entries in
-            for index in entries.indices where isEncrypted(entries[index].kind) {
+            for index in entries.indices {
+                let kind = entries[index].kind
+                guard isEncrypted(kind) else { continue }
                 if !first { json.byte(UInt8(ascii: ",")) }
                 first = false
-                json.appendJSONString(entries[index].name)
+                if kind.isDocumented {
+                    json.byte(UInt8(ascii: "\""))
+                    json.append(kind.staticName)
+                    json.byte(UInt8(ascii: "\""))
+                } else {
+                    json.appendJSONString(entries[index].name)
+                }
                 json.byte(UInt8(ascii: ":"))
                 switch entries[index].value {
                 case .string(let text): json.appendJSONString(text)
@@ -206,8 +216,10 @@ private final class Core: Sendable {
         var capacity = prefix.count + (lang.map { 6 + 3 * $0.utf8.count } ?? 0)
         // +3: the token's writer stores 4 bytes for each character it writes (see below).
         if mode != nil { capacity += 11 + 3 * Base64.encodedLength(wire.count) + 3 }
+        // By index, kind first: most entries are encrypted, and copying one costs retains.
         var plainTexts: [String] = []
-        for entry in parameters.entries where !isEncrypted(entry.kind) {
+        for index in parameters.entries.indices where !isEncrypted(parameters.entries[index].kind) {
+            let entry = parameters.entries[index]
             let text = entry.value.plainTextIfScalar ?? entry.value.jsonText
             plainTexts.append(text)
             capacity += 2 + 3 * (entry.name.utf8.count + text.utf8.count)
@@ -222,10 +234,10 @@ private final class Core: Sendable {
                 writer.appendBase64PercentEncoded(wire)
             }
             if let lang { writer.appendItem("lang", lang) }
-            var index = 0
-            for entry in parameters.entries where !isEncrypted(entry.kind) {
-                writer.appendItem(entry.name, plainTexts[index])
-                index += 1
+            var plainIndex = 0
+            for index in parameters.entries.indices where !isEncrypted(parameters.entries[index].kind) {
+                writer.appendItem(parameters.entries[index].name, plainTexts[plainIndex])
+                plainIndex += 1
             }
             return writer.count
         }
@@ -237,7 +249,7 @@ private final class Core: Sendable {
 }
 
 /// Writes into memory sized beforehand (the caller computed an upper bound).
-struct URLWriter {
+package struct URLWriter {
     let base: UnsafeMutablePointer<UInt8>
     var count = 0
 
@@ -256,8 +268,30 @@ struct URLWriter {
     }
 
     mutating func append(_ text: StaticString) {
-        (base + count).update(from: text.utf8Start, count: text.utf8CodeUnitCount)
+        Self.copy(text.utf8Start, count: text.utf8CodeUnitCount, to: base + count)
         count += text.utf8CodeUnitCount
+    }
+
+    /// Copies `count` bytes. Up to 16 bytes (the names and values a URL is made of) with two
+    /// overlapping loads and stores, which read and write nothing outside the two ranges:
+    /// a call to `memmove` costs more than such a copy.
+    @inline(__always)
+    static func copy(_ source: UnsafePointer<UInt8>, count: Int, to out: UnsafeMutablePointer<UInt8>) {
+        let from = UnsafeRawPointer(source), to = UnsafeMutableRawPointer(out)
+        switch count {
+        case 8...16:
+            let head = from.loadUnaligned(as: UInt64.self), tail = from.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self)
+            to.storeBytes(of: head, as: UInt64.self)
+            to.storeBytes(of: tail, toByteOffset: count &- 8, as: UInt64.self)
+        case 4..<8:
+            let head = from.loadUnaligned(as: UInt32.self), tail = from.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self)
+            to.storeBytes(of: head, as: UInt32.self)
+            to.storeBytes(of: tail, toByteOffset: count &- 4, as: UInt32.self)
+        case 0..<4:
+            for offset in 0..<count { out[offset] = source[offset] }
+        default:
+            out.update(from: source, count: count)
+        }
     }
 
     /// `&name=value`, both percent-encoded.
@@ -307,14 +341,14 @@ struct URLWriter {
             index &+= 1
             guard JSONWriter.needsEscape(value) else { continue }
             if index &- 1 > runStart, let source = utf8.baseAddress {
-                (out + written).update(from: source + runStart, count: index &- 1 &- runStart)
+                copy(source + runStart, count: index &- 1 &- runStart, to: out + written)
                 written &+= index &- 1 &- runStart
             }
             runStart = index
             written &+= JSONWriter.writeEscape(value, at: out + written)
         }
         if utf8.count > runStart, let source = utf8.baseAddress {
-            (out + written).update(from: source + runStart, count: utf8.count - runStart)
+            copy(source + runStart, count: utf8.count - runStart, to: out + written)
             written += utf8.count - runStart
         }
         out[written] = UInt8(ascii: "\"")
@@ -333,12 +367,16 @@ struct URLWriter {
         }
     }
 
-    private static func writePercentEncodedBase64(_ text: UnsafeBufferPointer<UInt8>, at out: UnsafeMutablePointer<UInt8>) -> Int {
+    /// `simd: false` runs the word loop alone (the tests compare the two).
+    package static func writePercentEncodedBase64(_ text: UnsafeBufferPointer<UInt8>, at out: UnsafeMutablePointer<UInt8>,
+                                          simd: Bool = SIMDBase64.isEnabled) -> Int {
         guard let source = text.baseAddress else { return 0 }
         let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
         let plus: UInt64 = 0x2B2B_2B2B_2B2B_2B2B, slash: UInt64 = 0x2F2F_2F2F_2F2F_2F2F, equals: UInt64 = 0x3D3D_3D3D_3D3D_3D3D
         let count = text.count
         var index = 0, written = 0
+        // Whole 16-character blocks by the SSSE3 kernel where there is one; the rest below.
+        if simd { (index, written) = SIMDBase64.percentEncodeBlocks(text, into: out) }
         while index &+ 8 <= count {
             let word = UnsafeRawPointer(source + index).loadUnaligned(as: UInt64.self)
             // Has-zero-byte of the word XOR each of the three (exact about whether one is there).

@@ -185,4 +185,66 @@ struct Base64SIMDTests {
             return .error("\(error)")
         }
     }
+    // MARK: Percent-encoding of the URL token
+
+    /// The token's text in a URL query, byte by byte from the rule of §3.3 (a reference that
+    /// shares no code with the writer): outside A–Z a–z 0–9 - . _ ~, `%XX` in upper case.
+    static func percentReference(_ text: [UInt8]) -> [UInt8] {
+        let hex = Array("0123456789ABCDEF".utf8)
+        var out: [UInt8] = []
+        for byte in text {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                out.append(byte)
+            default:
+                out += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 15)]]
+            }
+        }
+        return out
+    }
+
+    /// What the URL writer makes of `text`, into exactly the room it asks for (3 bytes per
+    /// character, plus the 3 bytes of slack its scalar tail stores into), then a guard.
+    static func percentEncoded(_ text: [UInt8], simd: Bool) -> (bytes: [UInt8], guardIntact: Bool) {
+        let room = 3 * text.count + 3, guardBytes = 32
+        var output = [UInt8](repeating: 0xEE, count: room + guardBytes)
+        let written = text.withUnsafeBufferPointer { input in
+            output.withUnsafeMutableBufferPointer { URLWriter.writePercentEncodedBase64(input, at: $0.baseAddress!, simd: simd) }
+        }
+        return (Array(output[..<written]), output[room...].allSatisfy { $0 == 0xEE })
+    }
+
+    /// Texts over the base64 alphabet and `=`, from no `+ / =` at all to nothing else, so that
+    /// blocks with none, one and several of them (the kernel's three paths) all occur.
+    @Test("URL token: the kernel, the word loop and a byte-by-byte reference agree, lengths 0…200",
+          arguments: [0, 1, 4, 16, 64])
+    func percentEquivalence(specialsPer64: Int) {
+        var generator = SplitMix(state: UInt64(specialsPer64) &+ 500)
+        let plain = Self.alphabet.filter { $0 != UInt8(ascii: "+") && $0 != UInt8(ascii: "/") }
+        let specials = Array("+/=".utf8)
+        for length in 0...200 {
+            for _ in 0..<4 {
+                let text = (0..<length).map { _ in
+                    Int.random(in: 0..<64, using: &generator) < specialsPer64
+                        ? specials.randomElement(using: &generator)! : plain.randomElement(using: &generator)!
+                }
+                let expected = String(decoding: Self.percentReference(text), as: UTF8.self)
+                for simd in [true, false] {
+                    let (bytes, guardIntact) = Self.percentEncoded(text, simd: simd)
+                    #expect(String(decoding: bytes, as: UTF8.self) == expected, "simd \(simd)")
+                    #expect(guardIntact, "simd \(simd) wrote past its room, length \(length)")
+                }
+            }
+        }
+    }
+
+    @Test("URL token: the kernel does the whole 16-character blocks where AVX2 is")
+    func percentKernelRuns() {
+        let text = Array("ab+/cdefghijklmnopqrstuvwxyz0123456789=".utf8)  // 39: two blocks and 7 left
+        var output = [UInt8](repeating: 0, count: 3 * text.count)
+        let (consumed, written) = text.withUnsafeBufferPointer { SIMDBase64.percentEncodeBlocks($0, into: &output) }
+        #expect(consumed == (SIMDBase64.isAvailable ? 32 : 0))
+        #expect(Array(output[..<written]) == Self.percentReference(Array(text[..<consumed])))
+    }
 }
