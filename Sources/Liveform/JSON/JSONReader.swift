@@ -99,7 +99,7 @@ public enum JSONReader {
             }
             // Members are collected first and become an object in one step (growing the
             // object member by member reallocated its storage and searched it each time).
-            var members: [JSONObject.Member] = []
+            var members: [JSONObject.Slot] = []
             members.reserveCapacity(8)
             while true {
                 skipWhitespace()
@@ -110,7 +110,7 @@ public enum JSONReader {
                 position += 1
                 skipWhitespace()
                 let value = try readValue(depth: depth)
-                members.append((key, value))
+                members.append(JSONObject.Slot(key: key, value: value))
                 skipWhitespace()
                 guard position < input.count else { throw error("unexpected end of input in an object") }
                 let byte = input[position]
@@ -351,7 +351,7 @@ extension JSONReader {
             let space = SIMD16<Int8>(repeating: 0x20)
             let special = (low .== quote) .| (low .== backslash) .| (low .< space)
                 .| (high .== quote) .| (high .== backslash) .| (high .< space)
-            if any(special) { break }
+            if special.anySet { break }
             position += 32
             if !handedOver && input.count - position >= 256 {
                 handedOver = true
@@ -402,12 +402,26 @@ extension JSONReader {
     }
 
     /// Whether `bytes` are exactly the UTF-8 of `literal` (a member name, say).
+    /// Up to 32 bytes (every name this SDK knows) are compared inline, as overlapping words
+    /// from each side: a call to `memcmp` cost more than the comparison.
     @inline(__always)
     package static func bytes(_ bytes: UnsafeRawBufferPointer, equal literal: StaticString) -> Bool {
         let count = literal.utf8CodeUnitCount
         guard bytes.count == count else { return false }
         guard let base = bytes.baseAddress else { return true }
-        return memcmp(base, literal.utf8Start, count) == 0
+        let other = UnsafeRawPointer(literal.utf8Start)
+        @inline(__always) func same<Word: FixedWidthInteger>(_ offset: Int, _: Word.Type) -> Bool {
+            base.loadUnaligned(fromByteOffset: offset, as: Word.self) == other.loadUnaligned(fromByteOffset: offset, as: Word.self)
+        }
+        switch count {
+        case 0: return true
+        case 1...3: return same(0, UInt8.self) && same(count >> 1, UInt8.self) && same(count &- 1, UInt8.self)
+        case 4..<8: return same(0, UInt32.self) && same(count &- 4, UInt32.self)
+        case 8...16: return same(0, UInt64.self) && same(count &- 8, UInt64.self)
+        case 17...32:
+            return same(0, UInt64.self) && same(8, UInt64.self) && same(count &- 16, UInt64.self) && same(count &- 8, UInt64.self)
+        default: return memcmp(base, other, count) == 0
+        }
     }
 
     /// What `scan` learned about a valid JSON text.

@@ -49,22 +49,22 @@ public struct LiveformURLDecoder: Sendable {
         let split = try QueryString.split(url, maxLength: maxURLLength)
         var pid: String?
         var lang: String?
-        var encryptedValue: Substring?
+        var encryptedValue: Substring.UTF8View?
         var plain: [(String, String)] = []
         for item in split.items {
-            let name = try QueryString.decode(item.name.utf8, plusIsSpace: false, what: "a parameter name")
+            let name = try QueryString.decode(item.name, plusIsSpace: false, what: "a parameter name")
             switch name {
             case "encrypted":
                 guard encryptedValue == nil else { throw .malformed("the URL has more than one 'encrypted' parameter") }
                 encryptedValue = item.value
             case "pid":
                 guard pid == nil else { throw .malformed("the URL has more than one 'pid'") }
-                pid = try QueryString.decode(item.value.utf8, plusIsSpace: true, what: "'pid'")
+                pid = try QueryString.decode(item.value, plusIsSpace: true, what: "'pid'")
             case "lang":
                 guard lang == nil else { throw .malformed("the URL has more than one 'lang'") }
-                lang = try QueryString.decode(item.value.utf8, plusIsSpace: true, what: "'lang'")
+                lang = try QueryString.decode(item.value, plusIsSpace: true, what: "'lang'")
             default:
-                plain.append((name, try QueryString.decode(item.value.utf8, plusIsSpace: true, what: "parameter '\(name)'")))
+                plain.append((name, try QueryString.decode(item.value, plusIsSpace: true, what: "parameter '\(name)'")))
             }
         }
         guard let pid, !pid.isEmpty else { throw .malformed("not a Liveform URL: no 'pid' parameter") }
@@ -76,7 +76,7 @@ public struct LiveformURLDecoder: Sendable {
         var warnings: [DecodedLiveformURL.Warning] = []
         if let encryptedValue {
             // §2: the token is read leniently; '+' stays '+', a space (from a form decoder) reads as '+'.
-            let (object, cipher, index) = try QueryString.withDecoded(encryptedValue.utf8, plusIsSpace: false,
+            let (object, cipher, index) = try QueryString.withDecoded(encryptedValue, plusIsSpace: false,
                                                                       what: "'encrypted'") { (token) throws(LiveformError) in
                 try decrypt(token)
             }

@@ -103,7 +103,7 @@ package enum QueryString {
         var index = start
         while index + 16 <= end {
             let block = raw.loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self)
-            if any((block .== aVector) .| (block .== bVector)) { break }
+            if ((block .== aVector) .| (block .== bVector)).anySet { break }
             index += 16
         }
         while index < end, bytes[index] != a, bytes[index] != b { index += 1 }
@@ -121,8 +121,8 @@ package enum QueryString {
         var index = 0
         while index + 16 <= count {
             let block = raw.loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self)
-            if any((block .<= space) .| (block .== delete)) { break }
-            if hash == count && any(block .== sharp) {
+            if ((block .<= space) .| (block .== delete)).anySet { break }
+            if hash == count && (block .== sharp).anySet {
                 hash = index
                 while bytes[hash] != UInt8(ascii: "#") { hash += 1 }
             }
@@ -154,7 +154,7 @@ package enum QueryString {
             while inIndex &+ 16 <= count {
                 let block = UnsafeRawPointer(source + inIndex).loadUnaligned(as: SIMD16<UInt8>.self)
                 UnsafeMutableRawPointer(target + outIndex).storeBytes(of: block, as: SIMD16<UInt8>.self)
-                if !any((block .== percentVector) .| (block .== plusVector)) {
+                if !((block .== percentVector) .| (block .== plusVector)).anySet {
                     inIndex &+= 16
                     outIndex &+= 16
                     continue
@@ -187,8 +187,10 @@ package enum QueryString {
 
     /// One `name=value` item of a query, still percent-encoded.
     package struct RawItem {
-        package let name: Substring
-        package let value: Substring
+        /// Still percent-encoded. UTF-8 views: a `Substring` made from byte offsets would have
+        /// its bounds checked for scalar alignment, which the ASCII delimiters make needless.
+        package let name: Substring.UTF8View
+        package let value: Substring.UTF8View
     }
 
     /// The parts of a URL that matter to us.
@@ -222,18 +224,24 @@ package enum QueryString {
         guard let question = found.question else { return SplitURL(base: contiguous[..<index(found.end)], items: []) }
         var items: [RawItem] = []
         items.reserveCapacity(found.items.count)
-        for (start, equals, stop) in found.items {
-            items.append(RawItem(name: contiguous[index(start)..<index(equals)],
-                                 value: contiguous[index(min(equals + 1, stop))..<index(stop)]))
+        for item in found.items {
+            items.append(RawItem(name: utf8[index(item.start)..<index(item.equals)],
+                                 value: utf8[index(min(item.equals + 1, item.stop))..<index(item.stop)]))
         }
         return SplitURL(base: contiguous[..<index(question)], items: items)
+    }
+
+    /// An item's offsets: its first byte, its `=` (or its end), its end. A struct, not a
+    /// tuple: an array of tuples is destroyed through generic runtime calls.
+    private struct ItemBounds {
+        let start: Int, equals: Int, stop: Int
     }
 
     /// One pass over a URL's bytes, all in locals: the first whitespace or control byte (which
     /// makes it no URL), where the fragment starts (`end`), whether it starts as a URL must,
     /// where the query starts, and each non-empty item's (start, '=' or end, end) offsets.
     private static func landmarks(_ bytes: UnsafeBufferPointer<UInt8>)
-        -> (bad: UInt8?, shape: Bool, end: Int, question: Int?, items: [(Int, Int, Int)]) {
+        -> (bad: UInt8?, shape: Bool, end: Int, question: Int?, items: [ItemBounds]) {
         let (forbidden, end) = forbiddenAndFragment(bytes)
         if let bad = forbidden { return (bad, false, 0, nil, []) }
         let questionMark = firstOf(UInt8(ascii: "?"), UInt8(ascii: "?"), in: bytes, from: 0, to: end)
@@ -254,7 +262,7 @@ package enum QueryString {
             return (nil, false, end, nil, [])
         }
         guard let question else { return (nil, true, end, nil, []) }
-        var items: [(Int, Int, Int)] = []
+        var items: [ItemBounds] = []
         items.reserveCapacity(8)
         var start = question + 1
         while start <= end {
@@ -264,10 +272,20 @@ package enum QueryString {
                 stop = firstOf(UInt8(ascii: "&"), UInt8(ascii: "&"), in: bytes, from: stop, to: end)
             }
             if stop > start {  // `&&` and a trailing `&` make empty items, which are skipped
-                items.append((start, equals, stop))
+                items.append(ItemBounds(start: start, equals: equals, stop: stop))
             }
             start = stop + 1
         }
         return (nil, true, end, question, items)
+    }
+}
+
+extension SIMDMask where Storage == SIMD16<Int8> {
+    /// Whether any lane is set, as one OR of two 64-bit words: the standard library's
+    /// `any(_:)` reduces the 16 lanes one at a time (2% of decoding a URL).
+    @inline(__always)
+    var anySet: Bool {
+        let words = unsafeBitCast(self, to: SIMD2<UInt64>.self)
+        return words[0] | words[1] != 0
     }
 }

@@ -67,19 +67,19 @@ public struct ReturnURLDecoder: Sendable {
     public func decode(_ url: String) throws(LiveformError) -> ReturnURLResult {
         let split = try QueryString.split(url, maxLength: 2 * maxTokenLength)
         var fields = JSONObject()
-        var encrypted: Substring?
+        var encrypted: Substring.UTF8View?
         for item in split.items {
-            let name = try QueryString.decode(item.name.utf8, plusIsSpace: false, what: "a parameter name")
+            let name = try QueryString.decode(item.name, plusIsSpace: false, what: "a parameter name")
             if name == "encrypted" {
                 guard encrypted == nil else { throw .malformed("the URL has more than one 'encrypted' parameter") }
                 encrypted = item.value
                 continue
             }
-            let value = try QueryString.decode(item.value.utf8, plusIsSpace: true, what: "parameter '\(name)'")
+            let value = try QueryString.decode(item.value, plusIsSpace: true, what: "parameter '\(name)'")
             if fields[name] == nil { fields[name] = .string(value) }
         }
         guard let encrypted else { return ReturnURLResult(fields: fields, wasEncrypted: false) }
-        let token = try QueryString.decode(encrypted.utf8, plusIsSpace: false, what: "'encrypted'")
+        let token = try QueryString.decode(encrypted, plusIsSpace: false, what: "'encrypted'")
         let cipher = TokenCipher(mode: .ecb, backend: backend, maxTokenLength: maxTokenLength)
         let wire = try cipher.wireBytes(of: token)
         let object = try cipher.open(wire, using: keys) { plaintext -> JSONObject? in
