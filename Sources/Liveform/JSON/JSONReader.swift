@@ -298,11 +298,15 @@ public enum JSONReader {
 
 extension JSONReader {
     /// The member names this SDK's documents use (Liveform parameters, Return URL fields,
-    /// webhook events, the `data` envelope), by UTF-8 length. A key that is one of them is
-    /// returned as the compiled-in string: no String is built from its bytes, which was a tenth
-    /// of decoding a Liveform URL. Any other key is built as usual.
-    private static let knownKeys: [[(bytes: StaticString, text: String)]] = {
-        let names: [StaticString] = [
+    /// webhook events, the `data` envelope). A key that is one of them is returned as the
+    /// compiled-in string: no String is built from its bytes, which was a tenth of decoding a
+    /// Liveform URL. Any other key is built as usual.
+    private static let knownKeys = NameTable<String>(Array(zip(knownKeyNames() as [StaticString], knownKeyNames() as [String])))
+
+    /// The names, as either kind of literal: the strings returned are literals, whose copies
+    /// are never reference-counted (a String made from a StaticString would be).
+    private static func knownKeyNames<Text: ExpressibleByStringLiteral>() -> [Text] {
+        [
             "email", "userid", "cf1", "cf2", "cf3", "blacklistCountries", "approvePeriod", "rejectPeriod", "ageLimit",
             "rejectDuplicateUser", "token", "allowedCountries", "allowedIdTypes", "selectedIssuingCountry",
             "selectedIdType", "startValidUntil", "sid", "action", "knowledgeField", "knowledgePrefill", "auxidField",
@@ -310,19 +314,12 @@ extension JSONReader {
             "webhook_trigger", "submission_id", "tokenId", "cf", "kyc_result", "aml_result", "status", "reviewer",
             "comment", "updated_at", "update_at", "created_at", "kyc_result_at", "pending_at",
         ]
-        var table = [[(bytes: StaticString, text: String)]](repeating: [], count: 23)
-        for name in names { table[name.utf8CodeUnitCount].append((name, name.description)) }
-        return table
-    }()
+    }
 
     /// The compiled-in string of a known key with exactly these bytes, if any.
     @inline(__always)
     static func knownKey(_ bytes: UnsafeRawBufferPointer) -> String? {
-        guard bytes.count < knownKeys.count else { return nil }
-        for candidate in knownKeys[bytes.count] where JSONReader.bytes(bytes, equal: candidate.bytes) {
-            return candidate.text
-        }
-        return nil
+        knownKeys.value(for: bytes)
     }
 
     /// Nonzero exactly when some byte of `word` is `"`, `\`, a control character or
@@ -753,4 +750,43 @@ package protocol TopLevelMemberVisitor {
     /// (`nameEscaped` when it holds escapes, so that its bytes are not its text); `value` is
     /// the byte range of the value, from its first to its last byte.
     mutating func member(name: Range<Int>, nameEscaped: Bool, value: Range<Int>)
+}
+
+/// Names (compile-time strings) and a value for each, looked up by exact UTF-8 bytes: the
+/// candidates of the right length are compared, with no hashing. One flat array sorted by
+/// length and the offset where each length starts: a table of arrays per length cost an
+/// atomic retain and release of the inner array on every lookup (two dozen per URL).
+package struct NameTable<Value>: @unchecked Sendable {
+    // @unchecked: immutable after init; Value is String or an enum in this package.
+    private let names: [StaticString]
+    private let values: [Value]
+    /// `starts[n] ..< starts[n + 1]`: the entries whose names have n bytes.
+    private let starts: [Int]
+
+    package init(_ entries: [(StaticString, Value)]) {
+        let sorted = entries.enumerated().sorted {
+            ($0.element.0.utf8CodeUnitCount, $0.offset) < ($1.element.0.utf8CodeUnitCount, $1.offset)
+        }.map(\.element)
+        names = sorted.map(\.0)
+        values = sorted.map(\.1)
+        let longest = names.last?.utf8CodeUnitCount ?? 0
+        var starts = [Int](repeating: 0, count: longest + 2)
+        for name in names { starts[name.utf8CodeUnitCount + 1] += 1 }
+        for length in 1..<starts.count { starts[length] += starts[length - 1] }
+        self.starts = starts
+    }
+
+    /// The value of the name with exactly these bytes, if there is one.
+    @inline(__always)
+    package func value(for bytes: UnsafeRawBufferPointer) -> Value? {
+        let length = bytes.count
+        guard length &+ 1 < starts.count else { return nil }
+        var index = starts[length]
+        let end = starts[length &+ 1]
+        while index < end {
+            if JSONReader.bytes(bytes, equal: names[index]) { return values[index] }
+            index &+= 1
+        }
+        return nil
+    }
 }

@@ -382,15 +382,10 @@ enum ParameterKind: Sendable, Hashable {
         .startValidUntil, .sid, .action, .knowledgeField, .knowledgePrefill, .auxidField,
     ]
 
-    /// The documented names by UTF-8 length (the longest has 22 bytes): classifying a name
-    /// is a few byte comparisons of equal length, with no hashing (it runs per parameter per URL).
-    private static let byLength: [[(name: StaticString, kind: ParameterKind)]] = {
-        var all = documented.map { (name: $0.staticName, kind: $0) }
-        all += [("pid", .reserved), ("lang", .reserved), ("encrypted", .reserved)]
-        var table = [[(name: StaticString, kind: ParameterKind)]](repeating: [], count: 23)
-        for entry in all { table[entry.name.utf8CodeUnitCount].append(entry) }
-        return table
-    }()
+    /// The documented names and the builder's own: classifying a name is a few byte
+    /// comparisons of equal length, with no hashing (it runs per parameter per URL).
+    private static let byName = NameTable<ParameterKind>(
+        documented.map { ($0.staticName, $0) } + [("pid", .reserved), ("lang", .reserved), ("encrypted", .reserved)])
 
     /// The kind of `name`, matched by its exact UTF-8 bytes (as JavaScript compares names).
     init(name: String) {
@@ -398,21 +393,16 @@ enum ParameterKind: Sendable, Hashable {
     }
 
     private static func classify(_ bytes: UnsafeBufferPointer<UInt8>) -> ParameterKind {
-        guard bytes.count < byLength.count else { return .other }
-        for candidate in byLength[bytes.count] where JSONReader.bytes(UnsafeRawBufferPointer(bytes), equal: candidate.name) {
-            return candidate.kind
-        }
-        return .other
+        byName.value(for: UnsafeRawBufferPointer(bytes)) ?? .other
     }
 
     private static func classify(_ bytes: [UInt8]) -> ParameterKind {
         bytes.withUnsafeBufferPointer(classify)
     }
 
-    /// The wire name of a documented kind (the one place the names are spelled); empty for
-    /// `.reserved` and `.other`, whose names only their entries know. The URL writer copies it
-    /// instead of reading the entry's `String`, which would cost a retain and a release.
-    var staticName: StaticString {
+    /// The wire name of a documented kind, as either kind of literal (the one place the names
+    /// are spelled); empty for `.reserved` and `.other`, whose names only their entries know.
+    private func spelling<Text: ExpressibleByStringLiteral>() -> Text {
         switch self {
         case .email: "email"
         case .userid: "userid"
@@ -439,11 +429,16 @@ enum ParameterKind: Sendable, Hashable {
         }
     }
 
+    /// The wire name as compile-time bytes: the URL writer copies it instead of reading the
+    /// entry's `String`, which would cost a retain and a release.
+    var staticName: StaticString { spelling() }
+
     /// Whether the entry's name is ``staticName`` (a documented kind).
     var isDocumented: Bool { self != .reserved && self != .other }
 
-    /// The wire name of a documented kind (typed setters create entries from it).
-    var name: String { staticName.description }
+    /// The wire name of a documented kind (typed setters create entries from it). A literal,
+    /// so copies of it are never reference-counted.
+    var name: String { spelling() }
 
     /// Accepted by the form only inside `encrypted` (§3.3).
     var mustBeEncrypted: Bool {

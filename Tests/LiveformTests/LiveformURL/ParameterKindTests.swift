@@ -18,8 +18,28 @@ struct ParameterKindTests {
         for (name, kind) in Self.documented {
             #expect(ParameterKind(name: name) == kind, "\(name)")
             #expect(kind.name == name)
+            #expect(kind.staticName.description == name)
+            #expect(kind.isDocumented)
         }
+        #expect(!ParameterKind.reserved.isDocumented && !ParameterKind.other.isDocumented)
         for reserved in ["pid", "lang", "encrypted"] { #expect(ParameterKind(name: reserved) == .reserved) }
+    }
+
+    /// NameTable compares up to 32 bytes inline by length class (1–3, 4–7, 8–16, 17–32) and
+    /// longer names with memcmp: a name differing in any single byte is not a match.
+    @Test("every documented name with any one byte changed is another name")
+    func oneByteOff() {
+        for (name, _) in Self.documented {
+            let bytes = Array(name.utf8)
+            for position in bytes.indices {
+                var changed = bytes
+                changed[position] ^= 0x01
+                let other = String(decoding: changed, as: UTF8.self)
+                // cf2 and cf3 differ in one bit: such a change lands on the other name.
+                let expected = Self.documented.first { $0.0 == other }?.1 ?? .other
+                #expect(ParameterKind(name: other) == expected, "\(other)")
+            }
+        }
     }
 
     @Test("near misses are other parameters", arguments: [
