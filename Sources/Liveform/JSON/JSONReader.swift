@@ -756,8 +756,7 @@ package protocol TopLevelMemberVisitor {
 /// candidates of the right length are compared, with no hashing. One flat array sorted by
 /// length and the offset where each length starts: a table of arrays per length cost an
 /// atomic retain and release of the inner array on every lookup (two dozen per URL).
-package struct NameTable<Value>: @unchecked Sendable {
-    // @unchecked: immutable after init; Value is String or an enum in this package.
+package struct NameTable<Value: Sendable>: Sendable {
     private let names: [StaticString]
     private let values: [Value]
     /// `starts[n] ..< starts[n + 1]`: the entries whose names have n bytes.
