@@ -10,9 +10,12 @@ struct NativeHandle: @unchecked Sendable {
 /// never used by two threads at once, while the expensive part (fetching the cipher and
 /// expanding the key) happens once per context instead of once per call.
 final class HandlePool: @unchecked Sendable {
-    // @unchecked: `idle` is only read or written inside `lock.withLock`.
+    // @unchecked: `idle` and `idleCount` are only read or written inside `lock.withLock`.
     private let lock = Lock()
-    private var idle: [NativeHandle] = []
+    /// A fixed stack of `capacity` slots, not an Array: taking and returning a context runs on
+    /// every operation, and an array's uniqueness checks and growth path cost more than the lock.
+    private let idle: UnsafeMutablePointer<NativeHandle>
+    private var idleCount = 0
     private let make: @Sendable () throws(CipherFailure) -> NativeHandle
     private let destroy: @Sendable (NativeHandle) -> Void
     /// Enough for the cores of a typical server; extra contexts made under a burst are freed.
@@ -22,17 +25,25 @@ final class HandlePool: @unchecked Sendable {
          destroy: @escaping @Sendable (NativeHandle) -> Void) {
         self.make = make
         self.destroy = destroy
+        idle = .allocate(capacity: capacity)
     }
 
     deinit {
-        for handle in idle { destroy(handle) }
+        for index in 0..<idleCount { destroy(idle[index]) }
+        idle.deinitialize(count: idleCount)
+        idle.deallocate()
     }
 
     /// Runs `body` with a context nobody else is using. A context whose operation failed in
     /// the library (not a mere verification failure) is destroyed instead of reused.
     func withHandle<R>(_ body: (OpaquePointer) throws(CipherFailure) -> R) throws(CipherFailure) -> R {
         let handle: NativeHandle
-        if let reused = lock.withLock({ idle.popLast() }) {
+        let reused = lock.withLock { () -> NativeHandle? in
+            guard idleCount > 0 else { return nil }
+            idleCount -= 1
+            return (idle + idleCount).move()
+        }
+        if let reused {
             handle = reused
         } else {
             handle = try make()
@@ -52,8 +63,9 @@ final class HandlePool: @unchecked Sendable {
 
     private func release(_ handle: NativeHandle) {
         let kept = lock.withLock { () -> Bool in
-            guard idle.count < capacity else { return false }
-            idle.append(handle)
+            guard idleCount < capacity else { return false }
+            (idle + idleCount).initialize(to: handle)
+            idleCount += 1
             return true
         }
         if !kept { destroy(handle) }

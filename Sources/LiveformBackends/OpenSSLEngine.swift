@@ -72,11 +72,50 @@ final class OpenSSLEngine: CipherEngine {
 
     func ecb(encrypt: Bool, padding: Bool, input: UnsafeRawBufferPointer,
              output: UnsafeMutableRawBufferPointer) throws(CipherFailure) -> Int {
+        if encrypt && padding { return try ecbEncryptPadded(input: input, output: output) }
         // Both settings are pooled: unpadded ECB streams large bodies in pieces.
         let slot: Slot = padding ? (encrypt ? .ecbEncrypt : .ecbDecrypt) : (encrypt ? .ecbRawEncrypt : .ecbRawDecrypt)
         return try run(slot: slot, pooled: true, output: output) { context throws(CipherFailure) in
             try reinit(context, iv: nil, encrypt: encrypt)
             return try update(context, input: input, output: output, padding: padding)
+        }
+    }
+
+    /// `AES-256-ECB(K, PKCS#7(P))` with the padding added here and only whole blocks given to
+    /// an unpadded context, in `EVP_CipherUpdate` calls alone: ECB carries nothing from one
+    /// block to the next and whole blocks leave nothing buffered, so the pooled context needs
+    /// no re-initialisation and no Final (in OpenSSL 3 those cost more than encrypting a
+    /// small message). Other users of the unpadded slot re-initialise it before use.
+    private func ecbEncryptPadded(input: UnsafeRawBufferPointer, output: UnsafeMutableRawBufferPointer) throws(CipherFailure) -> Int {
+        let whole = input.count & ~15
+        guard output.count >= whole + 16, let outBase = output.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
+            throw .library("output buffer too small for AES-256-ECB")
+        }
+        return try run(slot: .ecbRawEncrypt, pooled: true, output: output) { context throws(CipherFailure) in
+            @inline(__always) func encryptBlocks(_ from: UnsafePointer<UInt8>?, _ count: Int, to out: UnsafeMutablePointer<UInt8>) throws(CipherFailure) {
+                var produced: Int32 = 0
+                guard EVP_CipherUpdate(context, out, &produced, from, Int32(count)) == 1, Int(produced) == count else {
+                    throw .library(Self.drainErrors(default: "AES-256-ECB encryption failed"))
+                }
+            }
+            var offset = 0
+            while offset < whole {  // EVP takes `int` lengths: 1 GiB at a time
+                let count = min(1 << 30, whole - offset)
+                try encryptBlocks(input.baseAddress?.assumingMemoryBound(to: UInt8.self).advanced(by: offset), count, to: outBase + offset)
+                offset += count
+            }
+            // The last block: the tail of the input, then n bytes of value n (16 when none is left).
+            let tail = input.count - whole
+            var last: (UInt64, UInt64) = (0, 0)
+            try withUnsafeMutableBytes(of: &last) { block throws(CipherFailure) in
+                defer { block.initializeMemory(as: UInt8.self, repeating: 0) }
+                if tail > 0, let base = input.baseAddress {
+                    block.copyMemory(from: UnsafeRawBufferPointer(start: base + whole, count: tail))
+                }
+                for index in tail..<16 { block[index] = UInt8(16 - tail) }
+                try encryptBlocks(block.baseAddress?.assumingMemoryBound(to: UInt8.self), 16, to: outBase + whole)
+            }
+            return whole + 16
         }
     }
 
