@@ -92,19 +92,21 @@ final class OpenSSLEngine: CipherEngine {
             throw .library("output buffer too small for AES-256-ECB")
         }
         return try run(slot: .ecbRawEncrypt, pooled: true, output: output) { context throws(CipherFailure) in
-            @inline(__always) func encryptBlocks(_ from: UnsafePointer<UInt8>?, _ count: Int, to out: UnsafeMutablePointer<UInt8>) throws(CipherFailure) {
+            func encryptBlocks(_ blocks: UnsafeRawBufferPointer, to out: UnsafeMutablePointer<UInt8>) throws(CipherFailure) {
                 var produced: Int32 = 0
-                guard EVP_CipherUpdate(context, out, &produced, from, Int32(count)) == 1, Int(produced) == count else {
+                guard EVP_CipherUpdate(context, out, &produced, blocks.baseAddress?.assumingMemoryBound(to: UInt8.self),
+                                       Int32(blocks.count)) == 1, Int(produced) == blocks.count else {
                     throw .library(Self.drainErrors(default: "AES-256-ECB encryption failed"))
                 }
             }
-            var offset = 0
-            while offset < whole {  // EVP takes `int` lengths: 1 GiB at a time
-                let count = min(1 << 30, whole - offset)
-                try encryptBlocks(input.baseAddress?.assumingMemoryBound(to: UInt8.self).advanced(by: offset), count, to: outBase + offset)
-                offset += count
+            if whole > 0 {
+                var offset = 0
+                try forEachChunk(of: UnsafeRawBufferPointer(rebasing: input[..<whole])) { chunk throws(CipherFailure) in
+                    try encryptBlocks(chunk, to: outBase + offset)
+                    offset += chunk.count
+                }
             }
-            // The last block: the tail of the input, then n bytes of value n (16 when none is left).
+            // The last block: the rest of the input and its padding, on the stack, wiped after.
             let tail = input.count - whole
             var last: (UInt64, UInt64) = (0, 0)
             try withUnsafeMutableBytes(of: &last) { block throws(CipherFailure) in
@@ -112,8 +114,8 @@ final class OpenSSLEngine: CipherEngine {
                 if tail > 0, let base = input.baseAddress {
                     block.copyMemory(from: UnsafeRawBufferPointer(start: base + whole, count: tail))
                 }
-                for index in tail..<16 { block[index] = UInt8(16 - tail) }
-                try encryptBlocks(block.baseAddress?.assumingMemoryBound(to: UInt8.self), 16, to: outBase + whole)
+                PKCS7.pad(block, contentLength: tail)
+                try encryptBlocks(UnsafeRawBufferPointer(block), to: outBase + whole)
             }
             return whole + 16
         }

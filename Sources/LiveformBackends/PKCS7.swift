@@ -1,7 +1,9 @@
-/// PKCS#7 for 16-byte blocks, for backends that do not pad (libgcrypt).
+/// PKCS#7 for 16-byte blocks, where the backend does not pad: libgcrypt, and OpenSSL's ECB
+/// encryption (which gives OpenSSL only whole blocks).
 package enum PKCS7 {
     /// Writes the padding after `contentLength` bytes of `buffer`; returns the padded length.
-    /// `buffer` must hold `contentLength + 16` bytes.
+    /// `buffer` must hold the padded length: `contentLength` rounded up to the next multiple
+    /// of 16 (a whole block more when it is one already); nothing after that is written.
     @discardableResult
     package static func pad(_ buffer: UnsafeMutableRawBufferPointer, contentLength: Int) -> Int {
         let padLength = 16 - contentLength % 16

@@ -32,10 +32,7 @@ package enum SIMDBase64 {
     @inline(__always)
     package static func encodeBlocks(_ input: UnsafeRawBufferPointer,
                                      into output: UnsafeMutablePointer<UInt8>) -> (consumed: Int, written: Int) {
-        guard let base = input.baseAddress else { return (0, 0) }
-        var written = 0
-        let consumed = liveform_base64_encode_blocks(base.assumingMemoryBound(to: UInt8.self), input.count, output, &written)
-        return (consumed, written)
+        run(liveform_base64_encode_blocks, input.baseAddress?.assumingMemoryBound(to: UInt8.self), input.count, output)
     }
 
     /// Decodes the longest prefix of `input` made of whole 32-character blocks of only
@@ -46,14 +43,23 @@ package enum SIMDBase64 {
     @inline(__always)
     package static func decodeBlocks(_ input: UnsafeRawBufferPointer,
                                      into output: UnsafeMutablePointer<UInt8>) -> (consumed: Int, written: Int) {
-        guard let base = input.baseAddress else { return (0, 0) }
-        var written = 0
-        let consumed = liveform_base64_decode_blocks(base.assumingMemoryBound(to: UInt8.self), input.count, output, &written)
-        return (consumed, written)
+        run(liveform_base64_decode_blocks, input.baseAddress?.assumingMemoryBound(to: UInt8.self), input.count, output)
     }
 }
 
 extension SIMDBase64 {
+    /// Calls a block kernel of the C target's shape (input, its length, output, bytes
+    /// written; returns the bytes consumed): nothing for no input.
+    @inline(__always)
+    private static func run(_ kernel: (UnsafePointer<UInt8>?, Int, UnsafeMutablePointer<UInt8>?, UnsafeMutablePointer<Int>?) -> Int,
+                            _ input: UnsafePointer<UInt8>?, _ count: Int,
+                            _ output: UnsafeMutablePointer<UInt8>) -> (consumed: Int, written: Int) {
+        guard let input else { return (0, 0) }
+        var written = 0
+        let consumed = kernel(input, count, output, &written)
+        return (consumed, written)
+    }
+
     /// Percent-encodes whole 16-character blocks from the start of base64 text `input` to
     /// `output` (`+` `/` `=` as `%2B` `%2F` `%3D`, everything else copied), which must hold 3
     /// bytes per character consumed; writes exactly `written` bytes. `consumed` is a multiple
@@ -61,10 +67,7 @@ extension SIMDBase64 {
     @inline(__always)
     package static func percentEncodeBlocks(_ input: UnsafeBufferPointer<UInt8>,
                                             into output: UnsafeMutablePointer<UInt8>) -> (consumed: Int, written: Int) {
-        guard let base = input.baseAddress else { return (0, 0) }
-        var written = 0
-        let consumed = liveform_percent_encode_base64(base, input.count, output, &written)
-        return (consumed, written)
+        run(liveform_percent_encode_base64, input.baseAddress, input.count, output)
     }
 }
 
