@@ -103,7 +103,9 @@ struct BodyCommand: ParsableCommand {
 
         func run() throws {
             let plaintext = Array(try readInput(file)).trimmingTrailingNewline()
-            let codec = APIBodyCodec(key: try keys.key(), backend: common.backend)
+            // A one-shot tool with one large body at most: let it use every core.
+            let codec = APIBodyCodec(key: try keys.key(), backend: common.backend,
+                                     maxThreadsPerBody: ProcessInfo.processInfo.activeProcessorCount)
             let body = response ? try codec.encryptResponseBody(plaintext) : try codec.encryptRequestBody(plaintext)
             CLIContext.current.write(body + "\n")
         }

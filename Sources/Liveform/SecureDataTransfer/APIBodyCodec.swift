@@ -37,6 +37,14 @@ public struct APIBodyCodec: Sendable {
     /// Bodies larger than this many bytes are ``LiveformError/Code/malformedInput`` before
     /// any decryption.
     public var maxBodySize: Int
+    /// The most threads that encrypting one body may use, the caller's thread included.
+    ///
+    /// 1, the default, keeps every call on the caller's thread, which suits a server that is
+    /// already busy with other requests. Raise it where one large body's latency matters (a
+    /// batch job, a command-line tool): plaintexts of 1 MiB and more are then split across
+    /// up to this many threads, with the same output and the same errors. Threads are
+    /// started for the call and joined before it returns.
+    public var maxThreadsPerBody: Int
 
     /// Creates a codec.
     ///
@@ -45,12 +53,15 @@ public struct APIBodyCodec: Sendable {
     ///   - decryptionKeys: the keys tried in order when decrypting; nil means `[key]`.
     ///   - backend: the library that runs AES.
     ///   - maxBodySize: the largest body accepted for decryption, in bytes.
+    ///   - maxThreadsPerBody: the most threads that encrypting one body may use; see
+    ///     ``maxThreadsPerBody``.
     public init(key: AES256.Key, decryptionKeys: [AES256.Key]? = nil, backend: AES256.Backend = .default,
-                maxBodySize: Int = APIBodyCodec.defaultMaxBodySize) {
+                maxBodySize: Int = APIBodyCodec.defaultMaxBodySize, maxThreadsPerBody: Int = 1) {
         self.key = key
         self.decryptionKeys = decryptionKeys ?? [key]
         self.backend = backend
         self.maxBodySize = maxBodySize
+        self.maxThreadsPerBody = maxThreadsPerBody
     }
 
     private var cipher: TokenCipher {
@@ -67,8 +78,22 @@ public struct APIBodyCodec: Sendable {
     ///   whose top level is an object or an array.
     public func encryptRequestBody<Plaintext: Collection<UInt8>>(_ plaintext: Plaintext) throws(LiveformError) -> String {
         try withBytes(plaintext) { (raw) throws(LiveformError) in
-            try Self.requireObjectOrArray(raw)
-            return try cipher.ecbTokenText(raw, using: key)
+            try cipher.ecbTokenText(raw, using: key, threads: maxThreadsPerBody, check: Self.requireObjectOrArray)
+        }
+    }
+
+    /// ``encryptRequestBody(_:)`` as bytes, ready for an HTTP client's body (`[UInt8]` for
+    /// AsyncHTTPClient's `.bytes(_:)`, or `Data(_:)`): the same ASCII text, written once, and
+    /// faster for large bodies because no `String` is built and validated around it.
+    ///
+    /// ```swift
+    /// request.body = .bytes(try codec.encryptRequestBodyBytes(plaintext))
+    /// ```
+    ///
+    /// - Throws: as ``encryptRequestBody(_:)``.
+    public func encryptRequestBodyBytes<Plaintext: Collection<UInt8>>(_ plaintext: Plaintext) throws(LiveformError) -> [UInt8] {
+        try withBytes(plaintext) { (raw) throws(LiveformError) in
+            try cipher.ecbTokenBytes(raw, using: key, threads: maxThreadsPerBody, check: Self.requireObjectOrArray)
         }
     }
 
@@ -84,7 +109,9 @@ public struct APIBodyCodec: Sendable {
         guard json.objectValue != nil || json.arrayValue != nil else {
             throw .invalidParameter("an API body is a JSON object or array")
         }
-        return try JSONWriter.bytes(json).withRaw { (raw) throws(LiveformError) in try cipher.ecbTokenText(raw, using: key) }
+        return try JSONWriter.bytes(json).withRaw { (raw) throws(LiveformError) in
+            try cipher.ecbTokenText(raw, using: key, threads: maxThreadsPerBody)
+        }
     }
 
     /// Decrypts a request body, as the ARGOS side would: the plaintext JSON bytes.
@@ -130,9 +157,9 @@ public struct APIBodyCodec: Sendable {
     ///   whose top level is an object or an array.
     public func encryptResponseBody<Plaintext: Collection<UInt8>>(_ plaintext: Plaintext) throws(LiveformError) -> String {
         try withBytes(plaintext) { (raw) throws(LiveformError) in
-            try Self.requireObjectOrArray(raw)
             // DataEnvelope.wrap's text, written in one buffer with the token.
-            return try cipher.ecbTokenText(raw, using: key, prefix: "{\"data\":\"", suffix: "\"}")
+            try cipher.ecbTokenText(raw, using: key, prefix: "{\"data\":\"", suffix: "\"}", threads: maxThreadsPerBody,
+                                    check: Self.requireObjectOrArray)
         }
     }
 

@@ -11,19 +11,32 @@ extension TokenCipher {
     /// whole AES blocks (16) and whole base64 quartets (3 bytes → 4 characters).
     static let pieceBytes = 48 * 1024
 
+    /// Inputs shorter than this stay on the caller's thread however many threads are allowed:
+    /// below it, starting a thread costs a noticeable share of the work it would take over.
+    static let parallelMinimum = 1 << 20
+    /// Plaintext bytes per unit of parallel work: whole pieces, so every unit but the last
+    /// is whole blocks and whole quartets, and its text starts at a known offset.
+    static let unitBytes = pieceBytes * 16
+
     /// `prefix + token + suffix` for an ECB token of `input`, written into one string. The
     /// same text as `prefix + encrypt(input) + suffix` (the affixes are ASCII).
+    ///
+    /// `check` vets the plaintext; nothing is returned unless it passes. With `threads > 1`
+    /// and an input of at least ``parallelMinimum`` bytes, the check and the pieces run on up
+    /// to `threads` threads side by side, with the same result and the same errors.
     package func ecbTokenText(_ input: UnsafeRawBufferPointer, using key: AES256.Key,
-                              prefix: StaticString = "", suffix: StaticString = "") throws(LiveformError) -> String {
+                              prefix: StaticString = "", suffix: StaticString = "", threads: Int = 1,
+                              check: (UnsafeRawBufferPointer) throws(LiveformError) -> Void = { _ in })
+        throws(LiveformError) -> String {
         precondition(mode == .ecb, "ecbTokenText is for ECB tokens")
         let engine = try key.engine(backend)
-        let capacity = prefix.utf8CodeUnitCount + Base64.encodedLength(input.count / 16 * 16 + 16) + suffix.utf8CodeUnitCount
         // String's initialiser rethrows untyped errors, so the body hands back a Result.
         var outcome: Result<Void, LiveformError> = .success(())
-        let text = String(unsafeUninitializedCapacity: capacity) { buffer -> Int in
+        let text = String(unsafeUninitializedCapacity: Self.ecbTextLength(input, prefix, suffix)) { buffer -> Int in
             guard let out = buffer.baseAddress else { return 0 }
             do throws(LiveformError) {
-                return try Self.writeECBToken(input, engine: engine, prefix: prefix, suffix: suffix, into: out)
+                return try Self.writeECBToken(input, engine: engine, prefix: prefix, suffix: suffix, into: out,
+                                              threads: threads, check: check)
             } catch {
                 outcome = .failure(error)
                 return 0
@@ -33,35 +46,104 @@ extension TokenCipher {
         return text
     }
 
-    /// Writes prefix, base64(ECB(PKCS#7(input))) and suffix at `out`; returns the length.
+    /// ``ecbTokenText(_:using:prefix:suffix:threads:check:)`` as bytes: the same characters,
+    /// without the UTF-8 validation a `String` runs over its whole text.
+    package func ecbTokenBytes(_ input: UnsafeRawBufferPointer, using key: AES256.Key,
+                               prefix: StaticString = "", suffix: StaticString = "", threads: Int = 1,
+                               check: (UnsafeRawBufferPointer) throws(LiveformError) -> Void = { _ in })
+        throws(LiveformError) -> [UInt8] {
+        precondition(mode == .ecb, "ecbTokenBytes is for ECB tokens")
+        let engine = try key.engine(backend)
+        return try makeBytes(capacity: Self.ecbTextLength(input, prefix, suffix)) { (buffer) throws(LiveformError) -> Int in
+            guard let out = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return 0 }
+            return try Self.writeECBToken(input, engine: engine, prefix: prefix, suffix: suffix, into: out,
+                                          threads: threads, check: check)
+        }
+    }
+
+    private static func ecbTextLength(_ input: UnsafeRawBufferPointer, _ prefix: StaticString, _ suffix: StaticString) -> Int {
+        prefix.utf8CodeUnitCount + Base64.encodedLength(input.count / 16 * 16 + 16) + suffix.utf8CodeUnitCount
+    }
+
+    /// Writes prefix, base64(ECB(PKCS#7(input))) and suffix at `out`, once `check(input)` has
+    /// passed; returns the length.
     private static func writeECBToken(_ input: UnsafeRawBufferPointer, engine: any CipherEngine,
                                       prefix: StaticString, suffix: StaticString,
-                                      into out: UnsafeMutablePointer<UInt8>) throws(LiveformError) -> Int {
+                                      into out: UnsafeMutablePointer<UInt8>, threads: Int,
+                                      check: (UnsafeRawBufferPointer) throws(LiveformError) -> Void)
+        throws(LiveformError) -> Int {
         out.update(from: prefix.utf8Start, count: prefix.utf8CodeUnitCount)
-        var written = prefix.utf8CodeUnitCount
+        let token = out + prefix.utf8CodeUnitCount
+        let tokenLength: Int
+        if threads > 1 && input.count >= parallelMinimum {
+            tokenLength = try writeECBUnits(input, engine: engine, into: token, threads: threads, check: check)
+        } else {
+            try check(input)
+            tokenLength = try writeECBPieces(input, padded: true, engine: engine, into: token)
+        }
+        (token + tokenLength).update(from: suffix.utf8Start, count: suffix.utf8CodeUnitCount)
+        return prefix.utf8CodeUnitCount + tokenLength + suffix.utf8CodeUnitCount
+    }
+
+    /// The token of `input` split into units of ``unitBytes``, written by up to `threads`
+    /// threads; job 0 is the check. Each unit's text starts at `unit × unitBytes / 3 × 4`
+    /// characters, because every unit before it is whole quartets. The first failure in job
+    /// order is thrown, so a plaintext the check rejects fails as it does on one thread.
+    private static func writeECBUnits(_ input: UnsafeRawBufferPointer, engine: any CipherEngine,
+                                      into out: UnsafeMutablePointer<UInt8>, threads: Int,
+                                      check: (UnsafeRawBufferPointer) throws(LiveformError) -> Void)
+        throws(LiveformError) -> Int {
+        // A last unit of exactly unitBytes is a whole one that also takes the padding block.
+        let units = (input.count + unitBytes - 1) / unitBytes
+        let failures = UnsafeMutableBufferPointer<LiveformError?>.allocate(capacity: units + 1)
+        failures.initialize(repeating: nil)
+        defer {
+            failures.deinitialize()
+            failures.deallocate()
+        }
+        ForkJoin.forEach(units + 1, threads: threads) { job in
+            do throws(LiveformError) {
+                guard job > 0 else { return try check(input) }
+                let unit = job - 1, start = unit * unitBytes
+                let end = unit == units - 1 ? input.count : start + unitBytes
+                _ = try writeECBPieces(UnsafeRawBufferPointer(rebasing: input[start..<end]), padded: unit == units - 1,
+                                       engine: engine, into: out + start / 3 * 4)
+            } catch {
+                failures[job] = error
+            }
+        }
+        if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
+        return Base64.encodedLength(input.count / 16 * 16 + 16)
+    }
+
+    /// Encrypts `input` one cache-sized piece at a time into a scratch block and base64-encodes
+    /// each piece at `out`; returns the characters written. A padded run ends the token (its
+    /// last piece, possibly a whole one, takes the padding); an unpadded one is whole pieces.
+    private static func writeECBPieces(_ input: UnsafeRawBufferPointer, padded: Bool, engine: any CipherEngine,
+                                       into out: UnsafeMutablePointer<UInt8>) throws(LiveformError) -> Int {
         // One piece of ciphertext, plus room for the padding block of the last piece.
         let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: pieceBytes + 16, alignment: 16)
         defer {
             scratch.initializeMemory(as: UInt8.self, repeating: 0)
             scratch.deallocate()
         }
-        var offset = 0
-        // Stop one piece short: the last piece (possibly a whole one) takes the padding.
-        while input.count - offset > pieceBytes {
-            let piece = UnsafeRawBufferPointer(rebasing: input[offset..<(offset + pieceBytes)])
+        var offset = 0, written = 0
+        // A padded run stops one piece short: its last piece takes the padding.
+        while input.count - offset > (padded ? pieceBytes : 0) {
+            let end = min(offset + pieceBytes, input.count)
+            let piece = UnsafeRawBufferPointer(rebasing: input[offset..<end])
             let count = try backendCall { () throws(CipherFailure) in
                 try engine.ecb(encrypt: true, padding: false, input: piece, output: scratch)
             }
             written += Base64.encode(UnsafeRawBufferPointer(rebasing: scratch[..<count]), into: out + written)
-            offset += pieceBytes
+            offset = end
         }
+        guard padded else { return written }
         let last = UnsafeRawBufferPointer(rebasing: input[offset...])
         let count = try backendCall { () throws(CipherFailure) in
             try engine.ecb(encrypt: true, padding: true, input: last, output: scratch)
         }
-        written += Base64.encode(UnsafeRawBufferPointer(rebasing: scratch[..<count]), into: out + written)
-        (out + written).update(from: suffix.utf8Start, count: suffix.utf8CodeUnitCount)
-        return written + suffix.utf8CodeUnitCount
+        return written + Base64.encode(UnsafeRawBufferPointer(rebasing: scratch[..<count]), into: out + written)
     }
 
     /// Decrypts the ECB token `token` (its base64 text) with the first of `keys` whose

@@ -1,0 +1,83 @@
+import Testing
+@testable import Liveform
+@testable import LiveformBackends
+
+@Suite("Large bodies on several threads: the same bytes and the same errors as on one")
+struct ParallelBodyTests {
+    let key: AES256.Key
+
+    init() throws {
+        key = try AES256.Key(credential: "DEMO-ONLY-not-a-real-argos-api-key")
+    }
+
+    @Test("ForkJoin runs every index exactly once and returns after the last",
+          arguments: [0, 1, 2, 3, 7, 100], [1, 2, 3, 8, 1000])
+    func forkJoinRunsEveryIndexOnce(iterations: Int, threads: Int) {
+        let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: max(iterations, 1))
+        counts.initialize(repeating: 0)
+        defer { counts.deallocate() }
+        ForkJoin.forEach(iterations, threads: threads) { index in
+            // Each index owns its slot; a second call for it would show as 2.
+            counts[index] += 1
+        }
+        #expect(counts.prefix(iterations).allSatisfy { $0 == 1 })
+    }
+
+    /// A JSON object of exactly `size` bytes: `{"d":"abc…"}` with the text cycling through
+    /// the alphabet, so every block differs and a unit written at the wrong offset shows.
+    static func plaintext(size: Int) -> [UInt8] {
+        let head = Array(#"{"d":""#.utf8), tail = Array(#""}"#.utf8)
+        let letters = Array("abcdefghijklmnopqrstuvwxyz0123456789".utf8)
+        let body = (0..<(size - head.count - tail.count)).map { letters[$0 % letters.count] }
+        return head + body + tail
+    }
+
+    static let unit = TokenCipher.unitBytes, minimum = TokenCipher.parallelMinimum
+    /// Below and at the threshold, whole units, a last unit of one byte, of one block and of
+    /// a block plus one, and a last unit of exactly `unitBytes` (which also takes the padding).
+    static let sizes = [minimum - 1, minimum, 2 * unit, 2 * unit + 1, 2 * unit + 16, 2 * unit + 17, 3 * unit - 1]
+
+    @Test("encryptRequestBody on 2, 3 and 16 threads equals one thread and the one-call ECB",
+          arguments: AES256.Backend.allCases, sizes)
+    func requestBodiesMatch(backend: AES256.Backend, size: Int) throws {
+        let plaintext = Self.plaintext(size: size)
+        let serial = APIBodyCodec(key: key, backend: backend)
+        let expected = try serial.encryptRequestBody(plaintext)
+        // Independent of the piece and unit logic: one ECB call over the whole input.
+        #expect(Array(expected.utf8) == Array(Base64.encode(try AES256.ECB.encrypt(plaintext, using: key, backend: backend)).utf8))
+        #expect(try serial.encryptRequestBodyBytes(plaintext) == Array(expected.utf8))
+        for threads in [2, 3, 16] {
+            let codec = APIBodyCodec(key: key, backend: backend, maxThreadsPerBody: threads)
+            #expect(try codec.encryptRequestBody(plaintext) == expected, "\(threads) threads, text")
+            #expect(try codec.encryptRequestBodyBytes(plaintext) == Array(expected.utf8), "\(threads) threads, bytes")
+        }
+        #expect(try serial.decryptRequestBody(Array(expected.utf8)) == plaintext)
+    }
+
+    @Test("response bodies ({\"data\":…}) on several threads equal one thread", arguments: AES256.Backend.allCases)
+    func responseBodiesMatch(backend: AES256.Backend) throws {
+        let plaintext = Self.plaintext(size: 2 * Self.unit + 5)
+        let expected = try APIBodyCodec(key: key, backend: backend).encryptResponseBody(plaintext)
+        let parallel = APIBodyCodec(key: key, backend: backend, maxThreadsPerBody: 4)
+        #expect(try parallel.encryptResponseBody(plaintext) == expected)
+        #expect(try parallel.decryptResponseBody(Array(expected.utf8)) == plaintext)
+    }
+
+    @Test("a large plaintext that is not JSON fails as on one thread, with no output",
+          arguments: AES256.Backend.allCases)
+    func largeInvalidPlaintext(backend: AES256.Backend) throws {
+        var broken = Self.plaintext(size: 2 * Self.unit + 100)
+        broken[broken.count - 1] = UInt8(ascii: "x")  // no closing brace
+        let serial = APIBodyCodec(key: key, backend: backend)
+        let parallel = APIBodyCodec(key: key, backend: backend, maxThreadsPerBody: 2)
+        let expected = #expect(throws: LiveformError.self) { try serial.encryptRequestBody(broken) }
+        let text = #expect(throws: LiveformError.self) { try parallel.encryptRequestBody(broken) }
+        let bytes = #expect(throws: LiveformError.self) { try parallel.encryptRequestBodyBytes(broken) }
+        #expect(expected?.code == .invalidParameter)
+        #expect(text?.description == expected?.description)
+        #expect(bytes?.description == expected?.description)
+        // A text (not JSON) at the top level is refused the same way.
+        let scalar = Array("\"".utf8) + Array(repeating: UInt8(ascii: "a"), count: 2 * Self.unit) + Array("\"".utf8)
+        #expect(throws: LiveformError.invalidParameter) { try parallel.encryptRequestBodyBytes(scalar) }
+    }
+}
