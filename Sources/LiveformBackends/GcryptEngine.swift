@@ -10,16 +10,23 @@ final class GcryptEngine: CipherEngine {
     private let pools: [HandlePool]
 
     private enum Slot: Int, CaseIterable {
-        case ecb, cbc, gcm
+        /// `cfb` is not a mode we offer: it carries ECB encryption of many blocks
+        /// (``encryptBlocksThroughCFB(_:into:count:)``).
+        case ecb, cbc, gcm, cfb
 
         var mode: Int32 {
             switch self {
             case .ecb: return Int32(GCRY_CIPHER_MODE_ECB.rawValue)
             case .cbc: return Int32(GCRY_CIPHER_MODE_CBC.rawValue)
             case .gcm: return Int32(GCRY_CIPHER_MODE_GCM.rawValue)
+            case .cfb: return Int32(GCRY_CIPHER_MODE_CFB.rawValue)
             }
         }
     }
+
+    /// From this many bytes on, ECB encryption goes through ``encryptBlocksThroughCFB(_:into:count:)``;
+    /// below it, the extra calls cost more than the pipelining saves.
+    static let cfbRouteMinimum = 256
 
     /// libgcrypt must be initialised exactly once, before any other call; Swift runs a
     /// static initialiser once, thread-safely.
@@ -109,6 +116,14 @@ final class GcryptEngine: CipherEngine {
             // Encryption reads the whole blocks of `input` where they are (no copy of a large
             // piece); only the last partial block is copied next to its PKCS#7 padding.
             let direct = encrypt ? input.count / 16 * 16 : 0
+            if slot == .ecb, direct >= Self.cfbRouteMinimum, let inBase = input.baseAddress,
+               inBase + direct <= UnsafeRawPointer(outBase) || UnsafeRawPointer(outBase + direct) <= inBase {
+                try encryptBlocksThroughCFB(inBase, into: outBase, count: direct)
+                // The rest (the partial block and the padding) takes the plain ECB path below.
+                return try direct + blockMode(.ecb, encrypt: true, padding: padding, iv: nil,
+                                              input: UnsafeRawBufferPointer(rebasing: input[direct...]),
+                                              output: UnsafeMutableRawBufferPointer(rebasing: output[direct...]))
+            }
             if encrypt {
                 if let inBase = input.baseAddress, input.count > direct {
                     (outBase + direct).copyMemory(from: inBase + direct, byteCount: input.count - direct)
@@ -144,6 +159,36 @@ final class GcryptEngine: CipherEngine {
                 throw .rejected
             }
             return content
+        }
+    }
+
+    /// ECB encryption of the `count` bytes (whole blocks) at `input` into `output`, which must
+    /// not overlap, through libgcrypt's CFB decryption.
+    ///
+    /// libgcrypt 1.10 runs ECB one block at a time, while CFB decryption, whose block i is
+    /// E(C[i-1]) xor C[i] with C[0] = IV, takes its pipelined AES-NI/VAES path: three to four
+    /// times faster here. With IV = X[1] and C = X[2] … X[n], output block i is
+    /// E(X[i]) xor X[i+1]; one more zero block gives E(X[n]); xoring X[i+1] back leaves
+    /// E(X[1]) … E(X[n]), the ECB ciphertext. The vectors and the cross-backend tests check
+    /// it against OpenSSL byte for byte.
+    private func encryptBlocksThroughCFB(_ input: UnsafeRawPointer, into output: UnsafeMutableRawPointer,
+                                         count: Int) throws(CipherFailure) {
+        let last = count - 16
+        try pools[Slot.cfb.rawValue].withHandle { handle throws(CipherFailure) in
+            try check(gcry_cipher_setiv(handle, input, 16), "gcry_cipher_setiv failed")
+            if last > 0 {
+                try check(gcry_cipher_decrypt(handle, output, last, input + 16, last), "AES-256 encryption failed")
+            }
+            // The register now holds X[n]: a zero block comes out as E(X[n]).
+            (output + last).initializeMemory(as: UInt8.self, repeating: 0, count: 16)
+            try check(gcry_cipher_decrypt(handle, output + last, 16, nil, 0), "AES-256 encryption failed")
+        }
+        var offset = 0
+        while offset < last {
+            let mixed = output.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            let next = input.loadUnaligned(fromByteOffset: offset + 16, as: UInt64.self)
+            output.storeBytes(of: mixed ^ next, toByteOffset: offset, as: UInt64.self)
+            offset += 8
         }
     }
 

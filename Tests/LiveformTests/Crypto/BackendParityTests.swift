@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @testable import Liveform
-import LiveformBackends
+@testable import LiveformBackends
 
 /// OpenSSL and libgcrypt must be interchangeable: same tokens, each reads the other's, same
 /// error category for the same bad input.
@@ -36,6 +36,42 @@ struct BackendParityTests {
             #expect(tokenA == tokenB, "\(mode) tokens differ for seed \(seed)")
             #expect(try gcrypt.decrypt(tokenA, using: key) == plaintext)
             #expect(try openssl.decrypt(tokenB, using: key) == plaintext)
+        }
+    }
+
+    @Test("libgcrypt's ECB encryption through CFB equals OpenSSL's ECB around its threshold, at odd offsets, in place")
+    func gcryptECBThroughCFB() throws {
+        var rng = SplitMix(state: 2026)
+        let key = try AES256.Key(rawKey: rng.bytes(32))
+        let openssl = try key.engine(.openssl), gcrypt = try key.engine(.gcrypt)
+        let minimum = GcryptEngine.cfbRouteMinimum
+        for length in [minimum - 16, minimum - 1, minimum, minimum + 1, minimum + 15, minimum + 16, 4096, 48 * 1024 + 5] {
+            for offset in [0, 1, 7] {
+                for padding in [true, false] where padding || length % 16 == 0 {
+                    let source = rng.bytes(offset + length)
+                    let capacity = length / 16 * 16 + 16
+                    func run(_ engine: any CipherEngine, inPlace: Bool) throws -> [UInt8] {
+                        var output = [UInt8](repeating: 0xAA, count: offset + capacity)
+                        let count = try source.withUnsafeBytes { raw in
+                            try output.withUnsafeMutableBytes { out in
+                                let target = UnsafeMutableRawBufferPointer(rebasing: out[offset...])
+                                if inPlace {
+                                    target.copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[offset...]))
+                                    return try engine.ecb(encrypt: true, padding: padding,
+                                                          input: UnsafeRawBufferPointer(rebasing: target[..<length]), output: target)
+                                }
+                                return try engine.ecb(encrypt: true, padding: padding,
+                                                      input: UnsafeRawBufferPointer(rebasing: raw[offset...]), output: target)
+                            }
+                        }
+                        return Array(output[offset..<(offset + count)])
+                    }
+                    let expected = try run(openssl, inPlace: false)
+                    #expect(expected.count == (padding ? capacity : length))
+                    #expect(try run(gcrypt, inPlace: false) == expected, "length \(length), offset \(offset), padding \(padding)")
+                    #expect(try run(gcrypt, inPlace: true) == expected, "in place: length \(length), offset \(offset)")
+                }
+            }
         }
     }
 
