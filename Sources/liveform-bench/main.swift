@@ -56,6 +56,9 @@ if json {
         let figure = row["ns_per_op"].flatMap(\.doubleValue).map { pad(fixed($0), 10) + " ns/op" }
             ?? row["mb_per_s"].flatMap(\.doubleValue).map { value in
                 pad(fixed(value), 10) + " MB/s  peak RSS " + fixed((row["peak_rss_bytes"]?.doubleValue ?? 0) / 1_048_576) + " MiB"
+                    + (row["threads"].flatMap(\.doubleValue).map { threads in
+                        "  (\(Int(threads)) threads; one thread " + fixed(row["mb_per_s_one_thread"]?.doubleValue ?? 0) + " MB/s)"
+                    } ?? "")
             } ?? ""
         print("\(row["workload"]?.stringValue ?? "?")  \(pad(row["backend"]?.stringValue ?? "?", -8))  \(figure)")
     }

@@ -121,7 +121,12 @@ def normalise_row(row, impl, workload):
         mbps, rss = row.get("mb_per_s"), row.get("peak_rss_bytes")
         if not isinstance(mbps, (int, float)) or mbps <= 0 or not isinstance(rss, int) or rss <= 0:
             raise ValueError(f"{impl} {workload}: needs positive mb_per_s and peak_rss_bytes: {row}")
-        return {"mb_per_s": float(mbps), "peak_rss_bytes": rss}
+        fig = {"mb_per_s": float(mbps), "peak_rss_bytes": rss}
+        # Ours on W5: how many threads the figure used, and the same call on one thread.
+        if isinstance(row.get("threads"), int) and isinstance(row.get("mb_per_s_one_thread"), (int, float)):
+            fig["threads"] = row["threads"]
+            fig["mb_per_s_one_thread"] = float(row["mb_per_s_one_thread"])
+        return fig
     ns = row.get("ns_per_op")
     if not isinstance(ns, (int, float)) or ns <= 0:
         raise ValueError(f"{impl} {workload}: needs a positive ns_per_op: {row}")
@@ -294,6 +299,13 @@ def print_tables(results, workloads):
             for o in OURS:
                 line += f"{fmt_ratio(speed_ratio(w, results.get(o, {}).get(w), fig)):>12}"
             print(line)
+        for impl in OURS:
+            fig = results.get(impl, {}).get(w)
+            if fig and "threads" in fig:
+                node = results.get("node", {}).get(w)
+                vs_node = f", {fig['mb_per_s_one_thread'] / node['mb_per_s']:.2f}× Node's" if node else ""
+                print(f"  ({impl}: {fig['threads']} threads (maxThreadsPerBody); on one thread "
+                      f"{fig['mb_per_s_one_thread']:.1f} MB/s{vs_node})")
 
 
 def print_targets(targets, skip_ours):
@@ -449,6 +461,9 @@ def main():
         if w in BODY_WORKLOADS:
             fig = {"mb_per_s": round(statistics.median(f["mb_per_s"] for f in figs), 1),
                    "peak_rss_bytes": max(f["peak_rss_bytes"] for f in figs)}
+            if all("threads" in f for f in figs):
+                fig["threads"] = max(f["threads"] for f in figs)
+                fig["mb_per_s_one_thread"] = round(statistics.median(f["mb_per_s_one_thread"] for f in figs), 1)
         else:
             fig = {"ns_per_op": round(statistics.median(f["ns_per_op"] for f in figs), 1)}
         results.setdefault(impl, {})[w] = fig
