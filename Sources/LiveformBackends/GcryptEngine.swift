@@ -116,14 +116,6 @@ final class GcryptEngine: CipherEngine {
             // Encryption reads the whole blocks of `input` where they are (no copy of a large
             // piece); only the last partial block is copied next to its PKCS#7 padding.
             let direct = encrypt ? input.count / 16 * 16 : 0
-            if slot == .ecb, direct >= Self.cfbRouteMinimum, let inBase = input.baseAddress,
-               inBase + direct <= UnsafeRawPointer(outBase) || UnsafeRawPointer(outBase + direct) <= inBase {
-                try encryptBlocksThroughCFB(inBase, into: outBase, count: direct)
-                // The rest (the partial block and the padding) takes the plain ECB path below.
-                return try direct + blockMode(.ecb, encrypt: true, padding: padding, iv: nil,
-                                              input: UnsafeRawBufferPointer(rebasing: input[direct...]),
-                                              output: UnsafeMutableRawBufferPointer(rebasing: output[direct...]))
-            }
             if encrypt {
                 if let inBase = input.baseAddress, input.count > direct {
                     (outBase + direct).copyMemory(from: inBase + direct, byteCount: input.count - direct)
@@ -133,11 +125,19 @@ final class GcryptEngine: CipherEngine {
                 length = input.count
             }
             guard length % 16 == 0, (!padding || encrypt) || length > 0 else { throw .rejected }
+            // Many ECB blocks, read from memory apart from the output, go through CFB; the
+            // last block (the tail and its padding) stays with the plain ECB call below.
+            var directDone = false
+            if slot == .ecb, direct >= Self.cfbRouteMinimum, let inBase = input.baseAddress,
+               inBase + direct <= UnsafeRawPointer(outBase) || UnsafeRawPointer(outBase + direct) <= inBase {
+                try encryptBlocksThroughCFB(inBase, into: outBase, count: direct)
+                directDone = true
+            }
             try pools[slot.rawValue].withHandle { handle throws(CipherFailure) in
                 if let iv { try check(gcry_cipher_setiv(handle, iv.baseAddress, iv.count), "gcry_cipher_setiv failed") }
                 guard length > 0 else { return }
                 if encrypt {
-                    if direct > 0 {
+                    if direct > 0 && !directDone {
                         // Same memory in and out: libgcrypt's documented in-place form is a NULL input.
                         let source = input.baseAddress == UnsafeRawPointer(outBase) ? nil : input.baseAddress
                         try check(gcry_cipher_encrypt(handle, outBase, direct, source, source == nil ? 0 : direct),

@@ -62,7 +62,12 @@ extension TokenCipher {
     }
 
     private static func ecbTextLength(_ input: UnsafeRawBufferPointer, _ prefix: StaticString, _ suffix: StaticString) -> Int {
-        prefix.utf8CodeUnitCount + Base64.encodedLength(input.count / 16 * 16 + 16) + suffix.utf8CodeUnitCount
+        prefix.utf8CodeUnitCount + ecbTokenLength(input.count) + suffix.utf8CodeUnitCount
+    }
+
+    /// Characters in the ECB token of `count` plaintext bytes: base64 of the padded length.
+    private static func ecbTokenLength(_ count: Int) -> Int {
+        Base64.encodedLength(count / 16 * 16 + 16)
     }
 
     /// Writes prefix, base64(ECB(PKCS#7(input))) and suffix at `out`, once `check(input)` has
@@ -113,7 +118,7 @@ extension TokenCipher {
             }
         }
         if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
-        return Base64.encodedLength(input.count / 16 * 16 + 16)
+        return ecbTokenLength(input.count)
     }
 
     /// Encrypts `input` one cache-sized piece at a time into a scratch block and base64-encodes
