@@ -32,23 +32,113 @@ package enum ForkJoin {
             var started: [pthread_t] = []
             started.reserveCapacity(threads - 1)
             for _ in 1..<threads {
-                let context = Unmanaged.passRetained(work).toOpaque()
-                if let thread = spawn(context) {
-                    started.append(thread)
-                } else {
-                    Unmanaged<Work>.fromOpaque(context).release()
-                    break
-                }
+                guard let thread = spawn(work) else { break }
+                started.append(thread)
             }
             work.drain()
             for thread in started { pthread_join(thread, nil) }
         }
     }
 
+    /// Produces jobs `0..<jobs` on up to `threads` new threads while the caller's thread
+    /// consumes them in order: `deliver(job)` runs on the caller's thread, job after job,
+    /// each once `produce(job)` has returned.
+    ///
+    /// At most `window` jobs are produced and not yet delivered: a thread starts job `j` only
+    /// once job `j − window` has been delivered. A job's output can therefore live in one of
+    /// `window` reused slots (slot `job % window`), and memory stays bounded however many
+    /// jobs there are.
+    ///
+    /// `deliver` returns false to stop early, or throws. Either way no new job starts, the
+    /// threads finish the jobs they hold and are joined, and the call returns or rethrows.
+    /// With one thread allowed, or when no thread can be created, the caller produces each
+    /// job itself right before delivering it.
+    package static func pipeline<E: Error>(_ jobs: Int, threads: Int, window: Int, produce: (Int) -> Void,
+                                           deliver: (Int) throws(E) -> Bool) throws(E) {
+        precondition(window > 0, "a pipeline needs at least one slot")
+        func serial() throws(E) {
+            for job in 0..<max(jobs, 0) {
+                produce(job)
+                guard try deliver(job) else { return }
+            }
+        }
+        let threads = min(threads, jobs, window)
+        guard threads > 1 else { return try serial() }
+        var failure: E?
+        withoutActuallyEscaping(produce) { produce in
+            let work = Pipeline(jobs: jobs, window: window, produce: produce)
+            var started: [pthread_t] = []
+            started.reserveCapacity(threads)
+            for _ in 0..<threads {
+                guard let thread = spawn(work) else { break }
+                started.append(thread)
+            }
+            guard !started.isEmpty else {
+                do throws(E) { try serial() } catch { failure = error }
+                return
+            }
+            for job in 0..<jobs {
+                work.monitor.withLock {
+                    while !work.finished[job] { work.monitor.wait() }
+                }
+                var go = false
+                do throws(E) { go = try deliver(job) } catch { failure = error }
+                work.monitor.withLock {
+                    work.delivered = job + 1
+                    if !go { work.stopped = true }
+                    work.monitor.broadcast()
+                }
+                if !go { break }
+            }
+            for thread in started { pthread_join(thread, nil) }
+        }
+        if let failure { throw failure }
+    }
+
+    /// The state of one `pipeline` call, shared with its threads. Unchecked: every field but
+    /// `produce` is touched only under `monitor`, and `produce` is only called; it outlives
+    /// the threads because `pipeline` joins them before `withoutActuallyEscaping` ends.
+    private final class Pipeline: @unchecked Sendable, Drainable {
+        let monitor = Monitor()
+        let jobs: Int, window: Int
+        let produce: (Int) -> Void
+        var next = 0, delivered = 0
+        var finished: [Bool]
+        var stopped = false
+
+        init(jobs: Int, window: Int, produce: @escaping (Int) -> Void) {
+            self.jobs = jobs
+            self.window = window
+            self.produce = produce
+            finished = [Bool](repeating: false, count: jobs)
+        }
+
+        func drain() {
+            while true {
+                let job: Int? = monitor.withLock {
+                    while true {
+                        if stopped || next >= jobs { return nil }
+                        if next - delivered < window {
+                            defer { next += 1 }
+                            return next
+                        }
+                        monitor.wait()
+                    }
+                }
+                guard let job else { return }
+                produce(job)
+                monitor.withLock {
+                    finished[job] = true
+                    monitor.broadcast()
+                }
+            }
+        }
+    }
+
     /// The shared queue of indices. Unchecked: `next` is only touched under `lock`, and
     /// `body` is only called, never mutated; it outlives every worker because `forEach`
     /// joins them all before `withoutActuallyEscaping` ends.
-    private final class Work: @unchecked Sendable {
+    private final class Work: @unchecked Sendable, Drainable {
         let lock = Lock()
         var next = 0
         let iterations: Int
@@ -71,23 +161,43 @@ package enum ForkJoin {
         }
     }
 
+    /// Work a thread runs until there is none left.
+    private protocol Drainable: AnyObject {
+        func drain()
+    }
+
+    /// Starts a thread that drains `work`, or returns nil. The thread's reference travels in a
+    /// retained box (a C function pointer captures nothing), released when the thread ends or
+    /// here when it cannot start.
+    private static func spawn(_ work: any Drainable) -> pthread_t? {
+        let box = Unmanaged.passRetained(Box(work)).toOpaque()
+        if let thread = startThread(box) { return thread }
+        Unmanaged<Box>.fromOpaque(box).release()
+        return nil
+    }
+
+    private final class Box {
+        let work: any Drainable
+        init(_ work: any Drainable) { self.work = work }
+    }
+
     #if canImport(Darwin)
-    private static func spawn(_ context: UnsafeMutableRawPointer) -> pthread_t? {
+    private static func startThread(_ box: UnsafeMutableRawPointer) -> pthread_t? {
         var thread: pthread_t?
         let status = pthread_create(&thread, nil, { raw in
-            Unmanaged<Work>.fromOpaque(raw).takeRetainedValue().drain()
+            Unmanaged<Box>.fromOpaque(raw).takeRetainedValue().work.drain()
             return nil
-        }, context)
+        }, box)
         return status == 0 ? thread : nil
     }
     #else
-    private static func spawn(_ context: UnsafeMutableRawPointer) -> pthread_t? {
+    private static func startThread(_ box: UnsafeMutableRawPointer) -> pthread_t? {
         var thread = pthread_t()
         let status = pthread_create(&thread, nil, { raw in
             guard let raw else { return nil }
-            Unmanaged<Work>.fromOpaque(raw).takeRetainedValue().drain()
+            Unmanaged<Box>.fromOpaque(raw).takeRetainedValue().work.drain()
             return nil
-        }, context)
+        }, box)
         return status == 0 ? thread : nil
     }
     #endif

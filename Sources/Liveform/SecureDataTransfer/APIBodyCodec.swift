@@ -64,7 +64,7 @@ public struct APIBodyCodec: Sendable {
         self.maxThreadsPerBody = maxThreadsPerBody
     }
 
-    private var cipher: TokenCipher {
+    var cipher: TokenCipher {
         // The body limit is the only length limit: a token can be as long as the body.
         TokenCipher(mode: .ecb, backend: backend, maxTokenLength: maxBodySize)
     }
@@ -191,7 +191,7 @@ public struct APIBodyCodec: Sendable {
     }
 
     /// Checks without building the value; a rejected plaintext is parsed for the exact message.
-    private static func requireObjectOrArray(_ plaintext: UnsafeRawBufferPointer) throws(LiveformError) {
+    static func requireObjectOrArray(_ plaintext: UnsafeRawBufferPointer) throws(LiveformError) {
         if let scan = JSONReader.scan(plaintext), scan.topLevel == UInt8(ascii: "{") || scan.topLevel == UInt8(ascii: "[") {
             return
         }

@@ -65,11 +65,6 @@ extension TokenCipher {
         prefix.utf8CodeUnitCount + ecbTokenLength(input.count) + suffix.utf8CodeUnitCount
     }
 
-    /// Characters in the ECB token of `count` plaintext bytes: base64 of the padded length.
-    private static func ecbTokenLength(_ count: Int) -> Int {
-        Base64.encodedLength(count / 16 * 16 + 16)
-    }
-
     /// Writes prefix, base64(ECB(PKCS#7(input))) and suffix at `out`, once `check(input)` has
     /// passed; returns the length.
     private static func writeECBToken(_ input: UnsafeRawBufferPointer, engine: any CipherEngine,
@@ -149,6 +144,70 @@ extension TokenCipher {
             try engine.ecb(encrypt: true, padding: true, input: last, output: scratch)
         }
         return written + Base64.encode(UnsafeRawBufferPointer(rebasing: scratch[..<count]), into: out + written)
+    }
+
+    /// Plaintext bytes per chunk of a streamed token: whole pieces, so every chunk but the
+    /// last is whole quartets, and a chunk's text (256 KiB) stays in cache until it is written.
+    static let streamUnitBytes = pieceBytes * 4
+
+    /// Characters in the ECB token of `count` plaintext bytes: base64 of the padded length.
+    package static func ecbTokenLength(_ count: Int) -> Int {
+        Base64.encodedLength(count / 16 * 16 + 16)
+    }
+
+    /// The ECB token of `input`, handed to `write` in order, a chunk of text at a time; the
+    /// chunks joined are exactly `ecbTokenBytes(input)`. `write` borrows each chunk for the
+    /// call only. Memory stays a few chunks however long the input is.
+    ///
+    /// Nothing is written unless `check(input)` passes. With `threads > 1` and an input of
+    /// at least ``parallelMinimum`` bytes, the check and the chunks are produced on up to
+    /// `threads` threads (at most `2 × threads` chunks ahead of `write`), while `write` runs
+    /// on the caller's thread; the first failure in order is thrown, as on one thread.
+    package func streamECBToken(_ input: UnsafeRawBufferPointer, using key: AES256.Key, threads: Int,
+                                check: (UnsafeRawBufferPointer) throws(LiveformError) -> Void,
+                                write: (UnsafeRawBufferPointer) throws -> Void) throws {
+        precondition(mode == .ecb, "streamECBToken is for ECB tokens")
+        let engine = try key.engine(backend)
+        let unitBytes = Self.streamUnitBytes
+        // A last unit of exactly unitBytes is a whole one that also takes the padding block.
+        let units = max(1, (input.count + unitBytes - 1) / unitBytes)
+        let slotBytes = Base64.encodedLength(unitBytes + 16)
+        let parallel = threads > 1 && input.count >= Self.parallelMinimum
+        let window = parallel ? 2 * threads : 1
+        let slots = UnsafeMutablePointer<UInt8>.allocate(capacity: window * slotBytes)
+        defer { slots.deallocate() }
+        func produce(unit: Int, into slot: UnsafeMutablePointer<UInt8>) throws(LiveformError) -> Int {
+            let start = unit * unitBytes, end = unit == units - 1 ? input.count : start + unitBytes
+            return try Self.writeECBPieces(UnsafeRawBufferPointer(rebasing: input[start..<end]), padded: unit == units - 1,
+                                           engine: engine, into: slot)
+        }
+        guard parallel else {
+            try check(input)
+            for unit in 0..<units {
+                try write(UnsafeRawBufferPointer(start: slots, count: try produce(unit: unit, into: slots)))
+            }
+            return
+        }
+        // Job 0 is the check, job u + 1 is unit u, in slot (u + 1) % window.
+        let outcomes = UnsafeMutableBufferPointer<Result<Int, LiveformError>>.allocate(capacity: window)
+        outcomes.initialize(repeating: .success(0))
+        defer {
+            outcomes.deinitialize()
+            outcomes.deallocate()
+        }
+        try ForkJoin.pipeline(units + 1, threads: threads, window: window, produce: { job in
+            outcomes[job % window] = Result { () throws(LiveformError) -> Int in
+                guard job > 0 else {
+                    try check(input)
+                    return 0
+                }
+                return try produce(unit: job - 1, into: slots + job % window * slotBytes)
+            }
+        }, deliver: { (job) throws -> Bool in
+            let count = try outcomes[job % window].get()
+            if job > 0 { try write(UnsafeRawBufferPointer(start: slots + job % window * slotBytes, count: count)) }
+            return true
+        })
     }
 
     /// Decrypts the ECB token `token` (its base64 text) with the first of `keys` whose

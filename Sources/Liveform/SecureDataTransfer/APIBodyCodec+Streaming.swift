@@ -1,0 +1,435 @@
+import LiveformBackends
+
+// Large bodies without the whole encrypted body in memory: a request body written to the
+// HTTP client chunk by chunk, a response body decrypted as it arrives from the connection.
+// The bytes and the errors are those of the whole-body calls.
+extension APIBodyCodec {
+    /// The length in bytes of the encrypted request body of a `plaintextCount`-byte plaintext:
+    /// the `Content-Length` of what ``encryptRequestBody(_:chunks:)`` writes.
+    public static func requestBodyLength(plaintextCount: Int) -> Int {
+        TokenCipher.ecbTokenLength(plaintextCount)
+    }
+
+    /// Encrypts an API request body and hands it to `chunks` a piece at a time, in order: the
+    /// pieces joined are exactly ``encryptRequestBodyBytes(_:)``. Only a few 256 KiB pieces
+    /// exist at once, so a 10 MiB body costs its plaintext and about 1 MiB, not 13 MiB more.
+    ///
+    /// Each piece is lent to `chunks` for the call only; copy it if you keep it. With
+    /// ``maxThreadsPerBody`` above 1, the pieces of a large body are encrypted on other
+    /// threads while `chunks` runs on yours.
+    ///
+    /// ```swift
+    /// let length = APIBodyCodec.requestBodyLength(plaintextCount: plaintext.count)
+    /// try codec.encryptRequestBody(plaintext) { chunk in
+    ///     try connection.write(chunk)  // e.g. a socket, a file, a channel
+    /// }
+    /// ```
+    ///
+    /// - Throws: as ``encryptRequestBody(_:)``, before any piece is written, or what `chunks`
+    ///   throws, which stops the encryption.
+    public func encryptRequestBody<Plaintext: Collection<UInt8>>(
+        _ plaintext: Plaintext, chunks: (UnsafeRawBufferPointer) throws -> Void
+    ) throws {
+        let cipher = cipher, key = key, threads = maxThreadsPerBody
+        func stream(_ raw: UnsafeRawBufferPointer) throws {
+            try cipher.streamECBToken(raw, using: key, threads: threads, check: Self.requireObjectOrArray, write: chunks)
+        }
+        if let done: Void = try plaintext.withContiguousStorageIfAvailable({ try stream(UnsafeRawBufferPointer($0)) }) {
+            return done
+        }
+        try Array(plaintext).withUnsafeBytes { try stream($0) }
+    }
+
+    /// A decryptor for a body that arrives in pieces: the response body as the connection
+    /// delivers it, or a request body on the ARGOS side.
+    ///
+    /// - Parameter bodyLength: the body's length when known (its `Content-Length`): the
+    ///   plaintext is then written into one buffer of the right size from the start.
+    public func makeBodyDecryptor(bodyLength: Int? = nil) -> BodyDecryptor {
+        BodyDecryptor(codec: self, bodyLength: bodyLength)
+    }
+
+    /// Decrypts a body that arrives in pieces, with the result and the errors of
+    /// ``decryptResponseBody(_:)`` on the whole body, without ever holding the whole body:
+    /// memory is the plaintext and one 48 KiB piece.
+    ///
+    /// ```swift
+    /// var decryptor = codec.makeBodyDecryptor(bodyLength: contentLength)
+    /// for try await buffer in response.body {
+    ///     try decryptor.update(buffer.readableBytesView)
+    /// }
+    /// let plaintext = try decryptor.finish()
+    /// ```
+    ///
+    /// The body's text is read as it comes: `{"data":"<token>"}` (JSON whitespace anywhere
+    /// the JSON allows it, escapes inside the token, other members after `data`), the token
+    /// as a JSON string, or the bare token. A body of any other layout (a member before
+    /// `data`, say) is still accepted: it is kept whole and decrypted at ``finish()``.
+    /// A body with a second `data` member after the token is rejected (the whole-body call
+    /// takes the last one, as JavaScript does).
+    ///
+    /// Errors come as soon as the text shows them (a character that is not base64, a body
+    /// over ``maxBodySize``), the rest at ``finish()``; after an error the decryptor only
+    /// throws it again. Nothing is returned until the padding and the JSON have been checked,
+    /// and the partial plaintext is wiped on every failure and when the decryptor is dropped.
+    ///
+    /// With several ``decryptionKeys``, the body is decrypted with the first as it arrives;
+    /// if that is not the right key, ``finish()`` turns the buffer back into ciphertext
+    /// (ECB is a permutation) and tries the next.
+    public struct BodyDecryptor: ~Copyable, Sendable {
+        private let stream: BodyStream
+
+        init(codec: APIBodyCodec, bodyLength: Int?) {
+            stream = BodyStream(codec: codec, bodyLength: bodyLength)
+        }
+
+        /// Reads the next piece of the body.
+        ///
+        /// - Throws: ``LiveformError/Code/malformedInput`` when the body so far is over the
+        ///   limit or cannot be a body of the accepted shapes.
+        public mutating func update<Chunk: Collection<UInt8>>(_ chunk: Chunk) throws(LiveformError) {
+            let stream = stream
+            try withBytes(chunk) { (raw) throws(LiveformError) in try stream.update(raw) }
+        }
+
+        /// The plaintext JSON bytes, once the whole body has been read.
+        ///
+        /// - Throws: as ``APIBodyCodec/decryptResponseBody(_:)``.
+        public consuming func finish() throws(LiveformError) -> [UInt8] {
+            try stream.finish()
+        }
+    }
+}
+
+/// The state of one ``APIBodyCodec/BodyDecryptor``. Unchecked `Sendable`: it is reachable
+/// only through that one noncopyable value, so only one thread at a time can touch it.
+final class BodyStream: @unchecked Sendable {
+    /// Where the text is: before the body, in the `{"data":"` prefix (the pattern's index),
+    /// in the token, after it, or kept whole because it is not a layout that streams.
+    private enum Phase {
+        case leading
+        case objectPrefix(Int)
+        case token(Shape)
+        case escape(Shape)
+        case afterToken(Shape)
+        case closed
+        case members
+        case buffered
+    }
+
+    /// The body's shape: `{"data":"…"}`, `"…"`, or the bare token.
+    private enum Shape { case object, string, bare }
+
+    /// What follows `{`: `"data"`, `:`, `"`; whitespace may come before the name, the colon
+    /// and the string.
+    private static let objectPrefix = Array(#""data":""#.utf8)
+    private static let whitespaceBefore: Set<Int> = [0, 6, 7]
+
+    private let codec: APIBodyCodec
+    private let cipher: TokenCipher
+    private var phase = Phase.leading
+    private var failure: LiveformError?
+    private var received = 0
+    /// The raw text while it matters: the body before its token (for the fallback), the whole
+    /// body (buffered), the members after `data`, whitespace that may end a bare token, an escape.
+    private var raw: [UInt8] = []
+    private var decoder = Base64.Decoder()
+    /// Bytes out of the base64 reader so far.
+    private var decoded = 0
+    /// The first key's engine, which decrypts as the body arrives; nil when there is no key
+    /// or it cannot be used (`keyFailure`), which ``finish()`` reports after the text's own errors.
+    private var engine: (any CipherEngine)?
+    private var keyFailure: LiveformError?
+    private var plaintext: [UInt8] = []
+    /// Decoded bytes waiting for decryption: a partial block carried over, then one piece.
+    private let scratch: UnsafeMutableRawBufferPointer
+    private var carried = 0
+
+    private static let pieceCharacters = TokenCipher.pieceBytes / 3 * 4
+
+    init(codec: APIBodyCodec, bodyLength: Int?) {
+        self.codec = codec
+        cipher = TokenCipher(mode: .ecb, backend: codec.backend, maxTokenLength: codec.maxBodySize)
+        scratch = .allocate(byteCount: 16 + Base64.maxDecodedLength(Self.pieceCharacters) + 16, alignment: 16)
+        if let key = codec.decryptionKeys.first {
+            do throws(LiveformError) {
+                engine = try key.engine(codec.backend)
+            } catch {
+                keyFailure = error
+            }
+        } else {
+            keyFailure = .invalidKey("no key was given to decrypt with")
+        }
+        if let bodyLength, bodyLength > 0, engine != nil {
+            plaintext.reserveCapacity(Base64.maxDecodedLength(min(bodyLength, codec.maxBodySize)))
+        }
+    }
+
+    deinit {
+        wipe()
+        scratch.initializeMemory(as: UInt8.self, repeating: 0)
+        scratch.deallocate()
+    }
+
+    private func wipe() {
+        plaintext.withUnsafeMutableBytes { _ = $0.initializeMemory(as: UInt8.self, repeating: 0) }
+        plaintext = []
+    }
+
+    private func fail(_ error: LiveformError) -> LiveformError {
+        wipe()
+        failure = error
+        return error
+    }
+
+    func update(_ chunk: UnsafeRawBufferPointer) throws(LiveformError) {
+        if let failure { throw failure }
+        received += chunk.count
+        guard received <= codec.maxBodySize else {
+            throw fail(.malformed("the body is over the limit of \(codec.maxBodySize) bytes"))
+        }
+        do throws(LiveformError) {
+            try read(chunk)
+        } catch {
+            throw fail(error)
+        }
+    }
+
+    private func read(_ chunk: UnsafeRawBufferPointer) throws(LiveformError) {
+        let count = chunk.count
+        var index = 0
+        while index < count {
+            switch phase {
+            case .buffered, .members:
+                raw.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[index...]))
+                return
+            case .leading:
+                let byte = chunk[index]
+                index += 1
+                raw.append(byte)
+                if DataEnvelope.isJSONWhitespace(byte) { continue }
+                raw.removeAll()
+                switch byte {
+                case UInt8(ascii: "{"):
+                    raw = [byte]
+                    phase = .objectPrefix(0)
+                case UInt8(ascii: "\""):
+                    phase = .token(.string)
+                default:
+                    phase = .token(.bare)
+                    index -= 1  // the token's first character
+                }
+            case .objectPrefix(let stage):
+                let byte = chunk[index]
+                index += 1
+                raw.append(byte)
+                if Self.whitespaceBefore.contains(stage) && DataEnvelope.isJSONWhitespace(byte) { continue }
+                if byte != Self.objectPrefix[stage] {
+                    phase = .buffered
+                } else if stage == Self.objectPrefix.count - 1 {
+                    raw.removeAll()
+                    phase = .token(.object)
+                } else {
+                    phase = .objectPrefix(stage + 1)
+                }
+            case .token(.bare):
+                var end = index
+                while end < count && !DataEnvelope.isJSONWhitespace(chunk[end]) { end += 1 }
+                if end > index {
+                    // Whitespace inside the token is the base64 reader's to judge; only
+                    // whitespace that ends the body is trimmed.
+                    if !raw.isEmpty {
+                        try raw.withRaw { (spaces) throws(LiveformError) in try feed(spaces) }
+                        raw.removeAll()
+                    }
+                    try feed(UnsafeRawBufferPointer(rebasing: chunk[index..<end]))
+                }
+                index = end
+                while index < count && DataEnvelope.isJSONWhitespace(chunk[index]) {
+                    raw.append(chunk[index])
+                    index += 1
+                }
+            case .token(let shape):
+                let stop = JSONReader.scanPlainString(chunk, from: index).stop
+                if stop > index { try feed(UnsafeRawBufferPointer(rebasing: chunk[index..<stop])) }
+                index = stop
+                guard index < count else { break }
+                let byte = chunk[index]
+                index += 1
+                switch byte {
+                case UInt8(ascii: "\""): phase = .afterToken(shape)
+                case UInt8(ascii: "\\"): phase = .escape(shape)
+                default: throw .malformed("the body's token holds control character 0x\(Hex.encode([byte]))")
+                }
+            case .escape(let shape):
+                raw.append(chunk[index])
+                index += 1
+                if let character = try Self.unescape(raw) {
+                    raw.removeAll()
+                    try withUnsafeBytes(of: character) { (byte) throws(LiveformError) in try feed(byte) }
+                    phase = .token(shape)
+                }
+            case .afterToken(let shape):
+                let byte = chunk[index]
+                index += 1
+                if DataEnvelope.isJSONWhitespace(byte) { continue }
+                switch (shape, byte) {
+                case (.object, UInt8(ascii: "}")): phase = .closed
+                case (.object, UInt8(ascii: ",")): phase = .members
+                default: throw .malformed("the body continues after its token")
+                }
+            case .closed:
+                guard DataEnvelope.isJSONWhitespace(chunk[index]) else {
+                    throw .malformed("the body continues after its JSON object")
+                }
+                index += 1
+            }
+        }
+    }
+
+    /// The character of a complete JSON escape (`raw` is what follows the backslash), nil
+    /// while it is incomplete. A character beyond ASCII cannot be base64: it is malformed
+    /// here as it is in the base64 reader of the whole-body call.
+    private static func unescape(_ raw: [UInt8]) throws(LiveformError) -> UInt8? {
+        switch raw[0] {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): return raw[0]
+        case UInt8(ascii: "b"): return 0x08
+        case UInt8(ascii: "f"): return 0x0C
+        case UInt8(ascii: "n"): return 0x0A
+        case UInt8(ascii: "r"): return 0x0D
+        case UInt8(ascii: "t"): return 0x09
+        case UInt8(ascii: "u"):
+            guard raw.count == 5 else { return nil }
+            var value = 0
+            for digit in raw[1...] {
+                guard let nibble = Hex.digitValue(digit) else { throw .malformed("the body's token holds a bad \\u escape") }
+                value = value << 4 | Int(nibble)
+            }
+            guard value < 0x80 else { throw .malformed("the body's token holds U+\(String(value, radix: 16, uppercase: true)), which is not base64") }
+            return UInt8(value)
+        default:
+            throw .malformed("the body's token holds an invalid escape")
+        }
+    }
+
+    /// Base64-decodes token text, a piece at a time, and decrypts the whole blocks in place.
+    private func feed(_ text: UnsafeRawBufferPointer) throws(LiveformError) {
+        var offset = 0
+        while offset < text.count {
+            let end = min(offset + Self.pieceCharacters, text.count)
+            let produced = try decoder.update(UnsafeRawBufferPointer(rebasing: text[offset..<end]),
+                                              into: scratch.baseAddress!.assumingMemoryBound(to: UInt8.self) + carried)
+            try absorb(produced)
+            offset = end
+        }
+    }
+
+    /// Takes `produced` new bytes behind the carried ones in `scratch`: decrypts and keeps
+    /// the whole blocks, carries the rest.
+    private func absorb(_ produced: Int) throws(LiveformError) {
+        decoded += produced
+        let total = carried + produced, whole = total / 16 * 16
+        if let engine, whole > 0 {
+            let blocks = UnsafeMutableRawBufferPointer(rebasing: scratch[..<whole])
+            _ = try backendCall { () throws(CipherFailure) in
+                try engine.ecb(encrypt: false, padding: false, input: UnsafeRawBufferPointer(blocks), output: blocks)
+            }
+            reserve(whole)
+            plaintext.append(contentsOf: UnsafeRawBufferPointer(blocks).bindMemory(to: UInt8.self))
+        }
+        carried = total - whole
+        if carried > 0 { scratch.baseAddress!.copyMemory(from: scratch.baseAddress! + whole, byteCount: carried) }
+    }
+
+    /// Room for `extra` more bytes. Grown by hand so that the old buffer is wiped: an array
+    /// that grows itself would free a copy of the plaintext without clearing it.
+    private func reserve(_ extra: Int) {
+        guard plaintext.count + extra > plaintext.capacity else { return }
+        var grown: [UInt8] = []
+        grown.reserveCapacity(max(plaintext.capacity * 2, plaintext.count + extra, 64 * 1024))
+        grown.append(contentsOf: plaintext)
+        wipe()
+        plaintext = grown
+    }
+
+    func finish() throws(LiveformError) -> [UInt8] {
+        if let failure { throw failure }
+        do throws(LiveformError) {
+            return try complete()
+        } catch {
+            throw fail(error)
+        }
+    }
+
+    private func complete() throws(LiveformError) -> [UInt8] {
+        switch phase {
+        case .leading, .objectPrefix, .buffered:
+            // Not a layout that streams (or too short to tell): the whole-body call decides.
+            return try codec.decryptResponseBody(raw)
+        case .token(.bare), .afterToken(.string), .closed:
+            break
+        case .token, .escape:
+            throw .malformed("the body ends inside its token")
+        case .afterToken:
+            throw .malformed("the body ends inside its JSON object")
+        case .members:
+            try checkMembers()
+        }
+        try absorb(try decoder.finish(into: scratch.baseAddress!.assumingMemoryBound(to: UInt8.self) + carried))
+        try cipher.checkStructure(decoded)
+        if let keyFailure { throw keyFailure }
+        return try decrypted()
+    }
+
+    /// The members after `data` (from the comma on): valid JSON, and no second `data`.
+    private func checkMembers() throws(LiveformError) {
+        let object: JSONObject
+        do throws(LiveformError) {
+            guard let members = try JSONReader.parse([UInt8(ascii: "{")] + raw).objectValue else { throw .malformed("") }
+            object = members
+        } catch {
+            throw .malformed("the body is not a JSON object")
+        }
+        guard !object.isEmpty else { throw .malformed("the body is not a JSON object (a comma before '}')") }
+        guard object["data"] == nil else { throw .malformed("the body has a second \"data\" member") }
+    }
+
+    /// The plaintext under the first key that gives a UTF-8 JSON object or array.
+    private func decrypted() throws(LiveformError) -> [UInt8] {
+        let backend = codec.backend
+        var current = engine
+        for (index, key) in codec.decryptionKeys.enumerated() {
+            if index > 0, let previous = current {
+                let next = try key.engine(backend)
+                // Back to the ciphertext under the previous key, then through the next.
+                try plaintext.withUnsafeMutableBytes { buffer in
+                    Result { () throws(LiveformError) in
+                        _ = try backendCall { () throws(CipherFailure) in
+                            try previous.ecb(encrypt: true, padding: false, input: UnsafeRawBufferPointer(buffer), output: buffer)
+                        }
+                        _ = try backendCall { () throws(CipherFailure) in
+                            try next.ecb(encrypt: false, padding: false, input: UnsafeRawBufferPointer(buffer), output: buffer)
+                        }
+                    }
+                }.get()
+                current = next
+            }
+            let accepted: Int? = plaintext.withUnsafeBytes { buffer in
+                guard let count = PKCS7.unpaddedLength(buffer),
+                      DataEnvelope.isAcceptedJSON(UnsafeRawBufferPointer(rebasing: buffer[..<count]), objectOnly: false)
+                else { return nil }
+                return count
+            }
+            if let count = accepted {
+                plaintext.withUnsafeMutableBytes { buffer in
+                    _ = UnsafeMutableRawBufferPointer(rebasing: buffer[count...]).initializeMemory(as: UInt8.self, repeating: 0)
+                }
+                plaintext.removeLast(plaintext.count - count)
+                var result: [UInt8] = []
+                swap(&result, &plaintext)
+                return result
+            }
+        }
+        throw .decryptionFailed
+    }
+}

@@ -1,0 +1,305 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Testing
+@testable import Liveform
+@testable import LiveformBackends
+
+@Suite("Streamed bodies: the bytes and the errors of the whole-body calls, a piece at a time")
+struct StreamingBodyTests {
+    let key: AES256.Key
+    let otherKey: AES256.Key
+
+    init() throws {
+        key = try AES256.Key(credential: "DEMO-ONLY-not-a-real-argos-api-key")
+        otherKey = try AES256.Key(credential: "DEMO-ONLY-another-fake-key")
+    }
+
+    // MARK: The ordered pipeline
+
+    @Test("ForkJoin.pipeline produces every job once, delivers in order, and keeps to its window",
+          arguments: [0, 1, 2, 9, 64], [1, 2, 3, 8])
+    func pipelineDeliversInOrder(jobs: Int, threads: Int) {
+        for window in [1, 2, 5] {
+            let lock = Lock()
+            var produced = [Int](repeating: 0, count: jobs), delivered: [Int] = []
+            var outstanding = 0, mostOutstanding = 0
+            ForkJoin.pipeline(jobs, threads: threads, window: window, produce: { job in
+                lock.withLock {
+                    produced[job] += 1
+                    outstanding += 1
+                    mostOutstanding = max(mostOutstanding, outstanding)
+                }
+            }, deliver: { job in
+                lock.withLock {
+                    delivered.append(job)
+                    outstanding -= 1
+                }
+                return true
+            })
+            #expect(produced.allSatisfy { $0 == 1 }, "window \(window)")
+            #expect(delivered == Array(0..<jobs), "window \(window)")
+            #expect(mostOutstanding <= window, "window \(window)")
+        }
+    }
+
+    struct Stop: Error, Equatable {}
+
+    @Test("ForkJoin.pipeline stops early when deliver says so or throws, and starts nothing past the window",
+          arguments: [1, 2, 3])
+    func pipelineStops(threads: Int) throws {
+        for throwing in [false, true] {
+            let lock = Lock()
+            var started: [Int] = [], delivered: [Int] = []
+            let call = {
+                try ForkJoin.pipeline(100, threads: threads, window: 4, produce: { job in
+                    lock.withLock { started.append(job) }
+                }, deliver: { (job) throws(Stop) -> Bool in
+                    delivered.append(job)
+                    if job == 10 {
+                        if throwing { throw Stop() }
+                        return false
+                    }
+                    return true
+                })
+            }
+            if throwing {
+                #expect(throws: Stop()) { try call() }
+            } else {
+                try call()
+            }
+            #expect(delivered == Array(0...10))
+            // Job j starts only once j − 4 is delivered: nothing past 10 + 4.
+            #expect(started.allSatisfy { $0 < 15 }, "\(started.sorted())")
+        }
+    }
+
+    // MARK: Encryption
+
+    static let unit = TokenCipher.streamUnitBytes, minimum = TokenCipher.parallelMinimum
+    static let sizes = [8, 100, unit - 1, unit, unit + 1, minimum - 1, minimum, 6 * unit, 6 * unit + 17, 5 << 20 | 3]
+
+    /// The chunks `encryptRequestBody(_:chunks:)` writes, each copied, and the threads it wrote them on.
+    static func chunks(_ codec: APIBodyCodec, _ plaintext: some Collection<UInt8>) throws -> (chunks: [[UInt8]], onCaller: Bool) {
+        var chunks: [[UInt8]] = []
+        var onCaller = true
+        let caller = pthread_self()
+        try codec.encryptRequestBody(plaintext) { chunk in
+            chunks.append(Array(chunk))
+            if pthread_equal(pthread_self(), caller) == 0 { onCaller = false }
+        }
+        return (chunks, onCaller)
+    }
+
+    @Test("the streamed request body is the whole one, in 256 KiB chunks, on 1, 2 and 3 threads",
+          arguments: AES256.Backend.allCases, sizes)
+    func streamedRequestBodies(backend: AES256.Backend, size: Int) throws {
+        let plaintext = ParallelBodyTests.plaintext(size: size)
+        let expected = try APIBodyCodec(key: key, backend: backend).encryptRequestBodyBytes(plaintext)
+        #expect(APIBodyCodec.requestBodyLength(plaintextCount: size) == expected.count)
+        for threads in [1, 2, 3] {
+            let codec = APIBodyCodec(key: key, backend: backend, maxThreadsPerBody: threads)
+            let (chunks, onCaller) = try Self.chunks(codec, plaintext)
+            #expect(chunks.joined().elementsEqual(expected), "\(threads) threads")
+            #expect(onCaller, "write ran on another thread")
+            // Every chunk but the last is one whole unit's text.
+            #expect(chunks.dropLast().allSatisfy { $0.count == Self.unit / 3 * 4 }, "\(chunks.map(\.count))")
+            #expect(chunks.count == max(1, (size + Self.unit - 1) / Self.unit))
+        }
+    }
+
+    @Test("a plaintext that is not in contiguous memory streams the same")
+    func nonContiguousPlaintext() throws {
+        let plaintext = ParallelBodyTests.plaintext(size: 3 * Self.unit + 5)
+        let codec = APIBodyCodec(key: key)
+        let lazy = plaintext.lazy.map { $0 }
+        #expect(lazy.withContiguousStorageIfAvailable { _ in true } == nil)
+        #expect(try Self.chunks(codec, lazy).chunks.joined().elementsEqual(try codec.encryptRequestBodyBytes(plaintext)))
+    }
+
+    @Test("a plaintext that is not JSON fails as encryptRequestBody does, before any chunk",
+          arguments: [1, 2], [100, 6 * unit + 1])
+    func streamedInvalidPlaintext(threads: Int, size: Int) throws {
+        var broken = ParallelBodyTests.plaintext(size: size)
+        broken[broken.count - 1] = UInt8(ascii: "x")
+        let codec = APIBodyCodec(key: key, maxThreadsPerBody: threads)
+        let expected = #expect(throws: LiveformError.self) { try codec.encryptRequestBodyBytes(broken) }
+        var written = 0
+        let error = #expect(throws: LiveformError.self) {
+            try codec.encryptRequestBody(broken) { _ in written += 1 }
+        }
+        #expect(error?.description == expected?.description)
+        #expect(written == 0)
+    }
+
+    @Test("an error thrown by the writer stops the stream and reaches the caller", arguments: [1, 2, 3])
+    func writerErrorStops(threads: Int) throws {
+        let plaintext = ParallelBodyTests.plaintext(size: 12 * Self.unit)
+        let codec = APIBodyCodec(key: key, maxThreadsPerBody: threads)
+        var written = 0
+        #expect(throws: Stop()) {
+            try codec.encryptRequestBody(plaintext) { _ in
+                written += 1
+                if written == 2 { throw Stop() }
+            }
+        }
+        #expect(written == 2)
+    }
+
+    // MARK: Decryption
+
+    /// Decrypts `body` with a decryptor fed `chunk`-byte pieces.
+    static func streamed(_ codec: APIBodyCodec, _ body: [UInt8], chunk: Int, hint: Int? = nil) -> Result<[UInt8], LiveformError> {
+        var decryptor = codec.makeBodyDecryptor(bodyLength: hint)
+        var offset = 0
+        do throws(LiveformError) {
+            while offset < body.count {
+                let end = min(offset + chunk, body.count)
+                try decryptor.update(body[offset..<end])
+                offset = end
+            }
+            return .success(try decryptor.finish())
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    static func whole(_ codec: APIBodyCodec, _ body: [UInt8]) -> Result<[UInt8], LiveformError> {
+        Result { () throws(LiveformError) in try codec.decryptResponseBody(body) }
+    }
+
+    /// Same plaintext, or the same error category.
+    static func same(_ a: Result<[UInt8], LiveformError>, _ b: Result<[UInt8], LiveformError>) -> Bool {
+        switch (a, b) {
+        case (.success(let x), .success(let y)): return x == y
+        case (.failure(let x), .failure(let y)): return x.code == y.code
+        default: return false
+        }
+    }
+
+    /// Bodies of every layout the whole-body call reads, and of many it refuses.
+    func bodies(backend: AES256.Backend) throws -> [(name: String, body: [UInt8])] {
+        let codec = APIBodyCodec(key: key, backend: backend)
+        let small = Array(#"{"kyc":{"status":"approved"},"list":[1,2,3],"note":"a/b+c"}"#.utf8)
+        let token = try codec.encryptRequestBody(small)
+        let large = try codec.encryptRequestBody(ParallelBodyTests.plaintext(size: 300_000))
+        let notJSON = Base64.encode(try AES256.ECB.encrypt(Array("not json at all".utf8), using: key, backend: backend))
+        let scalar = Base64.encode(try AES256.ECB.encrypt(Array("\"a JSON string\"".utf8), using: key, backend: backend))
+        let wrongKey = try APIBodyCodec(key: otherKey, backend: backend).encryptRequestBody(small)
+        var badPadding = try AES256.ECB.encrypt(small, using: key, backend: backend)
+        badPadding[badPadding.count - 1] ^= 0x5A
+        let escaped = token.replacingOccurrences("/", #"\/"#).replacingOccurrences("A", #"\u0041"#)
+        let texts: [(String, String)] = [
+            ("canonical", #"{"data":"\#(token)"}"#),
+            ("canonical, large", #"{"data":"\#(large)"}"#),
+            ("whitespace everywhere", " \n\t{ \r\n\"data\" :\n \"\(token)\" \t}\n "),
+            ("escapes in the token", #"{"data":"\#(escaped)"}"#),
+            ("\\n and \\r escapes in the token", #"{"data":"\#(token.prefix(8))\n\#(token.dropFirst(8))\r"}"#),
+            ("the token as a JSON string", #"  "\#(token)" "#),
+            ("the bare token", token),
+            ("the bare token, large, trailing whitespace", large + " \r\n"),
+            ("the bare token with spaces for +", token.replacingOccurrences("+", " ")),
+            ("members after data", #"{"data":"\#(token)", "x":[1,{"y":null}],"z":"}"}"#),
+            ("a member before data (kept whole)", #"{"x":1,"data":"\#(token)"}"#),
+            ("an escaped name (kept whole)", #"{"d\u0061ta":"\#(token)"}"#),
+            ("data is a number", #"{"data":5}"#),
+            ("no data member", #"{"foo":"\#(token)"}"#),
+            ("an array", "[]"),
+            ("empty", ""),
+            ("whitespace only", " \n "),
+            ("unclosed object", #"{"data":"\#(token)""#),
+            ("unclosed string", #"{"data":"\#(token)"#),
+            ("text after the object", #"{"data":"\#(token)"}x"#),
+            ("text after the string", #""\#(token)"x"#),
+            ("trailing comma", #"{"data":"\#(token)",}"#),
+            ("invalid members after data", #"{"data":"\#(token)","x":}"#),
+            ("a character that is not base64", #"{"data":"\#(token.dropLast(4))!AAA"}"#),
+            ("a control character in the string", "{\"data\":\"\(token.prefix(4))\u{01}\(token.dropFirst(4))\"}"),
+            ("an invalid escape", #"{"data":"\#(token.prefix(4))\x\#(token.dropFirst(4))"}"#),
+            ("a non-ASCII escape", #"{"data":"\#(token.prefix(4))\u00e9\#(token.dropFirst(4))"}"#),
+            ("a bad \\u escape", #"{"data":"\#(token.prefix(4))\u00zz\#(token.dropFirst(4))"}"#),
+            ("not whole blocks", #"{"data":"\#(Base64.encode(Array(repeating: 7, count: 15)))"}"#),
+            ("non-ASCII in a bare token", "\(token.prefix(4))é\(token.dropFirst(4))"),
+            ("the wrong key", #"{"data":"\#(wrongKey)"}"#),
+            ("a plaintext that is not JSON", #"{"data":"\#(notJSON)"}"#),
+            ("a plaintext that is a JSON string", #"{"data":"\#(scalar)"}"#),
+            ("bad padding", #"{"data":"\#(Base64.encode(badPadding))"}"#),
+        ]
+        return texts.map { ($0.0, Array($0.1.utf8)) }
+    }
+
+    @Test("every layout decrypts as decryptResponseBody does, in pieces of any size",
+          arguments: AES256.Backend.allCases)
+    func streamedDecryptionMatchesWhole(backend: AES256.Backend) throws {
+        let codec = APIBodyCodec(key: key, backend: backend)
+        var successes = 0
+        for (name, body) in try bodies(backend: backend) {
+            let expected = Self.whole(codec, body)
+            if case .success = expected { successes += 1 }
+            let chunkSizes = body.count > 10_000 ? [4093, 65_536, body.count] : [1, 2, 3, 7, 64, max(body.count, 1)]
+            for chunk in chunkSizes {
+                for hint in [nil, body.count, 3] {
+                    let got = Self.streamed(codec, body, chunk: chunk, hint: hint)
+                    #expect(Self.same(got, expected), "\(name), \(chunk)-byte pieces: \(got) against \(expected)")
+                }
+            }
+        }
+        // The list above is not all failures: the layouts that should decrypt do.
+        #expect(successes == 12)
+    }
+
+    @Test("a second data member after the token is refused (the whole-body call takes the last)")
+    func duplicateData() throws {
+        let codec = APIBodyCodec(key: key)
+        let token = try codec.encryptRequestBody(Array(#"{"a":1}"#.utf8))
+        let body = Array(#"{"data":"\#(token)","data":"\#(token)"}"#.utf8)
+        #expect(try codec.decryptResponseBody(body) == Array(#"{"a":1}"#.utf8))
+        let streamed = Self.streamed(codec, body, chunk: 5)
+        #expect(throws: LiveformError.malformedInput) { try streamed.get() }
+    }
+
+    @Test("with several keys, the right one is found after the first is tried", arguments: AES256.Backend.allCases)
+    func keyRotation(backend: AES256.Backend) throws {
+        let plaintext = ParallelBodyTests.plaintext(size: 200_000)
+        let body = Array(try APIBodyCodec(key: key, backend: backend).encryptResponseBody(plaintext).utf8)
+        let third = try AES256.Key(credential: "DEMO-ONLY-a-third-fake-key")
+        for keys in [[key], [otherKey, key], [otherKey, third, key], [otherKey, third], []] {
+            let codec = APIBodyCodec(key: key, decryptionKeys: keys, backend: backend)
+            let expected = Self.whole(codec, body)
+            for chunk in [1000, 65_536] {
+                #expect(Self.same(Self.streamed(codec, body, chunk: chunk), expected), "\(keys.count) keys, \(chunk)")
+            }
+        }
+        let none = APIBodyCodec(key: key, decryptionKeys: [], backend: backend)
+        #expect(throws: LiveformError.invalidKey) { try Self.streamed(none, body, chunk: 4096).get() }
+        // The text's own errors come before the missing key, as in the whole-body call.
+        #expect(throws: LiveformError.malformedInput) { try Self.streamed(none, Array(#"{"data":"!!"}"#.utf8), chunk: 4).get() }
+    }
+
+    @Test("a body over the limit fails as soon as it passes it, and the decryptor stays failed")
+    func limitAndStickyFailure() throws {
+        let codec = APIBodyCodec(key: key, maxBodySize: 100)
+        let body = Array(#"{"data":"\#(try codec.encryptRequestBody(ParallelBodyTests.plaintext(size: 200)))"}"#.utf8)
+        #expect(throws: LiveformError.malformedInput) { try codec.decryptResponseBody(body) }
+        var decryptor = codec.makeBodyDecryptor()
+        try decryptor.update(body[..<60])
+        let first = #expect(throws: LiveformError.self) { try decryptor.update(body[60..<120]) }
+        #expect(first?.code == .malformedInput)
+        let again = #expect(throws: LiveformError.self) { try decryptor.update(body[120...]) }
+        #expect(again?.description == first?.description)
+        do throws(LiveformError) {
+            _ = try decryptor.finish()
+            Issue.record("finish succeeded after a failure")
+        } catch {
+            #expect(error.description == first?.description)
+        }
+    }
+}
+
+extension String {
+    fileprivate func replacingOccurrences(_ target: String, _ replacement: String) -> String {
+        split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+}
