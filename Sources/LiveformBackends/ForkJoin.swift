@@ -40,46 +40,46 @@ package enum ForkJoin {
         }
     }
 
-    /// Produces jobs `0..<jobs` on up to `threads` new threads while the caller's thread
-    /// consumes them in order: `deliver(job)` runs on the caller's thread, job after job,
-    /// each once `produce(job)` has returned.
+    /// Produces jobs `0..<jobs` on up to `threads` threads (the caller's one of them) and
+    /// delivers them in order: `deliver(job)` runs on the caller's thread, job after job,
+    /// each once `produce(job)` has returned. Between deliveries the caller produces jobs
+    /// too, so no thread sits idle waiting on the others.
     ///
-    /// At most `window` jobs are produced and not yet delivered: a thread starts job `j` only
-    /// once job `j − window` has been delivered. A job's output can therefore live in one of
-    /// `window` reused slots (slot `job % window`), and memory stays bounded however many
-    /// jobs there are.
+    /// At most `window` jobs are produced and not yet delivered: no thread starts job `j`
+    /// before job `j − window` has been delivered. A job's output can therefore live in one
+    /// of `window` reused slots (slot `job % window`), and memory stays bounded however
+    /// many jobs there are.
     ///
     /// `deliver` returns false to stop early, or throws. Either way no new job starts, the
     /// threads finish the jobs they hold and are joined, and the call returns or rethrows.
-    /// With one thread allowed, or when no thread can be created, the caller produces each
-    /// job itself right before delivering it.
+    /// When a thread cannot be created, the threads that exist do its share.
     package static func pipeline<E: Error>(_ jobs: Int, threads: Int, window: Int, produce: (Int) -> Void,
                                            deliver: (Int) throws(E) -> Bool) throws(E) {
         precondition(window > 0, "a pipeline needs at least one slot")
-        func serial() throws(E) {
-            for job in 0..<max(jobs, 0) {
-                produce(job)
-                guard try deliver(job) else { return }
-            }
-        }
+        guard jobs > 0 else { return }
         let threads = min(threads, jobs, window)
-        guard threads > 1 else { return try serial() }
         var failure: E?
         withoutActuallyEscaping(produce) { produce in
             let work = Pipeline(jobs: jobs, window: window, produce: produce)
             var started: [pthread_t] = []
-            started.reserveCapacity(threads)
-            for _ in 0..<threads {
+            started.reserveCapacity(max(threads - 1, 0))
+            for _ in 1..<max(threads, 1) {
                 guard let thread = spawn(work) else { break }
                 started.append(thread)
             }
-            guard !started.isEmpty else {
-                do throws(E) { try serial() } catch { failure = error }
-                return
-            }
-            for job in 0..<jobs {
-                work.monitor.withLock {
-                    while !work.finished[job] { work.monitor.wait() }
+            var job = 0
+            while job < jobs {
+                // Deliver the next job when it is ready; until then, produce one.
+                let produceFirst: Int? = work.monitor.withLock {
+                    while true {
+                        if work.finished[job] { return nil }
+                        if let next = work.take() { return next }
+                        work.monitor.wait()
+                    }
+                }
+                if let produceFirst {
+                    work.run(produceFirst)
+                    continue
                 }
                 var go = false
                 do throws(E) { go = try deliver(job) } catch { failure = error }
@@ -89,6 +89,7 @@ package enum ForkJoin {
                     work.monitor.broadcast()
                 }
                 if !go { break }
+                job += 1
             }
             for thread in started { pthread_join(thread, nil) }
         }
@@ -113,24 +114,33 @@ package enum ForkJoin {
             finished = [Bool](repeating: false, count: jobs)
         }
 
+        /// The next job, if one may start now. Called holding `monitor`.
+        func take() -> Int? {
+            guard !stopped, next < jobs, next - delivered < window else { return nil }
+            defer { next += 1 }
+            return next
+        }
+
+        /// Produces `job` and marks it finished.
+        func run(_ job: Int) {
+            produce(job)
+            monitor.withLock {
+                finished[job] = true
+                monitor.broadcast()
+            }
+        }
+
         func drain() {
             while true {
                 let job: Int? = monitor.withLock {
                     while true {
                         if stopped || next >= jobs { return nil }
-                        if next - delivered < window {
-                            defer { next += 1 }
-                            return next
-                        }
+                        if let job = take() { return job }
                         monitor.wait()
                     }
                 }
                 guard let job else { return }
-                produce(job)
-                monitor.withLock {
-                    finished[job] = true
-                    monitor.broadcast()
-                }
+                run(job)
             }
         }
     }

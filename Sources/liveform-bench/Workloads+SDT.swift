@@ -9,6 +9,8 @@ extension Workloads {
         case "W4": return try runWebhook(key: key)
         case "W5": return try runRequestBody(key: key)
         case "W6": return try runResponseBody(key: key)
+        case "W5s": return try runStreamedRequestBody(key: key)
+        case "W6s": return try runStreamedResponseBody(key: key)
         default: fail("unknown workload \(workload)")
         }
     }
@@ -109,5 +111,144 @@ extension Workloads {
             sink &+= plaintext.count
         } / 1e9
         return row("W6", megabytesPerSecond: Double(count) / 1e6 / seconds)
+    }
+
+    // MARK: W5s and W6s: the same bodies through the streaming API
+
+    /// W5s: W5's plaintext → its request body, handed to the HTTP client in chunks
+    /// (`encryptRequestBody(_:chunks:)`), as with W5 on the online cores and on one thread.
+    /// The writer touches each chunk and counts it, as a client copying it to a socket would.
+    private func runStreamedRequestBody(key: AES256.Key) throws -> JSONValue {
+        let plaintext = try Fixtures.bodyPlaintext()
+        try Fixtures.checkDigest(plaintext, Fixtures.bodyDigest, "W5 body")
+        let threads = max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        let serial = APIBodyCodec(key: key, backend: backend)
+        let parallel = APIBodyCodec(key: key, backend: backend, maxThreadsPerBody: threads)
+        for codec in [serial, parallel] {
+            var verifier = try StreamedBodyVerifier(plaintext: plaintext, engine: try key.engine(backend))
+            try codec.encryptRequestBody(plaintext) { chunk in try verifier.check(chunk) }
+            guard verifier.finished else { fail("W5s body ends early") }
+        }
+        let megabytes = Double(plaintext.count) / 1e6
+        func throughput(_ codec: APIBodyCodec) -> Double {
+            megabytes / (harness.nanosecondsPerOperation {
+                var written = 0
+                do {
+                    try codec.encryptRequestBody(plaintext) { chunk in written &+= chunk.count &+ Int(chunk[chunk.count - 1]) }
+                } catch {
+                    fail("W5s failed")
+                }
+                sink &+= written
+            } / 1e9)
+        }
+        let oneThread = throughput(serial)
+        guard case .object(var fields) = row("W5s", megabytesPerSecond: threads > 1 ? throughput(parallel) : oneThread) else {
+            fail("W5s row")
+        }
+        fields["threads"] = .number(Double(threads))
+        fields["mb_per_s_one_thread"] = .number((oneThread * 10).rounded() / 10)
+        return .object(fields)
+    }
+
+    /// W6s: W6's response body read as it would come off the connection, 64 KiB at a time
+    /// (here from a temporary file), into a `BodyDecryptor` told the body's length. The body is
+    /// written to the file in chunks, so no body-sized buffer but the plaintext ever exists.
+    private func runStreamedResponseBody(key: AES256.Key) throws -> JSONValue {
+        let codec = APIBodyCodec(key: key, backend: backend)
+        let (file, length, digest, count) = try { () throws -> (Int32, Int, [UInt8], Int) in
+            let plaintext = try Fixtures.bodyPlaintext()
+            try Fixtures.checkDigest(plaintext, Fixtures.bodyDigest, "W5 body")
+            var file = try TemporaryFile()
+            try file.write(Array(#"{"data":""#.utf8))
+            try codec.encryptRequestBody(plaintext) { chunk in try file.write(chunk) }
+            try file.write(Array(#""}"#.utf8))
+            return (file.descriptor, file.length, try plaintext.withUnsafeBytes { try sha256($0) }, plaintext.count)
+        }()
+        defer { close(file) }
+        let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 64 * 1024)
+        defer { buffer.deallocate() }
+        func decrypt() throws -> [UInt8] {
+            var decryptor = codec.makeBodyDecryptor(bodyLength: length)
+            var offset = 0
+            while offset < length {
+                let read = pread(file, buffer.baseAddress, buffer.count, off_t(offset))
+                guard read > 0 else { fail("W6s: reading the body failed") }
+                try decryptor.update(UnsafeBufferPointer(rebasing: buffer[..<read]))
+                offset += read
+            }
+            return try decryptor.finish()
+        }
+        let check = try decrypt()
+        guard check.count == count, try check.withUnsafeBytes({ try sha256($0) }) == digest else {
+            fail("W6s output is not the W5 plaintext")
+        }
+        let seconds = harness.nanosecondsPerOperation {
+            guard let plaintext = try? decrypt() else { fail("W6s failed") }
+            sink &+= plaintext.count
+        } / 1e9
+        return row("W6s", megabytesPerSecond: Double(count) / 1e6 / seconds)
+    }
+}
+
+/// Checks a streamed request body chunk by chunk against its plaintext, holding one chunk:
+/// every chunk is whole base64 quartets of whole ECB blocks, and what follows the plaintext
+/// in the last one must be its PKCS#7 padding.
+struct StreamedBodyVerifier {
+    let plaintext: [UInt8]
+    let engine: any CipherEngine
+    private var offset = 0
+    private(set) var finished = false
+
+    init(plaintext: [UInt8], engine: any CipherEngine) throws {
+        self.plaintext = plaintext
+        self.engine = engine
+    }
+
+    mutating func check(_ chunk: UnsafeRawBufferPointer) throws {
+        guard !finished else { fail("W5s: a chunk after the padding") }
+        let wire = try Base64.decode(chunk)
+        var clear = [UInt8](repeating: 0, count: wire.count)
+        let count = try wire.withUnsafeBytes { input in
+            try clear.withUnsafeMutableBytes { output in
+                try engine.ecb(encrypt: false, padding: false, input: input, output: output)
+            }
+        }
+        let take = min(count, plaintext.count - offset)
+        guard plaintext[offset..<(offset + take)].elementsEqual(clear[..<take]) else { fail("W5s: a chunk does not decrypt to the plaintext") }
+        offset += take
+        if take < count {
+            let pad = 16 - plaintext.count % 16
+            guard count - take == pad, clear[take..<count].allSatisfy({ $0 == UInt8(pad) }) else { fail("W5s: bad padding") }
+            finished = true
+        }
+    }
+}
+
+/// A temporary file, unlinked as soon as it is made: it lives while its descriptor is open.
+struct TemporaryFile {
+    let descriptor: Int32
+    private(set) var length = 0
+
+    init() throws {
+        let directory = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
+        var template = Array("\(directory)/liveform-bench-XXXXXX".utf8CString)
+        descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard descriptor >= 0 else { fail("cannot create a temporary file in \(directory)") }
+        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+    }
+
+    mutating func write(_ bytes: some Collection<UInt8>) throws {
+        let array = Array(bytes)
+        try array.withUnsafeBytes { try write($0) }
+    }
+
+    mutating func write(_ bytes: UnsafeRawBufferPointer) throws {
+        var done = 0
+        while done < bytes.count {
+            let wrote = Glibc.write(descriptor, bytes.baseAddress! + done, bytes.count - done)
+            guard wrote > 0 else { fail("writing the temporary file failed") }
+            done += wrote
+        }
+        length += bytes.count
     }
 }

@@ -1,9 +1,11 @@
 import Glibc
 import Liveform
 
-// liveform-bench [--json] [--quick] [--workload W1…W6]... [--backend openssl|gcrypt]...
+// liveform-bench [--json] [--quick] [--workload W1…W6|W5s|W6s]... [--backend openssl|gcrypt]...
 // W1–W4 report ns/op; W5 and W6 MB/s and peak RSS (each in a process of its own when
-// several workloads are asked for, so the RSS belongs to that workload).
+// several workloads are asked for, so the RSS belongs to that workload). W5s and W6s are W5
+// and W6 through the streaming API (a request body written in chunks, a response body
+// decrypted as it is read).
 
 var arguments = Array(CommandLine.arguments.dropFirst())
 @MainActor func takeFlag(_ name: String) -> Bool {
@@ -24,7 +26,7 @@ let quick = takeFlag("--quick")
 var workloads = takeValues("--workload")
 let backendNames = takeValues("--backend")
 guard arguments.isEmpty else { fail("unknown arguments \(arguments); usage: liveform-bench [--json] [--quick] [--workload Wn]... [--backend openssl|gcrypt]...") }
-if workloads.isEmpty { workloads = ["W1", "W2", "W3", "W4", "W5", "W6"] }
+if workloads.isEmpty { workloads = ["W1", "W2", "W3", "W4", "W5", "W6", "W5s", "W6s"] }
 let backends = backendNames.isEmpty ? AES256.Backend.allCases : backendNames.map { name in
     guard let backend = AES256.Backend(name: name) else { fail("unknown backend \(name)") }
     return backend
@@ -35,7 +37,7 @@ var results: [JSONValue] = []
 for workload in workloads {
     for backend in backends {
         // Big-body workloads run in their own process when others run too.
-        if ["W5", "W6"].contains(workload) && (workloads.count > 1 || backends.count > 1) {
+        if ["W5", "W6", "W5s", "W6s"].contains(workload) && (workloads.count > 1 || backends.count > 1) {
             guard let rows = runChild(["--json", "--workload", workload, "--backend", backend.name] + (quick ? ["--quick"] : []))
             else { fail("\(workload) on \(backend.name) failed") }
             results += rows

@@ -144,18 +144,41 @@ package enum Base64 {
                 let count = input.count
                 var inIndex = 0
                 var outIndex = 0
+                // A quartet the previous piece left open is completed first, so that pieces cut
+                // anywhere (a connection's reads) still take the fast path below.
+                while pending != 0 && padding == 0 && inIndex < count {
+                    let value = table[Int(input[inIndex])]
+                    guard value < 64 else { break }  // padding, skipped or invalid: the slow path's
+                    accumulator = accumulator << 6 | UInt32(value)
+                    pending += 1
+                    inIndex += 1
+                    if pending == 4 {
+                        output[0] = UInt8(truncatingIfNeeded: accumulator >> 16)
+                        output[1] = UInt8(truncatingIfNeeded: accumulator >> 8)
+                        output[2] = UInt8(truncatingIfNeeded: accumulator)
+                        outIndex = 3
+                        pending = 0
+                        accumulator = 0
+                    }
+                }
                 // Fast path: whole quartets of plain alphabet characters at a quartet boundary.
                 if pending == 0 && padding == 0 {
                     // AVX2 first: 32 characters -> 24 bytes per step, up to the first block
                     // holding anything but `A–Z a–z 0–9 + /`, which the code below then reads.
                     // It writes only within `count / 4 * 3` bytes.
-                    if simd && count >= 32 {
-                        (inIndex, outIndex) = SIMDBase64.decodeBlocks(input, into: output)
+                    if simd && count - inIndex >= 32 {
+                        let (read, written) = SIMDBase64.decodeBlocks(UnsafeRawBufferPointer(rebasing: input[inIndex...]),
+                                                                       into: output + outIndex)
+                        inIndex += read
+                        outIndex += written
                     }
                     // Eight characters -> six bytes per step, stored as one 8-byte write (the two
                     // extra bytes land inside `maxDecodedLength` and are overwritten next).
+                    // The 8-byte stores stay within `maxDecodedLength(count)`: after a completed
+                    // quartet the output runs 3 bytes ahead of the input's quartets.
+                    let capacity = maxDecodedLength(count)
                     let out = UnsafeMutableRawPointer(output)
-                    while inIndex + 8 <= count {
+                    while inIndex + 8 <= count && outIndex + 8 <= capacity {
                         let a = table[Int(input[inIndex])], b = table[Int(input[inIndex + 1])]
                         let c = table[Int(input[inIndex + 2])], d = table[Int(input[inIndex + 3])]
                         let e = table[Int(input[inIndex + 4])], f = table[Int(input[inIndex + 5])]
