@@ -11,8 +11,10 @@ final class GcryptEngine: CipherEngine {
 
     private enum Slot: Int, CaseIterable {
         /// `cfb` is not a mode we offer: it carries ECB encryption of many blocks
-        /// (``encryptBlocksThroughCFB(_:into:count:)``).
-        case ecb, cbc, gcm, cfb
+        /// (``encryptBlocksThroughCFB(_:into:count:)``). `cbcRoute` is a CBC handle of its
+        /// own for ECB decryption of many blocks (``decryptBlocksThroughCBC(_:into:count:)``),
+        /// so that route never touches the IV of a handle a CBC call is using.
+        case ecb, cbc, gcm, cfb, cbcRoute
 
         var mode: Int32 {
             switch self {
@@ -20,12 +22,14 @@ final class GcryptEngine: CipherEngine {
             case .cbc: return Int32(GCRY_CIPHER_MODE_CBC.rawValue)
             case .gcm: return Int32(GCRY_CIPHER_MODE_GCM.rawValue)
             case .cfb: return Int32(GCRY_CIPHER_MODE_CFB.rawValue)
+            case .cbcRoute: return Int32(GCRY_CIPHER_MODE_CBC.rawValue)
             }
         }
     }
 
-    /// From this many bytes on, ECB encryption goes through ``encryptBlocksThroughCFB(_:into:count:)``;
-    /// below it, the extra calls cost more than the pipelining saves.
+    /// From this many bytes on, ECB encryption goes through ``encryptBlocksThroughCFB(_:into:count:)``
+    /// and ECB decryption through ``decryptBlocksThroughCBC(_:into:count:)``; below it, the
+    /// extra calls cost more than the pipelining saves.
     static let cfbRouteMinimum = 256
 
     /// libgcrypt must be initialised exactly once, before any other call; Swift runs a
@@ -125,6 +129,17 @@ final class GcryptEngine: CipherEngine {
                 length = input.count
             }
             guard length % 16 == 0, (!padding || encrypt) || length > 0 else { throw .rejected }
+            // Many ECB blocks, in place or from memory apart from the output, go through CBC.
+            if slot == .ecb, !encrypt, length >= Self.cfbRouteMinimum, let inBase = input.baseAddress,
+               inBase == UnsafeRawPointer(outBase) || inBase + length <= UnsafeRawPointer(outBase)
+                || UnsafeRawPointer(outBase + length) <= inBase {
+                try decryptBlocksThroughCBC(inBase, into: outBase, count: length)
+                guard padding else { return length }
+                guard let content = PKCS7.unpaddedLength(UnsafeRawBufferPointer(start: outBase, count: length)) else {
+                    throw .rejected
+                }
+                return content
+            }
             // Many ECB blocks, read from memory apart from the output, go through CFB; the
             // last block (the tail and its padding) stays with the plain ECB call below.
             var directDone = false
@@ -189,6 +204,42 @@ final class GcryptEngine: CipherEngine {
             let next = input.loadUnaligned(fromByteOffset: offset + 16, as: UInt64.self)
             output.storeBytes(of: mixed ^ next, toByteOffset: offset, as: UInt64.self)
             offset += 8
+        }
+    }
+
+    /// ECB decryption of the `count` bytes (whole blocks) at `input` into `output`, which may
+    /// be the same memory, through libgcrypt's CBC decryption.
+    ///
+    /// libgcrypt 1.10 decrypts ECB one block at a time; its CBC decryption is pipelined.
+    /// Under IV = 0, CBC decryption gives D(X[1]) and then D(X[i]) xor X[i-1]; xoring X[i-1]
+    /// back leaves the ECB plaintext. That needs the ciphertext after it is overwritten, so
+    /// the input goes through in 8 KiB runs, each copied to the stack first and decrypted
+    /// from there into place (each run restarts at IV = 0).
+    private func decryptBlocksThroughCBC(_ input: UnsafeRawPointer, into output: UnsafeMutableRawPointer,
+                                         count: Int) throws(CipherFailure) {
+        let runBytes = 8 * 1024
+        try withUnsafeTemporaryAllocation(byteCount: runBytes + 16, alignment: 16) { (saved) throws(CipherFailure) in
+            guard let saved = saved.baseAddress else { return }
+            saved.initializeMemory(as: UInt8.self, repeating: 0, count: 16)  // the zero IV
+            defer { saved.initializeMemory(as: UInt8.self, repeating: 0, count: runBytes + 16) }
+            try pools[Slot.cbcRoute.rawValue].withHandle { handle throws(CipherFailure) in
+                var offset = 0
+                while offset < count {
+                    let run = min(runBytes, count - offset)
+                    let ciphertext = saved + 16
+                    ciphertext.copyMemory(from: input + offset, byteCount: run)
+                    try check(gcry_cipher_setiv(handle, saved, 16), "gcry_cipher_setiv failed")
+                    try check(gcry_cipher_decrypt(handle, output + offset, run, ciphertext, run), "AES-256 decryption failed")
+                    var word = 16
+                    while word < run {
+                        let mixed = (output + offset).loadUnaligned(fromByteOffset: word, as: UInt64.self)
+                        let previous = ciphertext.loadUnaligned(fromByteOffset: word - 16, as: UInt64.self)
+                        (output + offset).storeBytes(of: mixed ^ previous, toByteOffset: word, as: UInt64.self)
+                        word += 8
+                    }
+                    offset += run
+                }
+            }
         }
     }
 

@@ -75,6 +75,60 @@ struct BackendParityTests {
         }
     }
 
+    @Test("libgcrypt's ECB decryption through CBC equals OpenSSL's around its threshold, at odd offsets, in place")
+    func gcryptECBThroughCBC() throws {
+        var rng = SplitMix(state: 2027)
+        let key = try AES256.Key(rawKey: rng.bytes(32))
+        let openssl = try key.engine(.openssl), gcrypt = try key.engine(.gcrypt)
+        let minimum = GcryptEngine.cfbRouteMinimum
+        // Around the threshold, around the 8 KiB run, and many runs.
+        for length in [minimum - 16, minimum, minimum + 16, 8192 - 16, 8192, 8192 + 16, 48 * 1024 + 32, 200_000] {
+            for offset in [0, 1, 7] {
+                // Random blocks (the padding fails on both) and a real padded ciphertext.
+                let plaintext = rng.bytes(length - 1 - Int(rng.next() % 15))
+                let ciphertext = try AES256.ECB.encrypt(plaintext, using: key, backend: .openssl)
+                for (source, padding) in [(rng.bytes(length), false), (ciphertext, true), (ciphertext, false)] {
+                    let input = rng.bytes(offset) + source
+                    func run(_ engine: any CipherEngine, inPlace: Bool) -> Result<[UInt8], CipherFailure> {
+                        var output = [UInt8](repeating: 0xAA, count: input.count)
+                        let result = Result { () throws(CipherFailure) -> Int in
+                            try input.withUnsafeBytes { raw in
+                                Result { () throws(CipherFailure) -> Int in
+                                    try output.withUnsafeMutableBytes { out in
+                                        Result { () throws(CipherFailure) -> Int in
+                                            let target = UnsafeMutableRawBufferPointer(rebasing: out[offset...])
+                                            if inPlace {
+                                                target.copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[offset...]))
+                                                return try engine.ecb(encrypt: false, padding: padding,
+                                                                      input: UnsafeRawBufferPointer(target), output: target)
+                                            }
+                                            return try engine.ecb(encrypt: false, padding: padding,
+                                                                  input: UnsafeRawBufferPointer(rebasing: raw[offset...]), output: target)
+                                        }
+                                    }.get()
+                                }
+                            }.get()
+                        }
+                        return result.map { Array(output[offset..<(offset + $0)]) }
+                    }
+                    let expected = run(openssl, inPlace: false)
+                    for inPlace in [false, true] {
+                        let got = run(gcrypt, inPlace: inPlace)
+                        switch (got, expected) {
+                        case (.success(let a), .success(let b)):
+                            #expect(a == b, "length \(source.count), offset \(offset), padding \(padding), in place \(inPlace)")
+                        case (.failure, .failure):
+                            break
+                        default:
+                            Issue.record("length \(source.count), offset \(offset), padding \(padding): \(got) against \(expected)")
+                        }
+                    }
+                    if padding, case .success(let clear) = expected { #expect(clear == plaintext) }
+                }
+            }
+        }
+    }
+
     @Test("the same bad input gives the same error category on both backends", arguments: 0..<48)
     func badInputParity(seed: Int) throws {
         var rng = SplitMix(state: UInt64(seed) &+ 1000)
