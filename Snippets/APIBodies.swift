@@ -11,3 +11,21 @@ print("POST with Content-Type: \(APIBodyCodec.requestContentType)\n\(requestBody
 let responseBytes = Array(try codec.encryptResponseBody(Array(#"{"kycStatus":"approved"}"#.utf8)).utf8)
 let response = try codec.decryptResponseJSON(responseBytes)
 print(response["kycStatus"]?.stringValue ?? "-")
+
+// Large bodies (an ID image in base64), streamed: the request is written a chunk at a time
+// (straight to a socket or an HTTP client's body stream), and the response is decrypted as it
+// arrives. Neither side ever holds the whole encrypted body.
+let image = Array(#"{"userid":"u-1","idImage":""#.utf8) + Array(repeating: UInt8(ascii: "A"), count: 1 << 20) + Array(#""}"#.utf8)
+var sent: [UInt8] = []
+sent.reserveCapacity(APIBodyCodec.requestBodyLength(plaintextCount: image.count))  // the Content-Length
+try codec.encryptRequestBody(image) { chunk in sent.append(contentsOf: chunk) }
+
+do {
+    // A decryptor is noncopyable: one owner, finished once. (Kept in an object between
+    // reads, hold it as an optional and finish with `decryptor.take()!.finish()`.)
+    var decryptor = codec.makeBodyDecryptor(bodyLength: sent.count)
+    for start in stride(from: 0, to: sent.count, by: 64 * 1024) {  // as the connection delivers it
+        try decryptor.update(sent[start..<min(start + 64 * 1024, sent.count)])
+    }
+    print(try decryptor.finish() == image)
+}

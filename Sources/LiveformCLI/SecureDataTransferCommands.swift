@@ -106,8 +106,16 @@ struct BodyCommand: ParsableCommand {
             // A one-shot tool with one large body at most: let it use every core.
             let codec = APIBodyCodec(key: try keys.key(), backend: common.backend,
                                      maxThreadsPerBody: ProcessInfo.processInfo.activeProcessorCount)
-            let body = response ? try codec.encryptResponseBody(plaintext) : try codec.encryptRequestBody(plaintext)
-            CLIContext.current.write(body + "\n")
+            // Streamed to the output as it is encrypted: no second copy of a large body. Nothing
+            // is written before the plaintext passes its JSON check (the first chunk comes after).
+            let output = CLIContext.current
+            var started = false
+            try codec.encryptRequestBody(plaintext) { chunk in
+                if response && !started { output.write(#"{"data":""#) }
+                started = true
+                output.writeBytes(Array(chunk))
+            }
+            output.write(response ? "\"}\n" : "\n")
         }
     }
 

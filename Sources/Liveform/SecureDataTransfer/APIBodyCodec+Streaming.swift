@@ -73,6 +73,10 @@ extension APIBodyCodec {
     /// throws it again. Nothing is returned until the padding and the JSON have been checked,
     /// and the partial plaintext is wiped on every failure and when the decryptor is dropped.
     ///
+    /// The decryptor is noncopyable: one owner updates it and finishes it once. An object that
+    /// keeps it between reads (a channel handler) holds it as an optional and ends with
+    /// `try decryptor.take()!.finish()`.
+    ///
     /// With several ``decryptionKeys``, the body is decrypted with the first as it arrives;
     /// if that is not the right key, ``finish()`` turns the buffer back into ciphertext
     /// (ECB is a permutation) and tries the next.

@@ -33,13 +33,17 @@ struct CLISecureDataTransferTests {
     }
 
     @Test("body encrypt (request) and decrypt --request; encrypt --response and decrypt")
-    func bodies() {
+    func bodies() throws {
         let json = #"[{"a":1},"한"]"#
         let request = CLIRun.run(["body", "encrypt"], environment: Self.env, stdin: json)
         #expect(request.status == 0 && !request.stdout.contains("{"))
         #expect(CLIRun.run(["body", "decrypt", "--request"], environment: Self.env, stdin: request.stdout).stdout == json + "\n")
         let response = CLIRun.run(["body", "encrypt", "--response"], environment: Self.env, stdin: json)
         #expect(response.stdout.hasPrefix(#"{"data":""#))
+        // Streamed in chunks, the bodies are exactly the library's whole-body ones.
+        let codec = APIBodyCodec(key: try AES256.Key(credential: "DEMO-ONLY-not-a-real-argos-api-key"))
+        #expect(request.stdout == (try? codec.encryptRequestBody(Array(json.utf8))).map { $0 + "\n" })
+        #expect(response.stdout == (try? codec.encryptResponseBody(Array(json.utf8))).map { $0 + "\n" })
         #expect(CLIRun.run(["body", "decrypt"], environment: Self.env, stdin: response.stdout).stdout == json + "\n")
         #expect(CLIRun.run(["body", "decrypt", "--pretty"], environment: Self.env, stdin: response.stdout).stdout.contains("\n  {"))
     }
@@ -47,6 +51,9 @@ struct CLISecureDataTransferTests {
     @Test("errors: not JSON to encrypt is 64, a body that is not the wrapper is 65, a wrong key is 1")
     func errors() {
         #expect(CLIRun.run(["body", "encrypt"], environment: Self.env, stdin: "not json").status == 64)
+        // The body is streamed to standard output, but not before the JSON check passed.
+        let refused = CLIRun.run(["body", "encrypt", "--response"], environment: Self.env, stdin: "[1,")
+        #expect(refused.status == 64 && refused.stdout.isEmpty)
         #expect(CLIRun.run(["webhook", "encrypt"], environment: Self.env, stdin: "[1]").status == 64)
         #expect(CLIRun.run(["body", "decrypt"], environment: Self.env, stdin: #"{"foo":"bar"}"#).status == 65)
         #expect(CLIRun.run(["webhook", "decrypt"], environment: Self.env, stdin: #"{"data":"AAAA"}"#).status == 65)
