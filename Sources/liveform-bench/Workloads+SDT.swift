@@ -37,28 +37,38 @@ extension Workloads {
     }
 
     /// W5: the 10 MiB request JSON → its ECB token (the HTTP body), as bytes for the HTTP
-    /// client (`encryptRequestBodyBytes`), with `maxThreadsPerBody` set to the online cores.
-    /// The row's `mb_per_s` is that figure; `threads` says how many threads it used, and
-    /// `mb_per_s_one_thread` is the same call with the default of one thread, measured first
-    /// in the same process.
+    /// client (`encryptRequestBodyBytes`).
     private func runRequestBody(key: AES256.Key) throws -> JSONValue {
+        try requestBodyRow("W5", key: key, verify: { codec, plaintext in
+            try verifyRequestBody(try codec.encryptRequestBodyBytes(plaintext), plaintext: plaintext, key: key)
+        }, encrypt: { codec, plaintext in
+            try codec.encryptRequestBodyBytes(plaintext).count
+        })
+    }
+
+    /// A request-body row (W5, W5s): `encrypt` timed with `maxThreadsPerBody` set to the
+    /// online cores (`mb_per_s`, and `threads` says how many) and with the default of one
+    /// thread (`mb_per_s_one_thread`, measured first in the same process), once `verify` has
+    /// checked both codecs' output.
+    private func requestBodyRow(_ workload: String, key: AES256.Key,
+                                verify: (APIBodyCodec, [UInt8]) throws -> Void,
+                                encrypt: (APIBodyCodec, [UInt8]) throws -> Int) throws -> JSONValue {
         let plaintext = try Fixtures.bodyPlaintext()
         try Fixtures.checkDigest(plaintext, Fixtures.bodyDigest, "W5 body")
         let threads = max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
         let serial = APIBodyCodec(key: key, backend: backend)
         let parallel = APIBodyCodec(key: key, backend: backend, maxThreadsPerBody: threads)
-        try verifyRequestBody(try serial.encryptRequestBodyBytes(plaintext), plaintext: plaintext, key: key)
-        try verifyRequestBody(try parallel.encryptRequestBodyBytes(plaintext), plaintext: plaintext, key: key)
+        for codec in [serial, parallel] { try verify(codec, plaintext) }
         let megabytes = Double(plaintext.count) / 1e6
         func throughput(_ codec: APIBodyCodec) -> Double {
             megabytes / (harness.nanosecondsPerOperation {
-                guard let body = try? codec.encryptRequestBodyBytes(plaintext) else { fail("W5 failed") }
-                sink &+= body.count
+                guard let count = try? encrypt(codec, plaintext) else { fail("\(workload) failed") }
+                sink &+= count
             } / 1e9)
         }
         let oneThread = throughput(serial)
-        guard case .object(var fields) = row("W5", megabytesPerSecond: threads > 1 ? throughput(parallel) : oneThread) else {
-            fail("W5 row")
+        guard case .object(var fields) = row(workload, megabytesPerSecond: threads > 1 ? throughput(parallel) : oneThread) else {
+            fail("\(workload) row")
         }
         fields["threads"] = .number(Double(threads))
         fields["mb_per_s_one_thread"] = .number((oneThread * 10).rounded() / 10)
@@ -116,38 +126,18 @@ extension Workloads {
     // MARK: W5s and W6s: the same bodies through the streaming API
 
     /// W5s: W5's plaintext → its request body, handed to the HTTP client in chunks
-    /// (`encryptRequestBody(_:chunks:)`), as with W5 on the online cores and on one thread.
-    /// The writer touches each chunk and counts it, as a client copying it to a socket would.
+    /// (`encryptRequestBody(_:chunks:)`), threads as in W5. The writer touches each chunk and
+    /// counts it, as a client copying it to a socket would.
     private func runStreamedRequestBody(key: AES256.Key) throws -> JSONValue {
-        let plaintext = try Fixtures.bodyPlaintext()
-        try Fixtures.checkDigest(plaintext, Fixtures.bodyDigest, "W5 body")
-        let threads = max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
-        let serial = APIBodyCodec(key: key, backend: backend)
-        let parallel = APIBodyCodec(key: key, backend: backend, maxThreadsPerBody: threads)
-        for codec in [serial, parallel] {
+        try requestBodyRow("W5s", key: key, verify: { codec, plaintext in
             var verifier = try StreamedBodyVerifier(plaintext: plaintext, engine: try key.engine(backend))
             try codec.encryptRequestBody(plaintext) { chunk in try verifier.check(chunk) }
             guard verifier.finished else { fail("W5s body ends early") }
-        }
-        let megabytes = Double(plaintext.count) / 1e6
-        func throughput(_ codec: APIBodyCodec) -> Double {
-            megabytes / (harness.nanosecondsPerOperation {
-                var written = 0
-                do {
-                    try codec.encryptRequestBody(plaintext) { chunk in written &+= chunk.count &+ Int(chunk[chunk.count - 1]) }
-                } catch {
-                    fail("W5s failed")
-                }
-                sink &+= written
-            } / 1e9)
-        }
-        let oneThread = throughput(serial)
-        guard case .object(var fields) = row("W5s", megabytesPerSecond: threads > 1 ? throughput(parallel) : oneThread) else {
-            fail("W5s row")
-        }
-        fields["threads"] = .number(Double(threads))
-        fields["mb_per_s_one_thread"] = .number((oneThread * 10).rounded() / 10)
-        return .object(fields)
+        }, encrypt: { codec, plaintext in
+            var written = 0
+            try codec.encryptRequestBody(plaintext) { chunk in written &+= chunk.count &+ Int(chunk[chunk.count - 1]) }
+            return written
+        })
     }
 
     /// W6s: W6's response body read as it would come off the connection, 64 KiB at a time
