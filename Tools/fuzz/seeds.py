@@ -53,6 +53,13 @@ def seeds(target):
             for v in vectors(name):
                 yield v.get("body")
                 yield plaintext(v)
+    elif target == "body-stream":
+        # One byte that picks the piece length, then a body (or a plaintext to wrap).
+        for name in ["request-body.json", "response-body.json"]:
+            for v in vectors(name):
+                for body in (v.get("body"), plaintext(v)):
+                    if body is not None:
+                        yield b"\x06" + (body.encode() if isinstance(body, str) else bytes(body))
     elif target == "json":
         for name in ["webhook.json", "request-body.json", "response-body.json", "liveform-url.json"]:
             for v in vectors(name):

@@ -19,6 +19,11 @@
 /// let response = try codec.decryptResponseJSON(body)
 /// ```
 ///
+/// Bodies of megabytes (an ID image in base64) can be streamed instead:
+/// ``encryptRequestBody(_:chunks:)`` writes the request body a chunk at a time and
+/// ``BodyDecryptor`` decrypts a response as it arrives, with the same bytes and errors and
+/// without ever holding the whole encrypted body.
+///
 /// The reverse directions (``encryptResponseBody(_:)``, ``decryptRequestBody(_:)``) exist
 /// for tests and for simulating the ARGOS side.
 public struct APIBodyCodec: Sendable {
