@@ -40,6 +40,99 @@ extension APIBodyCodec {
         try Array(plaintext).withUnsafeBytes { try stream($0) }
     }
 
+    /// The encrypted request body of `plaintext` as an asynchronous sequence of chunks, for
+    /// an HTTP client that sends a streamed body: the chunks joined are exactly
+    /// ``encryptRequestBodyBytes(_:)``, and ``RequestBodyChunks/length`` is the
+    /// `Content-Length`.
+    ///
+    /// ```swift
+    /// let chunks = codec.requestBodyChunks(plaintext)
+    /// request.body = .stream(chunks.map { ByteBuffer(bytes: $0) }, length: .known(Int64(chunks.length)))
+    /// ```
+    ///
+    /// Each chunk (256 KiB of text) is encrypted when the client asks for it, on the task that
+    /// iterates (``maxThreadsPerBody`` is not used), so memory stays one chunk. The first
+    /// `next()` checks the plaintext and throws as ``encryptRequestBody(_:)`` does, before
+    /// any chunk.
+    public func requestBodyChunks<Plaintext: Collection<UInt8>>(_ plaintext: Plaintext) -> RequestBodyChunks {
+        RequestBodyChunks(codec: self, plaintext: Array(plaintext))
+    }
+
+    /// The chunks of an encrypted request body; see ``APIBodyCodec/requestBodyChunks(_:)``.
+    /// A value: iterate it again and the same chunks come again.
+    public struct RequestBodyChunks: AsyncSequence, Sendable {
+        public typealias Element = [UInt8]
+        public typealias Failure = LiveformError
+
+        /// The body's length in bytes, all chunks together: its `Content-Length`.
+        public var length: Int { APIBodyCodec.requestBodyLength(plaintextCount: plaintext.count) }
+
+        private let codec: APIBodyCodec
+        private let plaintext: [UInt8]
+
+        init(codec: APIBodyCodec, plaintext: [UInt8]) {
+            self.codec = codec
+            self.plaintext = plaintext
+        }
+
+        public func makeAsyncIterator() -> Iterator {
+            Iterator(codec: codec, plaintext: plaintext)
+        }
+
+        /// Encrypts one chunk per call.
+        public struct Iterator: AsyncIteratorProtocol {
+            private let codec: APIBodyCodec
+            private let plaintext: [UInt8]
+            private var engine: (any CipherEngine)?
+            private var unit = 0
+            private var done = false
+
+            init(codec: APIBodyCodec, plaintext: [UInt8]) {
+                self.codec = codec
+                self.plaintext = plaintext
+            }
+
+            public mutating func next(isolation actor: isolated (any Actor)?) async throws(LiveformError) -> [UInt8]? {
+                try nextChunk()
+            }
+
+            public mutating func next() async throws(LiveformError) -> [UInt8]? {
+                try nextChunk()
+            }
+
+            private mutating func nextChunk() throws(LiveformError) -> [UInt8]? {
+                guard !done else { return nil }
+                do throws(LiveformError) {
+                    let engine = try prepared()
+                    let units = TokenCipher.streamUnits(plaintext.count), unit = unit
+                    guard unit < units else {
+                        done = true
+                        return nil
+                    }
+                    self.unit += 1
+                    return try plaintext.withRaw { (input) throws(LiveformError) in
+                        try makeBytes(capacity: TokenCipher.streamSlotBytes) { (out) throws(LiveformError) -> Int in
+                            try TokenCipher.writeStreamUnit(unit, of: input, units: units, engine: engine,
+                                                            into: out.baseAddress!.assumingMemoryBound(to: UInt8.self))
+                        }
+                    }
+                } catch {
+                    done = true
+                    throw error
+                }
+            }
+
+            /// The engine, once the plaintext has passed the check (on the first call).
+            private mutating func prepared() throws(LiveformError) -> any CipherEngine {
+                if let engine { return engine }
+                try plaintext.withRaw { (raw) throws(LiveformError) in try APIBodyCodec.requireObjectOrArray(raw) }
+                let made = try codec.key.engine(codec.backend)
+                engine = made
+                return made
+            }
+        }
+    }
+
     /// A decryptor for a body that arrives in pieces: the response body as the connection
     /// delivers it, or a request body on the ARGOS side.
     ///

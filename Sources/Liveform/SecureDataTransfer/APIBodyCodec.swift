@@ -20,7 +20,8 @@
 /// ```
 ///
 /// Bodies of megabytes (an ID image in base64) can be streamed instead:
-/// ``encryptRequestBody(_:chunks:)`` writes the request body a chunk at a time and
+/// ``encryptRequestBody(_:chunks:)`` writes the request body a chunk at a time (or
+/// ``requestBodyChunks(_:)`` hands it out as an `AsyncSequence`) and
 /// ``BodyDecryptor`` decrypts a response as it arrives, with the same bytes and errors and
 /// without ever holding the whole encrypted body.
 ///

@@ -150,6 +150,24 @@ extension TokenCipher {
     /// last is whole quartets, and a chunk's text (256 KiB) stays in cache until it is written.
     static let streamUnitBytes = pieceBytes * 4
 
+    /// Chunks in the streamed token of `count` plaintext bytes. A last unit of exactly
+    /// ``streamUnitBytes`` is a whole one that also takes the padding block.
+    package static func streamUnits(_ count: Int) -> Int {
+        max(1, (count + streamUnitBytes - 1) / streamUnitBytes)
+    }
+
+    /// The most characters in one chunk: a whole unit and the padding block.
+    package static let streamSlotBytes = Base64.encodedLength(streamUnitBytes + 16)
+
+    /// Writes chunk `unit` of the streamed token of `input` at `out` (``streamSlotBytes`` of
+    /// room); returns its length. Chunks may be written in any order, on any thread.
+    static func writeStreamUnit(_ unit: Int, of input: UnsafeRawBufferPointer, units: Int, engine: any CipherEngine,
+                                        into out: UnsafeMutablePointer<UInt8>) throws(LiveformError) -> Int {
+        let start = unit * streamUnitBytes, end = unit == units - 1 ? input.count : start + streamUnitBytes
+        return try writeECBPieces(UnsafeRawBufferPointer(rebasing: input[start..<end]), padded: unit == units - 1,
+                                  engine: engine, into: out)
+    }
+
     /// Characters in the ECB token of `count` plaintext bytes: base64 of the padded length.
     package static func ecbTokenLength(_ count: Int) -> Int {
         Base64.encodedLength(count / 16 * 16 + 16)
@@ -168,18 +186,14 @@ extension TokenCipher {
                                 write: (UnsafeRawBufferPointer) throws -> Void) throws {
         precondition(mode == .ecb, "streamECBToken is for ECB tokens")
         let engine = try key.engine(backend)
-        let unitBytes = Self.streamUnitBytes
-        // A last unit of exactly unitBytes is a whole one that also takes the padding block.
-        let units = max(1, (input.count + unitBytes - 1) / unitBytes)
-        let slotBytes = Base64.encodedLength(unitBytes + 16)
+        let units = Self.streamUnits(input.count)
+        let slotBytes = Self.streamSlotBytes
         let parallel = threads > 1 && input.count >= Self.parallelMinimum
         let window = parallel ? 2 * threads : 1
         let slots = UnsafeMutablePointer<UInt8>.allocate(capacity: window * slotBytes)
         defer { slots.deallocate() }
         func produce(unit: Int, into slot: UnsafeMutablePointer<UInt8>) throws(LiveformError) -> Int {
-            let start = unit * unitBytes, end = unit == units - 1 ? input.count : start + unitBytes
-            return try Self.writeECBPieces(UnsafeRawBufferPointer(rebasing: input[start..<end]), padded: unit == units - 1,
-                                           engine: engine, into: slot)
+            try Self.writeStreamUnit(unit, of: input, units: units, engine: engine, into: slot)
         }
         guard parallel else {
             try check(input)

@@ -164,6 +164,43 @@ struct StreamingBodyTests {
         #expect(written == 2)
     }
 
+    @Test("requestBodyChunks: the chunks joined are the whole body, and length its Content-Length",
+          arguments: AES256.Backend.allCases, [8, unit, 3 * unit + 5])
+    func asyncChunks(backend: AES256.Backend, size: Int) async throws {
+        let plaintext = ParallelBodyTests.plaintext(size: size)
+        let codec = APIBodyCodec(key: key, backend: backend)
+        let expected = try codec.encryptRequestBodyBytes(plaintext)
+        let chunks = codec.requestBodyChunks(plaintext)
+        #expect(chunks.length == expected.count)
+        // A value: a second pass gives the same chunks, and another task may iterate it.
+        for _ in 0..<2 {
+            let collected = try await Task { () async throws -> [[UInt8]] in
+                var all: [[UInt8]] = []
+                for try await chunk in chunks { all.append(chunk) }
+                return all
+            }.value
+            #expect(Self.joined(collected, equal: expected))
+            #expect(collected.count == TokenCipher.streamUnits(size))
+        }
+        var iterator = chunks.makeAsyncIterator()
+        while try await iterator.next() != nil {}
+        #expect(try await iterator.next() == nil)
+    }
+
+    @Test("requestBodyChunks: a plaintext that is not JSON fails on the first next(), then ends")
+    func asyncChunksInvalid() async throws {
+        let codec = APIBodyCodec(key: key)
+        let expected = #expect(throws: LiveformError.self) { try codec.encryptRequestBodyBytes(Array("[1,".utf8)) }
+        var iterator = codec.requestBodyChunks(Array("[1,".utf8)).makeAsyncIterator()
+        do {
+            _ = try await iterator.next()
+            Issue.record("no error")
+        } catch {
+            #expect(error.description == expected?.description)
+        }
+        #expect(try await iterator.next() == nil)
+    }
+
     // MARK: Decryption
 
     /// Decrypts `body` with a decryptor fed `chunk`-byte pieces.
