@@ -129,44 +129,45 @@ final class GcryptEngine: CipherEngine {
                 length = input.count
             }
             guard length % 16 == 0, (!padding || encrypt) || length > 0 else { throw .rejected }
-            // Many ECB blocks, in place or from memory apart from the output, go through CBC.
-            if slot == .ecb, !encrypt, length >= Self.cfbRouteMinimum, let inBase = input.baseAddress,
-               inBase == UnsafeRawPointer(outBase) || inBase + length <= UnsafeRawPointer(outBase)
-                || UnsafeRawPointer(outBase + length) <= inBase {
-                try decryptBlocksThroughCBC(inBase, into: outBase, count: length)
-                guard padding else { return length }
-                guard let content = PKCS7.unpaddedLength(UnsafeRawBufferPointer(start: outBase, count: length)) else {
-                    throw .rejected
+            // Many ECB blocks go through libgcrypt's pipelined modes: encryption through CFB
+            // (from memory apart from the output; the last block, the tail and its padding,
+            // stays with the plain ECB call below), decryption through CBC (apart or in place).
+            var routed = false
+            if slot == .ecb, let inBase = input.baseAddress {
+                let inPlace = inBase == UnsafeRawPointer(outBase)
+                let count = encrypt ? direct : length
+                let apart = inBase + count <= UnsafeRawPointer(outBase) || UnsafeRawPointer(outBase + count) <= inBase
+                if count >= Self.cfbRouteMinimum && (apart || (inPlace && !encrypt)) {
+                    if encrypt {
+                        try encryptBlocksThroughCFB(inBase, into: outBase, count: count)
+                    } else {
+                        try decryptBlocksThroughCBC(inBase, into: outBase, count: count)
+                    }
+                    routed = true
                 }
-                return content
             }
-            // Many ECB blocks, read from memory apart from the output, go through CFB; the
-            // last block (the tail and its padding) stays with the plain ECB call below.
-            var directDone = false
-            if slot == .ecb, direct >= Self.cfbRouteMinimum, let inBase = input.baseAddress,
-               inBase + direct <= UnsafeRawPointer(outBase) || UnsafeRawPointer(outBase + direct) <= inBase {
-                try encryptBlocksThroughCFB(inBase, into: outBase, count: direct)
-                directDone = true
-            }
-            try pools[slot.rawValue].withHandle { handle throws(CipherFailure) in
-                if let iv { try check(gcry_cipher_setiv(handle, iv.baseAddress, iv.count), "gcry_cipher_setiv failed") }
-                guard length > 0 else { return }
-                if encrypt {
-                    if direct > 0 && !directDone {
-                        // Same memory in and out: libgcrypt's documented in-place form is a NULL input.
-                        let source = input.baseAddress == UnsafeRawPointer(outBase) ? nil : input.baseAddress
-                        try check(gcry_cipher_encrypt(handle, outBase, direct, source, source == nil ? 0 : direct),
-                                  "AES-256 encryption failed")
+            // A routed decryption is done; a routed encryption still has its last block.
+            if encrypt || !routed {
+                try pools[slot.rawValue].withHandle { handle throws(CipherFailure) in
+                    if let iv { try check(gcry_cipher_setiv(handle, iv.baseAddress, iv.count), "gcry_cipher_setiv failed") }
+                    guard length > 0 else { return }
+                    if encrypt {
+                        if direct > 0 && !routed {
+                            // Same memory in and out: libgcrypt's documented in-place form is a NULL input.
+                            let source = input.baseAddress == UnsafeRawPointer(outBase) ? nil : input.baseAddress
+                            try check(gcry_cipher_encrypt(handle, outBase, direct, source, source == nil ? 0 : direct),
+                                      "AES-256 encryption failed")
+                        }
+                        if length > direct {
+                            try check(gcry_cipher_encrypt(handle, outBase + direct, length - direct, nil, 0), "AES-256 encryption failed")
+                        }
+                    } else if input.baseAddress == UnsafeRawPointer(outBase) {
+                        // In place (large bodies are decrypted where they were base64-decoded):
+                        // libgcrypt's documented in-place form is a NULL input.
+                        try check(gcry_cipher_decrypt(handle, outBase, length, nil, 0), "AES-256 decryption failed")
+                    } else {
+                        try check(gcry_cipher_decrypt(handle, outBase, length, input.baseAddress, length), "AES-256 decryption failed")
                     }
-                    if length > direct {
-                        try check(gcry_cipher_encrypt(handle, outBase + direct, length - direct, nil, 0), "AES-256 encryption failed")
-                    }
-                } else if input.baseAddress == UnsafeRawPointer(outBase) {
-                    // In place (large bodies are decrypted where they were base64-decoded):
-                    // libgcrypt's documented in-place form is a NULL input.
-                    try check(gcry_cipher_decrypt(handle, outBase, length, nil, 0), "AES-256 decryption failed")
-                } else {
-                    try check(gcry_cipher_decrypt(handle, outBase, length, input.baseAddress, length), "AES-256 decryption failed")
                 }
             }
             guard !encrypt, padding else { return length }
