@@ -112,8 +112,8 @@ extension APIBodyCodec {
                     self.unit += 1
                     return try plaintext.withRaw { (input) throws(LiveformError) in
                         try makeBytes(capacity: TokenCipher.streamSlotBytes) { (out) throws(LiveformError) -> Int in
-                            try TokenCipher.writeStreamUnit(unit, of: input, units: units, engine: engine,
-                                                            into: out.baseAddress!.assumingMemoryBound(to: UInt8.self))
+                            try TokenCipher.writeUnit(unit, of: input, unitBytes: TokenCipher.streamUnitBytes, units: units,
+                                                      engine: engine, into: out.baseAddress!.assumingMemoryBound(to: UInt8.self))
                         }
                     }
                 } catch {
@@ -223,7 +223,6 @@ final class BodyStream: @unchecked Sendable {
     private static let whitespaceBefore: Set<Int> = [0, 6, 7]
 
     private let codec: APIBodyCodec
-    private let cipher: TokenCipher
     private var phase = Phase.leading
     private var failure: LiveformError?
     private var received = 0
@@ -246,7 +245,6 @@ final class BodyStream: @unchecked Sendable {
 
     init(codec: APIBodyCodec, bodyLength: Int?) {
         self.codec = codec
-        cipher = TokenCipher(mode: .ecb, backend: codec.backend, maxTokenLength: codec.maxBodySize)
         scratch = .allocate(byteCount: 16 + Base64.maxDecodedLength(Self.pieceCharacters) + 16, alignment: 16)
         if let key = codec.decryptionKeys.first {
             do throws(LiveformError) {
@@ -301,11 +299,10 @@ final class BodyStream: @unchecked Sendable {
                 raw.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[index...]))
                 return
             case .leading:
+                // Whitespace before the body is dropped here, as the whole-body call trims it.
                 let byte = chunk[index]
                 index += 1
-                raw.append(byte)
                 if DataEnvelope.isJSONWhitespace(byte) { continue }
-                raw.removeAll()
                 switch byte {
                 case UInt8(ascii: "{"):
                     raw = [byte]
@@ -473,7 +470,7 @@ final class BodyStream: @unchecked Sendable {
             try checkMembers()
         }
         try absorb(try decoder.finish(into: scratch.baseAddress!.assumingMemoryBound(to: UInt8.self) + carried))
-        try cipher.checkStructure(decoded)
+        try codec.cipher.checkStructure(decoded)
         if let keyFailure { throw keyFailure }
         return try decrypted()
     }

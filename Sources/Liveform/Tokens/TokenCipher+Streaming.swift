@@ -93,8 +93,7 @@ extension TokenCipher {
                                       into out: UnsafeMutablePointer<UInt8>, threads: Int,
                                       check: (UnsafeRawBufferPointer) throws(LiveformError) -> Void)
         throws(LiveformError) -> Int {
-        // A last unit of exactly unitBytes is a whole one that also takes the padding block.
-        let units = (input.count + unitBytes - 1) / unitBytes
+        let units = unitCount(input.count, unitBytes: unitBytes)
         let failures = UnsafeMutableBufferPointer<LiveformError?>.allocate(capacity: units + 1)
         failures.initialize(repeating: nil)
         defer {
@@ -104,10 +103,9 @@ extension TokenCipher {
         ForkJoin.forEach(units + 1, threads: threads) { job in
             do throws(LiveformError) {
                 guard job > 0 else { return try check(input) }
-                let unit = job - 1, start = unit * unitBytes
-                let end = unit == units - 1 ? input.count : start + unitBytes
-                _ = try writeECBPieces(UnsafeRawBufferPointer(rebasing: input[start..<end]), padded: unit == units - 1,
-                                       engine: engine, into: out + start / 3 * 4)
+                let unit = job - 1
+                _ = try writeUnit(unit, of: input, unitBytes: unitBytes, units: units, engine: engine,
+                                  into: out + unit * unitBytes / 3 * 4)
             } catch {
                 failures[job] = error
             }
@@ -150,20 +148,27 @@ extension TokenCipher {
     /// last is whole quartets, and a chunk's text (256 KiB) stays in cache until it is written.
     static let streamUnitBytes = pieceBytes * 4
 
-    /// Chunks in the streamed token of `count` plaintext bytes. A last unit of exactly
-    /// ``streamUnitBytes`` is a whole one that also takes the padding block.
+    /// Units of `unitBytes` in `count` plaintext bytes (at least one, which an empty input's
+    /// padding block needs). A last unit of exactly `unitBytes` is a whole one that also takes
+    /// the padding block.
+    static func unitCount(_ count: Int, unitBytes: Int) -> Int {
+        max(1, (count + unitBytes - 1) / unitBytes)
+    }
+
+    /// Chunks in the streamed token of `count` plaintext bytes.
     package static func streamUnits(_ count: Int) -> Int {
-        max(1, (count + streamUnitBytes - 1) / streamUnitBytes)
+        unitCount(count, unitBytes: streamUnitBytes)
     }
 
     /// The most characters in one chunk: a whole unit and the padding block.
     package static let streamSlotBytes = Base64.encodedLength(streamUnitBytes + 16)
 
-    /// Writes chunk `unit` of the streamed token of `input` at `out` (``streamSlotBytes`` of
-    /// room); returns its length. Chunks may be written in any order, on any thread.
-    static func writeStreamUnit(_ unit: Int, of input: UnsafeRawBufferPointer, units: Int, engine: any CipherEngine,
-                                        into out: UnsafeMutablePointer<UInt8>) throws(LiveformError) -> Int {
-        let start = unit * streamUnitBytes, end = unit == units - 1 ? input.count : start + streamUnitBytes
+    /// Writes the text of unit `unit` (of `units` of `unitBytes`) of the token of `input` at
+    /// `out`, which holds `Base64.encodedLength(unitBytes + 16)` bytes; returns its length. The
+    /// last unit takes the padding. Units may be written in any order, on any thread.
+    static func writeUnit(_ unit: Int, of input: UnsafeRawBufferPointer, unitBytes: Int, units: Int,
+                          engine: any CipherEngine, into out: UnsafeMutablePointer<UInt8>) throws(LiveformError) -> Int {
+        let start = unit * unitBytes, end = unit == units - 1 ? input.count : start + unitBytes
         return try writeECBPieces(UnsafeRawBufferPointer(rebasing: input[start..<end]), padded: unit == units - 1,
                                   engine: engine, into: out)
     }
@@ -193,7 +198,7 @@ extension TokenCipher {
         let slots = UnsafeMutablePointer<UInt8>.allocate(capacity: window * slotBytes)
         defer { slots.deallocate() }
         func produce(unit: Int, into slot: UnsafeMutablePointer<UInt8>) throws(LiveformError) -> Int {
-            try Self.writeStreamUnit(unit, of: input, units: units, engine: engine, into: slot)
+            try Self.writeUnit(unit, of: input, unitBytes: Self.streamUnitBytes, units: units, engine: engine, into: slot)
         }
         guard parallel else {
             try check(input)
