@@ -1,6 +1,8 @@
 internal import CLiveformOpenSSL
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif

@@ -8,7 +8,13 @@
 // the package builds everywhere and a crasher reruns without the fuzzer:
 //   LIVEFORM_FUZZ_TARGET=webhook swift run LiveformFuzz .build-fuzz/artifacts/webhook/crash-…
 #if LIVEFORM_FUZZING
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 @_extern(c, "LLVMFuzzerRunDriver")
 func LLVMFuzzerRunDriver(

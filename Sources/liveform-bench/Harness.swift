@@ -1,4 +1,10 @@
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Timing as in the peers (Tools/bench/README.md): warm up for a tenth of the budget, then
 /// batches of about a twentieth of it until the budget is spent and five batches ran; the
@@ -32,8 +38,13 @@ struct Harness {
 /// Peak resident set size of this process, in bytes.
 func peakRSSBytes() -> Int {
     var usage = rusage()
+    #if canImport(Darwin)
+    getrusage(RUSAGE_SELF, &usage)
+    return usage.ru_maxrss  // bytes on Darwin
+    #else
     getrusage(RUSAGE_SELF.rawValue, &usage)
-    return usage.ru_maxrss * 1024
+    return usage.ru_maxrss * 1024  // KiB on Linux
+    #endif
 }
 
 /// Keeps results observable so the optimiser cannot drop the work.

@@ -1,4 +1,10 @@
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Liveform
 import LiveformBackends
 
@@ -227,6 +233,17 @@ struct TemporaryFile {
         template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
     }
 
+    /// The C library's `write(2)`, named apart from this type's own `write` methods.
+    private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
+        #if canImport(Glibc)
+        Glibc.write(fd, buffer, count)
+        #elseif canImport(Musl)
+        Musl.write(fd, buffer, count)
+        #else
+        Darwin.write(fd, buffer, count)
+        #endif
+    }
+
     mutating func write(_ bytes: some Collection<UInt8>) throws {
         let array = Array(bytes)
         try array.withUnsafeBytes { try write($0) }
@@ -235,7 +252,7 @@ struct TemporaryFile {
     mutating func write(_ bytes: UnsafeRawBufferPointer) throws {
         var done = 0
         while done < bytes.count {
-            let wrote = Glibc.write(descriptor, bytes.baseAddress! + done, bytes.count - done)
+            let wrote = systemWrite(descriptor, bytes.baseAddress! + done, bytes.count - done)
             guard wrote > 0 else { fail("writing the temporary file failed") }
             done += wrote
         }

@@ -1,4 +1,10 @@
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Liveform
 
 // liveform-bench [--json] [--quick] [--workload W1…W6|W5s|W6s]... [--backend openssl|gcrypt]...

@@ -1,4 +1,10 @@
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import LiveformBackends
 
 /// Reads JSON as strictly as ECMAScript's `JSON.parse`: RFC 8259 grammar, whitespace of
