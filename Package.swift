@@ -1,8 +1,8 @@
 // swift-tools-version: 6.2
 import PackageDescription
 
-/// Settings every Swift target shares: Swift 6 with the upcoming rules that
-/// keep a public API honest (see ../shared/design/style.md, taken from jwt-kit).
+/// Settings every Swift target shares: Swift 6 with the upcoming rules that keep a public API
+/// honest (as vapor/jwt-kit sets them).
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("InternalImportsByDefault"),
@@ -19,6 +19,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // `swift package generate-documentation` (Tools/docs.sh); a plugin only, nothing links it.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // C is imported here and only here.

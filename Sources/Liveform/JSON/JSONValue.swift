@@ -1,5 +1,7 @@
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
@@ -16,11 +18,18 @@ import Darwin
 /// value.jsonText          // {"email":"kim@example.com","rejectDuplicateUser":true}
 /// ```
 public enum JSONValue: Sendable, Hashable {
+    /// JSON `null`.
     case null
+    /// `true` or `false`.
     case bool(Bool)
+    /// A number. JSON numbers are read as IEEE doubles, as `JSON.parse` reads them, and
+    /// written as ECMAScript prints them (integers in plain decimal).
     case number(Double)
+    /// A string, already unescaped.
     case string(String)
+    /// An array, in order.
     case array([JSONValue])
+    /// An object, with its members in order.
     case object(JSONObject)
 
     /// The string, if this is a string.
@@ -81,6 +90,7 @@ public enum JSONValue: Sendable, Hashable {
 /// The members of a JSON object, in order. A key appears at most once: setting an existing
 /// key replaces its value in place (as JavaScript does).
 public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral {
+    /// One member: its key and its value.
     public typealias Member = (key: String, value: JSONValue)
 
     /// A member as stored: a struct, not the `Member` tuple, because an array of tuples is
@@ -97,6 +107,7 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
     private var index: [ExactText: Int]?
     private static let indexThreshold = 16
 
+    /// An empty object.
     public init() {}
 
     /// An object of these members, in this order; a later duplicate key replaces the earlier value.
@@ -138,6 +149,7 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
 
     /// The number of members.
     public var count: Int { storage.count }
+    /// Whether the object has no members.
     public var isEmpty: Bool { storage.isEmpty }
     /// The keys in order.
     public var keys: [String] { storage.map(\.key) }
@@ -242,7 +254,7 @@ func sameText(_ lhs: String, _ rhs: String) -> Bool {
 }
 
 extension JSONValue {
-    /// Strings compare by their bytes, like the keys (see ``ExactText``); numbers as doubles.
+    /// Strings compare by their bytes, like the keys; numbers as doubles.
     public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         switch (lhs, rhs) {
         case (.null, .null): true

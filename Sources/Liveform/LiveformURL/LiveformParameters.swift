@@ -24,6 +24,7 @@ public import Foundation
 /// Nothing is validated on assignment; ``validate(encrypted:)`` (called by the builder)
 /// reports the first problem, naming the parameter.
 public struct LiveformParameters: Sendable, Hashable, Sequence {
+    /// One parameter: its name and its JSON value.
     public typealias Parameter = (name: String, value: JSONValue)
 
     /// A parameter and the kind its name was classified as when it was set, so validation and
@@ -38,6 +39,7 @@ public struct LiveformParameters: Sendable, Hashable, Sequence {
     /// Only `init(_:)` and `append` can create a repeated name; `validate` looks for one only then.
     private var mayRepeatNames = false
 
+    /// No parameters; set them with the typed properties or the subscript.
     public init() {}
 
     /// Parameters in the given order. Duplicate names are kept here and reported by
@@ -49,6 +51,7 @@ public struct LiveformParameters: Sendable, Hashable, Sequence {
 
     /// The number of parameters.
     public var count: Int { entries.count }
+    /// Whether there are no parameters.
     public var isEmpty: Bool { entries.isEmpty }
     /// The names, in order.
     public var names: [String] { entries.map(\.name) }

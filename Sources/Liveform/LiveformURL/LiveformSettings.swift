@@ -21,9 +21,16 @@ public struct LiveformSettings: Sendable {
     /// The key the project encrypts with: its API key or a dedicated Liveform secretKey.
     public struct Credential: Sendable {
         /// Which credential it is (for the reader of the configuration; the cipher is the same).
-        public enum Kind: String, Sendable, Hashable { case apiKey, secretKey }
+        public enum Kind: String, Sendable, Hashable {
+            /// The project's API key, which also protects API bodies and webhooks.
+            case apiKey
+            /// A secretKey issued for Liveform URLs only.
+            case secretKey
+        }
 
+        /// Which credential the key was derived from.
         public let kind: Kind
+        /// The AES-256 key: the SHA-256 of the credential.
         public let key: AES256.Key
 
         /// The project's API key.
@@ -50,6 +57,7 @@ public struct LiveformSettings: Sendable {
 
     /// The project id (`pid`).
     public var projectId: String
+    /// How the project encrypts Liveform parameters (its dashboard setting): off, ECB or GCM.
     public var encryption: Encryption
     /// Encryption-only mode: only `pid`, `encrypted` and `lang` stay plain; the form ignores
     /// every other plain parameter.
@@ -60,6 +68,7 @@ public struct LiveformSettings: Sendable {
     public var baseURL: String
     /// Longer URLs are refused with ``LiveformError/Code/invalidParameter``.
     public var maxURLLength: Int
+    /// The crypto library that encrypts (OpenSSL by default); both give the same bytes.
     public var backend: AES256.Backend
 
     /// Creates settings and checks they are coherent.

@@ -14,6 +14,7 @@ import LiveformBackends
 /// A builder is an immutable value; share one across requests. With ECB the same
 /// parameters always give the same URL; with GCM every URL carries a fresh random nonce.
 public struct LiveformURLBuilder: Sendable {
+    /// The settings the builder was made with, already checked.
     public let settings: LiveformSettings
     /// Everything a call needs, prepared once. A class: the builder is copied into every
     /// call site and closure, and one reference is cheaper to copy than a dozen fields.
@@ -41,6 +42,7 @@ public struct LiveformURLBuilder: Sendable {
     /// The URL for `parameters`.
     ///
     /// - Parameters:
+    ///   - parameters: the parameters; the settings decide which stay plain.
     ///   - lang: the form's language (e.g. `ko`, `en`), plain in the URL.
     ///   - nonce: a fixed GCM nonce, for test vectors only; random when nil.
     /// - Throws: ``LiveformError/Code/invalidParameter`` for a rule of §3.3 (the message

@@ -10,23 +10,38 @@
 public struct LiveformURLDecoder: Sendable {
     /// Which cipher to expect in `encrypted`.
     public enum Mode: String, Sendable, Hashable, CaseIterable {
-        case ecb, gcm
+        /// AES-256-ECB only.
+        case ecb
+        /// AES-256-GCM only (nonce, ciphertext, tag).
+        case gcm
         /// GCM first (it authenticates), then ECB.
         case auto
     }
 
     /// Keys to try, in order (rotation: current secretKey, API key, a retired key…).
     public var keys: [AES256.Key]
+    /// The cipher to expect; ``Mode/auto`` by default.
     public var mode: Mode
     /// Whether the project runs in encryption-only mode: then plain parameters other than
     /// `pid` and `lang` are reported as ignored by the form.
     public var encryptionOnly: Bool
+    /// The crypto library that decrypts; both give the same results and errors.
     public var backend: AES256.Backend
     /// Longer `encrypted` tokens are ``LiveformError/Code/malformedInput`` (default 64 KiB).
     public var maxTokenLength: Int
     /// Longer URLs are ``LiveformError/Code/malformedInput`` before anything else is done.
     public var maxURLLength: Int
 
+    /// Creates a decoder.
+    ///
+    /// - Parameters:
+    ///   - keys: the keys to try, in order; the first that decrypts wins. With none, plain
+    ///     URLs still decode, and an `encrypted` one is ``LiveformError/Code/invalidKey``.
+    ///   - mode: the cipher to expect in `encrypted`.
+    ///   - encryptionOnly: whether the project runs in encryption-only mode.
+    ///   - backend: the crypto library.
+    ///   - maxTokenLength: the longest `encrypted` token accepted, in characters.
+    ///   - maxURLLength: the longest URL accepted, in bytes.
     public init(keys: [AES256.Key] = [], mode: Mode = .auto, encryptionOnly: Bool = false,
                 backend: AES256.Backend = .default, maxTokenLength: Int = TokenCipher.defaultMaxTokenLength,
                 maxURLLength: Int = 2 * TokenCipher.defaultMaxTokenLength) {
@@ -156,6 +171,7 @@ extension LiveformURLDecoder {
 public struct DecodedLiveformURL: Sendable, Hashable {
     /// Something the form will do differently from what the URL seems to say.
     public struct Warning: Sendable, Hashable, CustomStringConvertible {
+        /// What the warning is about.
         public enum Kind: String, Sendable, Hashable {
             /// Encryption-only mode: the form ignores this plain parameter.
             case ignoredInEncryptionOnlyMode
@@ -165,9 +181,12 @@ public struct DecodedLiveformURL: Sendable, Hashable {
             case repeatedPlainParameter
         }
 
+        /// What the warning is about.
         public let kind: Kind
+        /// The parameter it concerns.
         public let parameter: String
 
+        /// One sentence naming the parameter and what the form does with it.
         public var description: String {
             switch kind {
             case .ignoredInEncryptionOnlyMode: "'\(parameter)' is plain; in encryption-only mode the form ignores it"
@@ -191,6 +210,7 @@ public struct DecodedLiveformURL: Sendable, Hashable {
     public let cipher: LiveformSettings.Encryption
     /// Which of the decoder's keys decrypted it.
     public let keyIndex: Int?
+    /// What the form will do differently from what the URL seems to say, in query order.
     public let warnings: [Warning]
 
     /// The result as JSON: `{"pid": …, "lang": …, "params": {…}, "warnings": […]}` (the CLI's output).

@@ -17,15 +17,24 @@ public struct ReturnURLResult: Sendable, Hashable {
     /// Whether the fields came inside `encrypted`.
     public let wasEncrypted: Bool
 
+    /// `kycStatus`: the outcome of the submission, or nil when the form did not send it.
     public var kycStatus: KYCStatus? { fields["kycStatus"]?.plainTextIfScalar.map(KYCStatus.init(rawValue:)) }
+    /// `userid`, as given in the Liveform URL.
     public var userid: String? { fields["userid"]?.plainTextIfScalar }
+    /// `email`, as the user entered it or as given in the Liveform URL.
     public var email: String? { fields["email"]?.plainTextIfScalar }
+    /// `submissionId`: the id to ask the REST API about.
     public var submissionId: String? { fields["submissionId"]?.plainTextIfScalar }
+    /// Custom field `cf1`, as given in the Liveform URL.
     public var cf1: String? { fields["cf1"]?.plainTextIfScalar }
+    /// Custom field `cf2`, as given in the Liveform URL.
     public var cf2: String? { fields["cf2"]?.plainTextIfScalar }
+    /// Custom field `cf3`, as given in the Liveform URL.
     public var cf3: String? { fields["cf3"]?.plainTextIfScalar }
+    /// `errorCode`, when the form ended with an error.
     public var errorCode: String? { fields["errorCode"]?.plainTextIfScalar }
 
+    /// A result made of these fields (the decoder makes them; tests and simulators may too).
     public init(fields: JSONObject, wasEncrypted: Bool) {
         self.fields = fields
         self.wasEncrypted = wasEncrypted
@@ -38,8 +47,11 @@ public struct KYCStatus: RawRepresentable, Sendable, Hashable, CustomStringConve
     public let rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
 
+    /// The submission was approved.
     public static let approved = KYCStatus(rawValue: "approved")
+    /// The submission awaits a manual review.
     public static let pending = KYCStatus(rawValue: "pending")
+    /// The submission was rejected.
     public static let rejected = KYCStatus(rawValue: "rejected")
 
     /// Whether this is one of the documented statuses.
@@ -51,9 +63,12 @@ public struct KYCStatus: RawRepresentable, Sendable, Hashable, CustomStringConve
 public struct ReturnURLDecoder: Sendable {
     /// Keys to try, in order.
     public var keys: [AES256.Key]
+    /// The crypto library that decrypts.
     public var backend: AES256.Backend
+    /// Longer `encrypted` tokens are ``LiveformError/Code/malformedInput`` (default 64 KiB).
     public var maxTokenLength: Int
 
+    /// Creates a decoder; with no keys it reads plain Return URLs only.
     public init(keys: [AES256.Key] = [], backend: AES256.Backend = .default,
                 maxTokenLength: Int = TokenCipher.defaultMaxTokenLength) {
         self.keys = keys
@@ -94,11 +109,14 @@ public struct ReturnURLDecoder: Sendable {
 
 /// Builds Return URLs as the form does: for tests and local simulation of the redirect.
 public struct ReturnURLBuilder: Sendable {
+    /// The project's Return URL; the fields are appended to its query.
     public var returnURL: String
     /// The key to encrypt with; nil builds a plain Return URL.
     public var key: AES256.Key?
+    /// The crypto library that encrypts.
     public var backend: AES256.Backend
 
+    /// Creates a builder for `returnURL`; with a key it encrypts the fields (ECB), as the form does.
     public init(returnURL: String, key: AES256.Key? = nil, backend: AES256.Backend = .default) {
         self.returnURL = returnURL
         self.key = key

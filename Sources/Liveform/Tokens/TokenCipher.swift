@@ -19,7 +19,12 @@ import LiveformBackends
 public struct TokenCipher: Sendable, Hashable {
     /// The cipher and its framing.
     public enum Mode: String, Sendable, Hashable, CaseIterable {
-        case ecb, cbc, gcm
+        /// AES-256-ECB of the PKCS#7-padded plaintext: Liveform URLs, Return URLs, API bodies.
+        case ecb
+        /// AES-256-CBC, framed by ``CBCFraming``: webhooks.
+        case cbc
+        /// `nonce ‖ ciphertext ‖ tag`, AES-256-GCM: Liveform URLs.
+        case gcm
     }
 
     /// How a CBC token carries its IV.
@@ -33,13 +38,16 @@ public struct TokenCipher: Sendable, Hashable {
     /// The default limit on a token's length in characters: 64 KiB (wire format §6).
     public static let defaultMaxTokenLength = 64 * 1024
 
+    /// The cipher and its framing.
     public var mode: Mode
+    /// The crypto library.
     public var backend: AES256.Backend
     /// Only used in ``Mode/cbc``.
     public var cbcFraming: CBCFraming
     /// Tokens longer than this are ``LiveformError/Code/malformedInput`` before any decryption.
     public var maxTokenLength: Int
 
+    /// Creates a token cipher; only `mode` is usually needed.
     public init(mode: Mode, backend: AES256.Backend = .default, cbcFraming: CBCFraming = .ivPrefixed,
                 maxTokenLength: Int = TokenCipher.defaultMaxTokenLength) {
         self.mode = mode
@@ -52,9 +60,12 @@ public struct TokenCipher: Sendable, Hashable {
 
     /// Encrypts `plaintext` into a token.
     ///
-    /// - Parameter iv: the IV (CBC, 16 bytes) or nonce (GCM, 12 bytes) to use; random when
-    ///   nil. Pass one only for test vectors: reusing a GCM nonce with a key is fatal to its
-    ///   security. ECB takes none.
+    /// - Parameters:
+    ///   - plaintext: the bytes to encrypt.
+    ///   - key: the AES-256 key.
+    ///   - iv: the IV (CBC, 16 bytes) or nonce (GCM, 12 bytes) to use; random when nil. Pass
+    ///     one only for test vectors: reusing a GCM nonce with a key is fatal to its
+    ///     security. ECB takes none.
     public func encrypt<Plaintext: Collection<UInt8>>(
         _ plaintext: Plaintext, using key: AES256.Key, iv: [UInt8]? = nil
     ) throws(LiveformError) -> String {

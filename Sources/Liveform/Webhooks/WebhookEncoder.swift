@@ -26,8 +26,10 @@ public struct WebhookEncoder: Sendable {
     /// The body of a webhook whose payload is the JSON text `plaintext`, encrypted exactly
     /// as given.
     ///
-    /// - Parameter iv: the 16-byte IV; random when nil. Inject one only for test vectors.
-    ///   Under fixed-IV framing it must be nil or the configured IV.
+    /// - Parameters:
+    ///   - plaintext: the event's JSON text, UTF-8.
+    ///   - iv: the 16-byte IV; random when nil. Inject one only for test vectors. Under
+    ///     fixed-IV framing it must be nil or the configured IV.
     /// - Throws: ``LiveformError/Code/invalidParameter`` when `plaintext` is not UTF-8 JSON
     ///   whose top level is an object, or for an IV of the wrong length.
     public func encode<Plaintext: Collection<UInt8>>(_ plaintext: Plaintext, iv: [UInt8]? = nil) throws(LiveformError) -> String {
@@ -43,7 +45,9 @@ public struct WebhookEncoder: Sendable {
 
     /// The body of a webhook whose payload is `event`, written as `JSON.stringify` writes it.
     ///
-    /// - Parameter iv: as in ``encode(_:iv:)``.
+    /// - Parameters:
+    ///   - event: the event's members, in order.
+    ///   - iv: as in ``encode(_:iv:)``.
     public func encode(event: JSONObject, iv: [UInt8]? = nil) throws(LiveformError) -> String {
         try seal(JSONWriter.bytes(.object(event)), iv: iv)
     }
