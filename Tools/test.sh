@@ -2,7 +2,8 @@
 # The whole test suite, from a fresh Debian machine with Swift:
 #   Tools/test.sh
 # Installs what is missing (Tools/setup.sh --tests), checks that Vectors/ is what the
-# independent generators produce, builds, checks the vectors with the CLI on both backends,
+# independent generators produce and that nothing refers outside the repository, builds,
+# builds the documentation (Tools/docs.sh), checks the vectors with the CLI on both backends,
 # runs the Node/Python interop checks, every fuzz target (LIVEFORM_FUZZ_SECONDS, default 60),
 # the tests under ASan and TSan, the benchmarks in quick mode, and finally the whole test suite. Exit status is non-zero
 # when anything fails.
@@ -17,8 +18,17 @@ echo "==> backends: $(pkg-config --modversion libcrypto | sed 's/^/OpenSSL /'), 
 echo "==> Vectors/ is exactly what the independent generators (Node crypto, Python cryptography) produce"
 Tools/vectors/generate.sh --check
 
+echo "==> the repository is self-contained: no file refers to a folder outside it"
+if git grep -nE '\.\.[/]shared' -- . ; then
+    echo "files above refer to a folder outside the repository" >&2
+    exit 1
+fi
+
 echo "==> swift build"
 swift build --build-tests
+
+echo "==> documentation: DocC with warnings as errors, no undocumented public declaration"
+Tools/docs.sh
 
 echo "==> liveform vectors check Vectors/*.json, on both backends"
 for backend in openssl gcrypt; do

@@ -1,7 +1,8 @@
 public import Foundation
 public import Liveform
 
-/// Runs `liveform-vectors/1` files (see `shared/spec/vectors-format.md`): the project's
+/// Runs `liveform-vectors/1` files (the format is described in the `Liveform` documentation,
+/// article "Conformance vectors"): the project's
 /// `Vectors/*.json`, or an integrator's own. Every vector of an unknown kind, or with a
 /// missing or unknown field, fails: nothing is skipped.
 public struct VectorChecker: Sendable {
