@@ -30,6 +30,9 @@ swift build --build-tests
 echo "==> documentation: DocC with warnings as errors, no undocumented public declaration"
 Tools/docs.sh
 
+echo "==> the Liveform product stays light: a consumer of it alone builds no other package"
+Tools/check-core-deps.sh
+
 echo "==> liveform vectors check Vectors/*.json, on both backends"
 for backend in openssl gcrypt; do
     .build/debug/liveform vectors check --backend "$backend" Vectors/*.json
