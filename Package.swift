@@ -2,7 +2,7 @@
 import PackageDescription
 
 /// Settings every Swift target shares: Swift 6 with the upcoming rules that
-/// keep a public API honest (see ../shared/design/style.md, taken from jwt-kit).
+/// keep a public API honest (taken from jwt-kit).
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("InternalImportsByDefault"),
@@ -14,11 +14,16 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "Liveform", targets: ["Liveform"]),
+        .library(name: "LiveformAPI", targets: ["LiveformAPI"]),
         .executable(name: "liveform", targets: ["liveform"]),
         .executable(name: "liveform-bench", targets: ["liveform-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // LiveformAPI only: the Liveform product itself depends on none of these.
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // C is imported here and only here.
@@ -45,6 +50,18 @@ let package = Package(
             dependencies: ["LiveformBackends"],
             swiftSettings: swiftSettings
         ),
+        // The ARGOS REST API client (AsyncHTTPClient). Depends on Liveform, never the reverse.
+        .target(
+            name: "LiveformAPI",
+            dependencies: [
+                "Liveform",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Runs liveform-vectors/1 files; shared by the tests and `liveform vectors check`.
         .target(
             name: "LiveformConformance",
@@ -55,7 +72,7 @@ let package = Package(
         .target(
             name: "LiveformCLI",
             dependencies: [
-                "Liveform", "LiveformConformance",
+                "Liveform", "LiveformConformance", "LiveformAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -81,6 +98,16 @@ let package = Package(
         .testTarget(
             name: "LiveformTests",
             dependencies: ["Liveform", "LiveformBackends", "LiveformConformance", "LiveformCLI"],
+            swiftSettings: swiftSettings
+        ),
+        // LiveformAPI and `liveform api` over real HTTP against Tools/interop/fake_argos.py.
+        .testTarget(
+            name: "LiveformAPITests",
+            dependencies: [
+                "Liveform", "LiveformAPI", "LiveformCLI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
     ],
