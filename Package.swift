@@ -106,6 +106,8 @@ let package = Package(
             dependencies: [
                 "Liveform", "LiveformAPI", "LiveformCLI",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """A fake of the ARGOS REST API (v3) for the client's tests, written apart from the Swift code.
 
-    python3 Tools/interop/fake_argos.py [--port N] [--api-key KEY] [--sdt on|off]
+    python3 Tools/interop/fake_argos.py [--port N] [--port-file PATH] [--api-key KEY] [--sdt on|off]
 
 Listens on 127.0.0.1 (port 0 picks a free one) and prints the port as the first line of
-standard output. Plays the vendor's side: checks `x-api-key`, keeps submissions and Private
+standard output (and writes it to --port-file, for a parent that should not block on a pipe). Plays the vendor's side: checks `x-api-key`, keeps submissions and Private
 Mode tokens in memory, and with Secure Data Transfer on decrypts request bodies and wraps
 JSON answers as {"data":"<token>"} (AES-256-ECB, key = SHA-256 of the API key, PKCS#7,
 standard base64), with Python's `cryptography` only.
@@ -24,6 +24,8 @@ import argparse
 import base64
 import hashlib
 import json
+import os
+import signal
 import socket
 import sys
 import threading
@@ -422,11 +424,20 @@ def main():
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--api-key", default="DEMO-ONLY-not-a-real-argos-api-key")
     parser.add_argument("--sdt", choices=("on", "off"), default="on")
+    parser.add_argument("--port-file")
     args = parser.parse_args()
+    # A parent that spawned us from a thread may have blocked these: stopping must work.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
     Handler.state = State(args.api_key, args.sdt == "on")
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.daemon_threads = True
-    print(server.server_address[1], flush=True)
+    port = server.server_address[1]
+    if args.port_file:
+        with open(args.port_file + ".tmp", "w") as file:
+            file.write(f"{port}\n")
+        os.replace(args.port_file + ".tmp", args.port_file)
+    print(port, flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
