@@ -28,6 +28,12 @@ done
 echo "==> interop: Node and Python peers against the liveform binary"
 Tools/interop/run.sh .build/debug/liveform
 
+echo "==> the Liveform product depends on no other package (LiveformAPI brings NIO, the core does not)"
+python3 Tools/check_core_dependencies.py
+
+echo "==> interop: liveform api against the independent fake vendor (Tools/interop/fake_argos.py), both SDT modes"
+Tools/interop/api_cli.sh .build/debug/liveform
+
 echo "==> fuzzing: every libFuzzer target for ${LIVEFORM_FUZZ_SECONDS:-60} s"
 Tools/fuzz.sh all "${LIVEFORM_FUZZ_SECONDS:-60}"
 
