@@ -69,7 +69,8 @@ public final class ArgosClient: Sendable, CustomStringConvertible, CustomDebugSt
 }
 
 /// Runs `body` with a client that has an `HTTPClient` of its own, and shuts that HTTP client
-/// down when `body` returns or throws (a command-line tool, a batch job).
+/// down when `body` returns or throws (a command-line tool, a batch job). That HTTP client
+/// follows no redirects, so the `x-api-key` header is only ever sent to the base URL's host.
 ///
 /// ```swift
 /// try await withArgosClient(apiKey: apiKey) { client in
@@ -82,7 +83,10 @@ public func withArgosClient<Result: Sendable>(
     apiKey: String, configuration: ArgosClient.Configuration = ArgosClient.Configuration(),
     _ body: (ArgosClient) async throws -> Result
 ) async throws -> Result {
-    let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
+    // No redirects: the x-api-key header must never follow one to another host.
+    var httpConfiguration = HTTPClient.Configuration()
+    httpConfiguration.redirectConfiguration = .disallow
+    let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
     let result: Swift.Result<Result, any Error>
     do {
         let client = try ArgosClient(apiKey: apiKey, configuration: configuration, httpClient: httpClient)
