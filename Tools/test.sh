@@ -3,7 +3,8 @@
 #   Tools/test.sh
 # Installs what is missing (Tools/setup.sh --tests), checks that Vectors/ is what the
 # independent generators produce, builds, checks the vectors with the CLI on both backends,
-# runs the Node/Python interop checks, every fuzz target (LIVEFORM_FUZZ_SECONDS, default 60),
+# runs the Node/Python interop checks (and `liveform api` against the fake vendor), checks that
+# the Liveform product depends on no other package, every fuzz target (LIVEFORM_FUZZ_SECONDS, default 60),
 # the tests under ASan and TSan, the benchmarks in quick mode, and finally the whole test suite. Exit status is non-zero
 # when anything fails.
 set -euo pipefail
