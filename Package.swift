@@ -14,6 +14,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "Liveform", targets: ["Liveform"]),
+        .library(name: "LiveformAPI", targets: ["LiveformAPI"]),
         .executable(name: "liveform", targets: ["liveform"]),
         .executable(name: "liveform-bench", targets: ["liveform-bench"]),
     ],
@@ -21,6 +22,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         // `swift package generate-documentation` (Tools/docs.sh); a plugin only, nothing links it.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+        // LiveformAPI only: the Liveform product itself depends on none of these.
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // C is imported here and only here.
@@ -47,6 +52,18 @@ let package = Package(
             dependencies: ["LiveformBackends"],
             swiftSettings: swiftSettings
         ),
+        // The ARGOS REST API client (AsyncHTTPClient). Depends on Liveform, never the reverse.
+        .target(
+            name: "LiveformAPI",
+            dependencies: [
+                "Liveform",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Runs liveform-vectors/1 files; shared by the tests and `liveform vectors check`.
         .target(
             name: "LiveformConformance",
@@ -57,7 +74,7 @@ let package = Package(
         .target(
             name: "LiveformCLI",
             dependencies: [
-                "Liveform", "LiveformConformance",
+                "Liveform", "LiveformConformance", "LiveformAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -83,6 +100,18 @@ let package = Package(
         .testTarget(
             name: "LiveformTests",
             dependencies: ["Liveform", "LiveformBackends", "LiveformConformance", "LiveformCLI"],
+            swiftSettings: swiftSettings
+        ),
+        // LiveformAPI and `liveform api` over real HTTP against Tools/interop/fake_argos.py.
+        .testTarget(
+            name: "LiveformAPITests",
+            dependencies: [
+                "Liveform", "LiveformAPI", "LiveformCLI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
     ],

@@ -3,8 +3,9 @@
 #   Tools/test.sh
 # Installs what is missing (Tools/setup.sh --tests), checks that Vectors/ is what the
 # independent generators produce and that nothing refers outside the repository, builds,
-# builds the documentation (Tools/docs.sh), checks the vectors with the CLI on both backends,
-# runs the Node/Python interop checks, every fuzz target (LIVEFORM_FUZZ_SECONDS, default 60),
+# builds the documentation (Tools/docs.sh), checks that the Liveform product depends on no
+# other package, checks the vectors with the CLI on both backends, runs the Node/Python interop
+# checks (and `liveform api` against the fake vendor), every fuzz target (LIVEFORM_FUZZ_SECONDS, default 60),
 # the tests under ASan and TSan, the benchmarks in quick mode, and finally the whole test suite. Exit status is non-zero
 # when anything fails.
 set -euo pipefail
@@ -40,6 +41,9 @@ done
 
 echo "==> interop: Node and Python peers against the liveform binary"
 Tools/interop/run.sh .build/debug/liveform
+
+echo "==> interop: liveform api against the independent fake vendor (Tools/interop/fake_argos.py), both SDT modes"
+Tools/interop/api_cli.sh .build/debug/liveform
 
 echo "==> fuzzing: every libFuzzer target for ${LIVEFORM_FUZZ_SECONDS:-60} s"
 Tools/fuzz.sh all "${LIVEFORM_FUZZ_SECONDS:-60}"

@@ -1,6 +1,7 @@
 public import Foundation
 import ArgumentParser
 import Liveform
+import LiveformAPI
 
 /// Runs the `liveform` tool: parses, runs, and maps every outcome onto the documented exit
 /// status, printing errors as one or two lines on standard error — never key material or a
@@ -13,45 +14,79 @@ public enum CLI {
         public static let usage: Int32 = 64          // usage error or invalidParameter
         public static let malformedInput: Int32 = 65
         public static let cannotOpenInput: Int32 = 66
+        public static let unavailable: Int32 = 69    // the API: rate limited, server error, no answer
         public static let software: Int32 = 70       // a crypto library failed
+        public static let noPermission: Int32 = 77   // the API: IP address not allowed, key refused
         public static let invalidKey: Int32 = 78
     }
 
     /// Runs with the process's real environment and standard streams.
-    public static func main(arguments: [String]) -> Int32 {
-        run(arguments: arguments, context: CLIContext.process())
+    public static func main(arguments: [String]) async -> Int32 {
+        await run(arguments: arguments, context: CLIContext.process())
     }
 
-    /// Runs with an explicit context (what the tests use).
+    /// Runs with an explicit context (what the tests use). The `api` commands are
+    /// asynchronous and run only through the `async` form of this function.
     public static func run(arguments: [String], context: CLIContext) -> Int32 {
         CLIContext.$current.withValue(context) {
             do {
-                // The parser answers `liveform nosuch --help` with the root help and status 0;
-                // a script must be able to tell that the command does not exist.
-                if let first = arguments.first, !first.hasPrefix("-"),
-                   !LiveformCommand.configuration.subcommands.contains(where: { $0._commandName == first }) {
-                    throw CLIFailure.usage("unknown command '\(first)'; see liveform --help")
+                var command = try parse(arguments)
+                guard !(command is any AsyncParsableCommand) else {
+                    throw CLIFailure.usage("this command runs only through the asynchronous CLI.run")
                 }
-                var command = try LiveformCommand.parseAsRoot(arguments)
                 try command.run()
                 return Status.success
-            } catch let error as LiveformError {
-                return report(error, context: context)
-            } catch let error as CLIFailure {
-                context.writeError(error.message)
-                return error.status
             } catch {
-                // Help, version and usage errors from the argument parser.
-                let code = LiveformCommand.exitCode(for: error)
-                let message = LiveformCommand.fullMessage(for: error)
-                if code == .success {
-                    context.write(message + "\n")
-                    return Status.success
-                }
-                if !message.isEmpty { context.writeError(message) }
-                return code.rawValue  // 64 for usage errors, or the status a command chose
+                return report(error, context: context)
             }
         }
+    }
+
+    /// Runs with an explicit context, every command included.
+    public static func run(arguments: [String], context: CLIContext) async -> Int32 {
+        await CLIContext.$current.withValue(context) {
+            do {
+                let command = try parse(arguments)
+                if var asyncCommand = command as? any AsyncParsableCommand {
+                    try await asyncCommand.run()
+                } else {
+                    var command = command
+                    try command.run()
+                }
+                return Status.success
+            } catch {
+                return report(error, context: context)
+            }
+        }
+    }
+
+    private static func parse(_ arguments: [String]) throws -> any ParsableCommand {
+        // The parser answers `liveform nosuch --help` with the root help and status 0;
+        // a script must be able to tell that the command does not exist.
+        if let first = arguments.first, !first.hasPrefix("-"),
+           !LiveformCommand.configuration.subcommands.contains(where: { $0._commandName == first }) {
+            throw CLIFailure.usage("unknown command '\(first)'; see liveform --help")
+        }
+        return try LiveformCommand.parseAsRoot(arguments)
+    }
+
+    /// Maps any failure onto its exit status and its one or two lines on standard error.
+    private static func report(_ error: any Error, context: CLIContext) -> Int32 {
+        if let error = error as? LiveformError { return report(error, context: context) }
+        if let error = error as? ArgosError { return report(error, context: context) }
+        if let error = error as? CLIFailure {
+            context.writeError(error.message)
+            return error.status
+        }
+        // Help, version and usage errors from the argument parser.
+        let code = LiveformCommand.exitCode(for: error)
+        let message = LiveformCommand.fullMessage(for: error)
+        if code == .success {
+            context.write(message + "\n")
+            return Status.success
+        }
+        if !message.isEmpty { context.writeError(message) }
+        return code.rawValue  // 64 for usage errors, or the status a command chose
     }
 
     static func report(_ error: LiveformError, context: CLIContext) -> Int32 {

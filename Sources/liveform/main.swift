@@ -2,4 +2,4 @@ import Foundation
 import LiveformCLI
 
 // All logic lives in LiveformCLI so the tests can run every command in-process.
-exit(CLI.main(arguments: Array(CommandLine.arguments.dropFirst())))
+exit(await CLI.main(arguments: Array(CommandLine.arguments.dropFirst())))
