@@ -2,7 +2,7 @@
 import PackageDescription
 
 /// Settings every Swift target shares: Swift 6 with the upcoming rules that
-/// keep a public API honest (see ../shared/design/style.md, taken from jwt-kit).
+/// keep a public API honest (taken from jwt-kit).
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("InternalImportsByDefault"),
@@ -14,11 +14,17 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "Liveform", targets: ["Liveform"]),
+        .library(name: "LiveformHummingbird", targets: ["LiveformHummingbird"]),
         .executable(name: "liveform", targets: ["liveform"]),
         .executable(name: "liveform-bench", targets: ["liveform-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
     ],
     targets: [
         // C is imported here and only here.
@@ -51,12 +57,30 @@ let package = Package(
             dependencies: ["Liveform"],
             swiftSettings: swiftSettings
         ),
+        // Webhooks in a Hummingbird 2 server; NIO and Hummingbird stay out of `Liveform`.
+        .target(
+            name: "LiveformHummingbird",
+            dependencies: [
+                "Liveform",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The commands of the `liveform` tool, in a library the tests can reach.
         .target(
             name: "LiveformCLI",
             dependencies: [
-                "Liveform", "LiveformConformance",
+                "Liveform", "LiveformConformance", "LiveformHummingbird",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -81,6 +105,17 @@ let package = Package(
         .testTarget(
             name: "LiveformTests",
             dependencies: ["Liveform", "LiveformBackends", "LiveformConformance", "LiveformCLI"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LiveformHummingbirdTests",
+            dependencies: [
+                "Liveform", "LiveformHummingbird", "LiveformCLI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
     ],
