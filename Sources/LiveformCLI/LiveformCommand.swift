@@ -16,6 +16,7 @@ struct LiveformCommand: ParsableCommand {
               64  usage error or invalid parameter
               65  malformed input
               66  an input file cannot be opened
+              69  nothing answers (webhook send)
               70  the crypto library failed
               78  invalid or missing key
             """,
