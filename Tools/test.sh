@@ -27,6 +27,7 @@ done
 
 echo "==> interop: Node and Python peers against the liveform binary"
 Tools/interop/run.sh .build/debug/liveform
+Tools/interop/webhook_cli.sh .build/debug/liveform   # webhook listen/send <-> Python peers
 
 echo "==> fuzzing: every libFuzzer target for ${LIVEFORM_FUZZ_SECONDS:-60} s"
 Tools/fuzz.sh all "${LIVEFORM_FUZZ_SECONDS:-60}"
