@@ -7,6 +7,7 @@ import LiveformHummingbird
 import Logging
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 import Synchronization
 
 /// `liveform webhook listen`: a local receiver built on LiveformHummingbird.
@@ -152,15 +153,27 @@ struct SendWebhook: ParsableCommand {
         }
         let output = LineOutput(CLIContext.current)
         let url = to
+        guard let parsed = URL(string: url), let host = parsed.host else { throw CLIFailure.usage("--to must be a URL") }
+        let port = parsed.port ?? (parsed.scheme?.lowercased() == "https" ? 443 : 80)
         let status = Mutex<Int?>(nil)
         try runToCompletion {
+            // AsyncHTTPClient retries a refused connection until the request's deadline; a
+            // developer wants "nothing answers" at once, so connect once first.
+            do {
+                let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                    .connectTimeout(.seconds(5)).connect(host: host, port: port).get()
+                try? await channel.close()
+            } catch {
+                throw CLIFailure(status: CLI.Status.unavailable, message: "liveform: nothing answers at \(url): \(error)")
+            }
             var request = HTTPClientRequest(url: url)
             request.method = .POST
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(string: body))
             let response: HTTPClientResponse
             do {
-                response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+                // ARGOS counts a webhook as delivered when a 2xx comes within 10 s (sandbox §4).
+                response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
             } catch {
                 throw CLIFailure(status: CLI.Status.unavailable, message: "liveform: nothing answers at \(url): \(error)")
             }
