@@ -172,7 +172,7 @@ struct BackendParityTests {
     @Test("the engines also handle GCM IVs of other lengths (outside the wire format)")
     func engineNonStandardIV() throws {
         let record = try #require(NIST.gcmEncrypt.first { $0.ivBits == 1024 && $0.tagBits == 128 && !$0.field("PT").isEmpty },
-                                  "needs ../shared/vectors/nist/GCM")
+                                  "needs the shared vectors/nist/GCM")
         for backend in AES256.Backend.allCases {
             let key = try AES256.Key(rawKey: record.field("KEY"))
             let engine = try key.engine(backend)

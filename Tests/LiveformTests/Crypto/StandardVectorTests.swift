@@ -4,7 +4,7 @@ import Testing
 import LiveformBackends
 
 /// Wycheproof (C2SP) and NIST CAVP AES-256 vectors on both backends, read from
-/// `../shared/vectors`. Every vector is its own test case, named by its id.
+/// the shared `vectors` folder beside the package. Every vector is its own test case, named by its id.
 @Suite("Standard AES-256 vectors")
 struct StandardVectorTests {
     static let backends = AES256.Backend.allCases

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// Locates the vector sets that live outside the project (`../shared/vectors`) and the
+/// Locates the vector sets that live outside the project (the `shared/vectors` folder beside the package) and the
 /// project's own `Vectors/`. The shared sets are not ours to commit: under `CI=true` their
 /// absence is a failure, elsewhere a clearly printed skip.
 enum VectorFiles {
@@ -12,7 +12,7 @@ enum VectorFiles {
         .deletingLastPathComponent() // Tests
         .deletingLastPathComponent() // root
 
-    /// `LIVEFORM_SHARED_VECTORS` if set, else `../shared/vectors` beside the package.
+    /// `LIVEFORM_SHARED_VECTORS` if set, else the `shared/vectors` folder beside the package.
     static let sharedRoot: URL = {
         if let override = ProcessInfo.processInfo.environment["LIVEFORM_SHARED_VECTORS"], !override.isEmpty {
             return URL(filePath: override)
@@ -36,7 +36,7 @@ enum VectorFiles {
         if isCI {
             Issue.record(Comment(rawValue: message + " — required under CI=true"), sourceLocation: sourceLocation)
         } else {
-            print("SKIPPED: \(message). Set LIVEFORM_SHARED_VECTORS or check out ../shared to run them.")
+            print("SKIPPED: \(message). Set LIVEFORM_SHARED_VECTORS or check out the shared folder beside the package to run them.")
         }
     }
 }
