@@ -59,12 +59,7 @@ enum WebhookListener {
         let router = Router(context: WebhookRequestContext.self)
         router.webhook(RouterPath(path), decoder: decoder, onRejection: { status, error, _ in
             output.line(.object(["status": .number(Double(status)), "error": .string(error.code.description)]))
-        }, onEvent: { event, _ in
-            output.line(.object([
-                "status": 200, "trigger": .string(event.trigger.rawValue),
-                "submissionId": event.submissionId.map(JSONValue.string) ?? .null, "event": .object(event.json),
-            ]))
-        })
+        }, onEvent: { event, _ in output.bytes(acceptedLine(event)) })
         // Quiet by default: the JSON lines on stdout are the output. LOG_LEVEL=info shows rejections.
         var logger = Logger(label: "liveform.webhook.listen")
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
@@ -80,6 +75,45 @@ enum WebhookListener {
     }
 }
 
+/// `{"status":200,"trigger":…,"submissionId":…,"event":{…}}` and a newline. The event is the
+/// plaintext as sent when that is already compact JSON (as ARGOS sends it), else the parsed
+/// payload written compactly: one line either way.
+func acceptedLine(_ event: WebhookEvent) -> [UInt8] {
+    var line = Array(#"{"status":200,"trigger":"#.utf8)
+    line += JSONValue.string(event.trigger.rawValue).jsonText.utf8
+    line += #","submissionId":"#.utf8
+    line += (event.submissionId.map(JSONValue.string) ?? .null).jsonText.utf8
+    line += #","event":"#.utf8
+    if let plaintext = event.decodedPlaintext, isCompact(plaintext) {
+        line += plaintext
+    } else {
+        line += JSONValue.object(event.json).jsonText.utf8
+    }
+    line += "}\n".utf8
+    return line
+}
+
+/// Whether valid JSON text has no whitespace outside its strings (one pass, no parse).
+func isCompact(_ json: [UInt8]) -> Bool {
+    var inString = false, escaped = false
+    for byte in json {
+        if inString {
+            if escaped {
+                escaped = false
+            } else if byte == UInt8(ascii: "\\") {
+                escaped = true
+            } else if byte == UInt8(ascii: "\"") {
+                inString = false
+            }
+        } else if byte == UInt8(ascii: "\"") {
+            inString = true
+        } else if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D {
+            return false
+        }
+    }
+    return true
+}
+
 /// Writes whole lines to the command's standard output, one at a time, so that lines from
 /// concurrent requests never interleave. Standard output is unbuffered here (each line is
 /// one write), so a reader sees each line as soon as it is written.
@@ -91,6 +125,8 @@ final class LineOutput: Sendable {
     func line(_ value: JSONValue) { text(value.jsonText + "\n") }
 
     func text(_ text: String) { context.withLock { $0.write(text) } }
+
+    func bytes(_ bytes: [UInt8]) { context.withLock { $0.writeBytes(bytes) } }
 }
 
 /// `liveform webhook send`: POSTs one encrypted event.

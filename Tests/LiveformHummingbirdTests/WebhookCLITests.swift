@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Liveform
-import LiveformCLI
+@testable import LiveformCLI
 import LiveformHummingbird
 import Synchronization
 import Testing
@@ -187,5 +187,32 @@ struct WebhookCLITests {
         #expect(await CLIOutcome.run(["webhook", "listen", "--allow", "not-an-address"], environment: Self.environment).status == 64)
         #expect(await CLIOutcome.run(["webhook", "listen", "--port", "70000"], environment: Self.environment).status == 64)
         #expect(await CLIOutcome.run(["webhook", "listen"]).status == 78)
+    }
+}
+
+@Suite("liveform webhook listen: the accepted line")
+struct AcceptedLineTests {
+    static let key = try! AES256.Key(credential: "DEMO-ONLY-line-key")
+
+    static func decoded(_ plaintext: String) throws -> WebhookEvent {
+        let body = try WebhookEncoder(key: key).encode(Array(plaintext.utf8))
+        return try WebhookDecoder(keys: [key]).decode(body: Array(body.utf8))
+    }
+
+    @Test("compact plaintext is printed as sent; anything else is written compactly; the line is always one JSON line",
+          arguments: [
+              #"{"webhook_trigger":"delete","submission_id":"s \"1\"","comment":"a b\\ c"}"#,
+              "{\"webhook_trigger\": \"delete\",\n  \"submission_id\": \"s \\\"1\\\"\", \"comment\":\"a b\\\\ c\"}",
+              "{\"webhook_trigger\":\"delete\"}\r\n",
+          ])
+    func line(plaintext: String) throws {
+        let event = try Self.decoded(plaintext)
+        let line = String(decoding: acceptedLine(event), as: UTF8.self)
+        #expect(line.hasSuffix("}\n") && line.dropLast().allSatisfy { $0 != "\n" && $0 != "\r" })
+        let value = try JSONValue(parsing: String(line.dropLast()))
+        #expect(value["status"] == 200 && value["trigger"] == "delete")
+        #expect(value["event"]?.objectValue == event.json)
+        #expect(line.contains(#""event":{"webhook_trigger":"delete""#), "not compact: \(line)")
+        #expect(isCompact(Array(#"{"a":"x y","b":["\""," ",": "]}"#.utf8)) && !isCompact(Array(#"{"a": 1}"#.utf8)))
     }
 }

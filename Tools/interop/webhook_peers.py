@@ -139,9 +139,11 @@ def run_sender(binary: str) -> int:
             event = sample_event(trigger)
             status, _ = post(url, encrypt_webhook(json.dumps(event, ensure_ascii=False).encode("utf-8")))
             checks.check(status == 200, f"{trigger}: status {status}")
-            line = next_line()
-            checks.check(line == {"status": 200, "trigger": trigger, "submissionId": event["submission_id"], "event": event},
-                         f"{trigger}: listen printed {line}")
+            raw = listener.stdout.readline().rstrip("\n")
+            expected = {"status": 200, "trigger": trigger, "submissionId": event["submission_id"], "event": event}
+            checks.check(json.loads(raw) == expected, f"{trigger}: listen printed {raw}")
+            # Compact, although this sender's JSON has spaces after its separators.
+            checks.check(raw == json.dumps(expected, separators=(",", ":"), ensure_ascii=False), f"{trigger}: not compact: {raw}")
 
         # The bare token as the whole body is accepted too (§5).
         event = sample_event("approved")
