@@ -14,12 +14,12 @@ import NIOCore
 /// | the closure returned | 200 | empty |
 /// | the closure threw | 500 | `internal error` (the sender retries, nothing is lost) |
 /// | sender not on the policy, wrong key | 403 | `forbidden` |
-/// | body over ``Liveform/WebhookDecoder/maxBodySize`` | 413 | `payload too large` |
+/// | body over `WebhookDecoder.maxBodySize` | 413 | `payload too large` |
 /// | anything else malformed | 400 | `bad request` |
 ///
-/// The statuses and bodies of a rejection are those of ``Liveform/WebhookHTTPHandler``, which
-/// this type uses; the sender rules are those of ``Liveform/WebhookSenderPolicy``, applied to
-/// the connection's address (``Hummingbird/RemoteAddressRequestContext/remoteAddress``), and to
+/// The statuses and bodies of a rejection are those of `WebhookHTTPHandler`, which
+/// this type uses; the sender rules are those of `WebhookSenderPolicy`, applied to
+/// the connection's address (`RemoteAddressRequestContext.remoteAddress`), and to
 /// `X-Forwarded-For` only when the policy trusts it. The sender is checked before the body
 /// is read, so a stranger's body is never collected.
 ///
@@ -57,7 +57,7 @@ public struct WebhookResponder<Context: RemoteAddressRequestContext>: HTTPRespon
         self.init(handler: WebhookHTTPHandler(decoder: decoder), onRejection: onRejection, onEvent: onEvent)
     }
 
-    /// A responder around an existing ``Liveform/WebhookHTTPHandler``.
+    /// A responder around an existing `WebhookHTTPHandler`.
     public init(handler: WebhookHTTPHandler, onRejection: RejectionHandler? = nil, onEvent: @escaping EventHandler) {
         self.handler = handler
         self.onRejection = onRejection
