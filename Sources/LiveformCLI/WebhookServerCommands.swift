@@ -1,5 +1,6 @@
 import ArgumentParser
 import AsyncHTTPClient
+import Dispatch
 import Foundation
 import Hummingbird
 import Liveform
@@ -71,6 +72,7 @@ enum WebhookListener {
                 output.text("listening on http://\(urlHost):\(channel.localAddress?.port ?? port)\(path)\n")
             },
             logger: logger)
+        defer { output.flush() }
         try await app.runService()
     }
 }
@@ -114,19 +116,44 @@ func isCompact(_ json: [UInt8]) -> Bool {
     return true
 }
 
-/// Writes whole lines to the command's standard output, one at a time, so that lines from
-/// concurrent requests never interleave. Standard output is unbuffered here (each line is
-/// one write), so a reader sees each line as soon as it is written.
+/// Writes whole lines to the command's standard output, in order, without interleaving the
+/// lines of concurrent requests, and off the concurrency pool: a write that blocks (a pipe
+/// whose reader lags) holds a Dispatch thread, not one of the pool's few threads, so requests
+/// keep being answered. Lines that arrive while a write is in progress go out together in the
+/// next write. Past 8 MiB waiting, a caller waits for the writer (back-pressure).
 final class LineOutput: Sendable {
-    private let context: Mutex<CLIContext>
+    private let context: CLIContext
+    private let pending = Mutex<(bytes: [UInt8], scheduled: Bool)>(([], false))
+    private let writer = DispatchQueue(label: "liveform.webhook.listen.output")
+    private static let maxPending = 8 << 20
 
-    init(_ context: CLIContext) { self.context = Mutex(context) }
+    init(_ context: CLIContext) { self.context = context }
 
     func line(_ value: JSONValue) { text(value.jsonText + "\n") }
 
-    func text(_ text: String) { context.withLock { $0.write(text) } }
+    func text(_ text: String) { bytes(Array(text.utf8)) }
 
-    func bytes(_ bytes: [UInt8]) { context.withLock { $0.writeBytes(bytes) } }
+    func bytes(_ bytes: [UInt8]) {
+        let (schedule, overLimit) = pending.withLock { state -> (Bool, Bool) in
+            state.bytes += bytes
+            let schedule = !state.scheduled
+            state.scheduled = true
+            return (schedule, state.bytes.count > Self.maxPending)
+        }
+        if schedule { writer.async { self.writePending() } }
+        if overLimit { flush() }
+    }
+
+    /// Returns once everything given so far is written.
+    func flush() { writer.sync { writePending() } }
+
+    private func writePending() {
+        let bytes = pending.withLock { state -> [UInt8] in
+            state.scheduled = false
+            return state.bytes.isEmpty ? [] : { defer { state.bytes = [] }; return state.bytes }()
+        }
+        if !bytes.isEmpty { context.writeBytes(bytes) }
+    }
 }
 
 /// `liveform webhook send`: POSTs one encrypted event.
@@ -188,6 +215,7 @@ struct SendWebhook: ParsableCommand {
                 .encode(event: event)
         }
         let output = LineOutput(CLIContext.current)
+        defer { output.flush() }
         let url = to
         guard let parsed = URL(string: url), let host = parsed.host else { throw CLIFailure.usage("--to must be a URL") }
         let port = parsed.port ?? (parsed.scheme?.lowercased() == "https" ? 443 : 80)
