@@ -15,6 +15,7 @@ let package = Package(
     products: [
         .library(name: "Liveform", targets: ["Liveform"]),
         .library(name: "LiveformAPI", targets: ["LiveformAPI"]),
+        .library(name: "LiveformHummingbird", targets: ["LiveformHummingbird"]),
         .executable(name: "liveform", targets: ["liveform"]),
         .executable(name: "liveform-bench", targets: ["liveform-bench"]),
     ],
@@ -22,10 +23,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         // `swift package generate-documentation` (Tools/docs.sh); a plugin only, nothing links it.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
-        // LiveformAPI only: the Liveform product itself depends on none of these.
+        // LiveformAPI, LiveformHummingbird and the CLI only: the Liveform product depends on none of these.
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
     ],
     targets: [
         // C is imported here and only here.
@@ -70,12 +73,31 @@ let package = Package(
             dependencies: ["Liveform"],
             swiftSettings: swiftSettings
         ),
+        // Webhooks in a Hummingbird 2 server; NIO and Hummingbird stay out of `Liveform`.
+        .target(
+            name: "LiveformHummingbird",
+            dependencies: [
+                "Liveform",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The commands of the `liveform` tool, in a library the tests can reach.
         .target(
             name: "LiveformCLI",
             dependencies: [
-                "Liveform", "LiveformConformance", "LiveformAPI",
+                "Liveform", "LiveformConformance", "LiveformAPI", "LiveformHummingbird",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -111,6 +133,19 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // LiveformHummingbird and `liveform webhook listen`/`send`, in-process and over loopback.
+        .testTarget(
+            name: "LiveformHummingbirdTests",
+            dependencies: [
+                "Liveform", "LiveformHummingbird", "LiveformCLI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

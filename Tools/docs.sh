@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 targets=("$@")
-[ "${#targets[@]}" -gt 0 ] || targets=(Liveform)
+[ "${#targets[@]}" -gt 0 ] || targets=(Liveform LiveformAPI LiveformHummingbird)
 
 status=0
 for target in "${targets[@]}"; do

@@ -41,6 +41,7 @@ done
 
 echo "==> interop: Node and Python peers against the liveform binary"
 Tools/interop/run.sh .build/debug/liveform
+Tools/interop/webhook_cli.sh .build/debug/liveform   # webhook listen/send <-> Python peers
 
 echo "==> interop: liveform api against the independent fake vendor (Tools/interop/fake_argos.py), both SDT modes"
 Tools/interop/api_cli.sh .build/debug/liveform

@@ -14,7 +14,7 @@ public enum CLI {
         public static let usage: Int32 = 64          // usage error or invalidParameter
         public static let malformedInput: Int32 = 65
         public static let cannotOpenInput: Int32 = 66
-        public static let unavailable: Int32 = 69    // the API: rate limited, server error, no answer
+        public static let unavailable: Int32 = 69    // nothing answers: the API after retries (rate limited, server error, no answer), webhook send
         public static let software: Int32 = 70       // a crypto library failed
         public static let noPermission: Int32 = 77   // the API: IP address not allowed, key refused
         public static let invalidKey: Int32 = 78

@@ -16,7 +16,7 @@ struct LiveformCommand: ParsableCommand {
               64  usage error or invalid parameter
               65  malformed input
               66  an input file cannot be opened
-              69  the API: rate limited, server error or no answer
+              69  nothing answers: the API (rate limited, server error or no answer) or webhook send
               70  the crypto library failed
               77  the API: IP address not allowed, or the key was refused
               78  invalid or missing key

@@ -28,8 +28,8 @@ struct FramingOptions: ParsableArguments {
 /// `liveform webhook decrypt|encrypt`.
 struct WebhookCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "webhook", abstract: "Decrypt a webhook body, or make one (AES-256-CBC).",
-        subcommands: [DecryptWebhook.self, EncryptWebhook.self])
+        commandName: "webhook", abstract: "Decrypt a webhook body or make one (AES-256-CBC); receive or send webhooks.",
+        subcommands: [DecryptWebhook.self, EncryptWebhook.self, ListenWebhook.self, SendWebhook.self])
 
     struct DecryptWebhook: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -78,6 +78,13 @@ public struct WebhookEvent: Sendable, Hashable {
     /// The payload: a tree, or validated plaintext parsed on demand.
     private var payload: Payload
 
+    /// The validated plaintext this event was decoded from, byte for byte; nil for an event
+    /// built from a tree or whose ``json`` was assigned. (`liveform webhook listen` prints it
+    /// without a parse when it is already compact.)
+    package var decodedPlaintext: [UInt8]? {
+        if case .text(let text) = payload { text.bytes } else { nil }
+    }
+
     private enum Payload: Sendable {
         case tree(JSONObject)
         case text(LazyJSONObject)
