@@ -51,7 +51,7 @@ public struct ArgosError: Error, Sendable, Hashable, CustomStringConvertible, Cu
         /// No answer: the connection failed or was refused, or the attempt timed out (after the retries).
         public static let transport = Kind(base: .transport)
         /// A Secure Data Transfer response wrapper that does not decrypt to JSON with the API
-        /// key. It has the SDK's one decryption message (``LiveformError/decryptionFailedReason``).
+        /// key. It has the SDK's one decryption message (`LiveformError.decryptionFailedReason`).
         public static let decryptionFailed = Kind(base: .decryptionFailed)
         /// A successful answer whose body is not what the call returns (not JSON, over the
         /// size limit, the wrong JSON type).
