@@ -24,8 +24,8 @@ struct FakeArgos {
 
     var baseURL: String { "http://127.0.0.1:\(port)/v3" }
 
-    /// Starts the fake and waits (up to 60 s, the machine may be busy) for the port it writes
-    /// to a file: polling with `Task.sleep` keeps the test's threads free.
+    /// Starts the fake and waits (up to 6,000 polls 20 ms apart) for the port it writes to a
+    /// file: polling with `Task.sleep` keeps the test's threads free.
     static func start(sdt: Bool) async throws -> FakeArgos {
         let portFile = FileManager.default.temporaryDirectory.appending(path: "fake-argos-\(UUID().uuidString).port").path
         let process = Process()
@@ -35,14 +35,18 @@ struct FakeArgos {
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         defer { try? FileManager.default.removeItem(atPath: portFile) }
-        let deadline = ContinuousClock.now + .seconds(60)
-        while ContinuousClock.now < deadline, process.isRunning {
-            if let data = FileManager.default.contents(atPath: portFile),
-               let port = Int(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) {
-                return FakeArgos(process: process, port: port, sdt: sdt)
-            }
+        func writtenPort() -> Int? {
+            FileManager.default.contents(atPath: portFile)
+                .flatMap { Int(String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) }
+        }
+        // The deadline counts polls, not wall time: when other suites keep every thread of the
+        // concurrency pool busy (the stress test under TSan), this task may not resume for a
+        // minute although the fake started at once; one more look after the loop, too.
+        for _ in 0..<6000 where process.isRunning {
+            if let port = writtenPort() { return FakeArgos(process: process, port: port, sdt: sdt) }
             try await Task.sleep(for: .milliseconds(20))
         }
+        if process.isRunning, let port = writtenPort() { return FakeArgos(process: process, port: port, sdt: sdt) }
         kill(process.processIdentifier, SIGKILL)
         throw FakeError(message: "fake_argos.py did not start")
     }

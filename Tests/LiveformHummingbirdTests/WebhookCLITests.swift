@@ -82,11 +82,11 @@ final class ListenProcess: Sendable {
     struct ListenFailed: Error { let line: String }
 
     private static func waitForLine(in lines: Lines, index: Int) async throws -> String {
-        for _ in 0..<300 {
+        for _ in 0..<1200 {
             if let line = lines.state.withLock({ $0.lines.count > index ? $0.lines[index] : nil }) { return line }
             try await Task.sleep(for: .milliseconds(50))
         }
-        throw ListenFailed(line: "no line \(index) within 15 s")
+        throw ListenFailed(line: "no line \(index) within 1,200 polls (60 s)")
     }
 
     /// The `index`th line (0 is the ready line).
