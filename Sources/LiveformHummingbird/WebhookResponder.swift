@@ -43,6 +43,9 @@ public struct WebhookResponder<Context: RemoteAddressRequestContext>: HTTPRespon
 
     /// The framework-neutral handler that decodes and chooses the rejection answers.
     public let handler: WebhookHTTPHandler
+    /// `handler` without the sender policy: `respond` checks the sender itself before reading
+    /// the body, and the address is not parsed a second time.
+    private let bodyHandler: WebhookHTTPHandler
     private let onEvent: EventHandler
     private let onRejection: RejectionHandler?
 
@@ -60,6 +63,9 @@ public struct WebhookResponder<Context: RemoteAddressRequestContext>: HTTPRespon
     /// A responder around an existing `WebhookHTTPHandler`.
     public init(handler: WebhookHTTPHandler, onRejection: RejectionHandler? = nil, onEvent: @escaping EventHandler) {
         self.handler = handler
+        var decoder = handler.decoder
+        decoder.senderPolicy = nil
+        bodyHandler = WebhookHTTPHandler(decoder: decoder)
         self.onRejection = onRejection
         self.onEvent = onEvent
     }
@@ -87,8 +93,8 @@ public struct WebhookResponder<Context: RemoteAddressRequestContext>: HTTPRespon
                                 context: context)
         }
         let outcome = body.readableBytesView.withContiguousStorageIfAvailable { bytes in
-            handler.handle(body: bytes, headers: headers, remoteAddress: remoteAddress)
-        } ?? handler.handle(body: body.readableBytesView, headers: headers, remoteAddress: remoteAddress)
+            bodyHandler.handle(body: bytes, headers: headers, remoteAddress: remoteAddress)
+        } ?? bodyHandler.handle(body: body.readableBytesView, headers: headers, remoteAddress: remoteAddress)
         switch outcome {
         case .accepted(let event):
             do {

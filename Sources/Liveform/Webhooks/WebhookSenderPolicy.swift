@@ -81,7 +81,7 @@ public struct WebhookSenderPolicy: Sendable, Hashable {
         let values = headers.filter { $0.name.lowercased() == "x-forwarded-for" }.map(\.value)
         guard !values.isEmpty else { return remoteAddress }
         let list = values.joined(separator: ",").split(separator: ",", omittingEmptySubsequences: false)
-            .map { $0.trimmingWhitespace() }
+            .map { Array($0.utf8)[...].trimmingSpacesAndTabs().string }
         return forwardedFor == .firstEntry ? list.first : list.last
     }
 
@@ -100,90 +100,124 @@ public struct WebhookSenderPolicy: Sendable, Hashable {
     }
 }
 
-extension Substring {
-    fileprivate func trimmingWhitespace() -> String {
-        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
-    }
-}
-
-/// An IP address as 16 bytes; IPv4 is stored IPv4-mapped (`::ffff:a.b.c.d`), so both
-/// spellings of an IPv4 sender compare equal.
+/// An IP address as a 128-bit number; IPv4 is stored IPv4-mapped (`::ffff:a.b.c.d`), so both
+/// spellings of an IPv4 sender compare equal. Parsed from UTF-8 bytes in one pass with no
+/// allocation beyond the copy of the text: the check runs on every webhook request.
 struct IPAddress: Hashable {
-    var bytes: [UInt8]
+    var value: UInt128
 
     /// Parses a plain address (an IPv6 zone `%eth0` is ignored).
     init?(_ text: some StringProtocol) {
-        var text = Substring(text)
-        if let percent = text.firstIndex(of: "%") { text = text[..<percent] }
-        if text.contains(":") {
-            guard let bytes = Self.parseIPv6(text) else { return nil }
-            self.bytes = bytes
+        self.init(utf8: Array(text.utf8)[...])
+    }
+
+    private init?(utf8 text: ArraySlice<UInt8>) {
+        var text = text
+        if let percent = text.firstIndex(of: UInt8(ascii: "%")) { text = text[..<percent] }
+        if text.contains(UInt8(ascii: ":")) {
+            guard let value = Self.parseIPv6(text) else { return nil }
+            self.value = value
         } else {
             guard let v4 = Self.parseIPv4(text) else { return nil }
-            bytes = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF] + v4
+            value = 0xFFFF << 32 | UInt128(v4)
         }
     }
 
     /// Also accepts `[v6]`, `[v6]:port` and `v4:port`, as frameworks report remote endpoints.
     init?(hostOrEndpoint text: String) {
-        let trimmed = Substring(text).trimmingWhitespace()
-        if trimmed.hasPrefix("[") {
-            guard let close = trimmed.firstIndex(of: "]") else { return nil }
-            let rest = trimmed[trimmed.index(after: close)...]
-            guard rest.isEmpty || (rest.hasPrefix(":") && rest.dropFirst().allSatisfy(\.isASCIIDigit) && rest.count > 1) else {
+        let trimmed = Array(text.utf8)[...].trimmingSpacesAndTabs()
+        let colon = UInt8(ascii: ":")
+        if trimmed.first == UInt8(ascii: "[") {
+            guard let close = trimmed.firstIndex(of: UInt8(ascii: "]")) else { return nil }
+            let rest = trimmed[(close + 1)...]
+            guard rest.isEmpty || (rest.first == colon && rest.count > 1 && rest.dropFirst().allSatisfy(\.isASCIIDigit)) else {
                 return nil
             }
-            self.init(trimmed[trimmed.index(after: trimmed.startIndex)..<close])
-        } else if trimmed.contains("."), trimmed.filter({ $0 == ":" }).count == 1 {
-            let parts = trimmed.split(separator: ":", omittingEmptySubsequences: false)
-            guard parts[1].allSatisfy(\.isASCIIDigit), !parts[1].isEmpty else { return nil }
-            self.init(parts[0])
+            self.init(utf8: trimmed[(trimmed.startIndex + 1)..<close])
+        } else if trimmed.contains(UInt8(ascii: ".")), let colonIndex = trimmed.firstIndex(of: colon),
+                  trimmed.lastIndex(of: colon) == colonIndex {
+            let port = trimmed[(colonIndex + 1)...]
+            guard !port.isEmpty, port.allSatisfy(\.isASCIIDigit) else { return nil }
+            self.init(utf8: trimmed[..<colonIndex])
         } else {
-            self.init(trimmed)
+            self.init(utf8: trimmed)
         }
     }
 
-    private static func parseIPv4(_ text: Substring) -> [UInt8]? {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 4 else { return nil }
-        var bytes: [UInt8] = []
-        for part in parts {
-            // No leading zeros: `010` means 8 to some parsers and 10 to others.
-            guard (1...3).contains(part.count), part.allSatisfy(\.isASCIIDigit),
-                  part.count == 1 || part.first != "0", let value = UInt8(part) else { return nil }
-            bytes.append(value)
-        }
-        return bytes
-    }
-
-    private static func parseIPv6(_ text: Substring) -> [UInt8]? {
-        func groups(_ part: Substring, allowIPv4Tail: Bool) -> [UInt8]? {
-            guard !part.isEmpty else { return [] }
-            var bytes: [UInt8] = []
-            let pieces = part.split(separator: ":", omittingEmptySubsequences: false)
-            for (index, piece) in pieces.enumerated() {
-                if allowIPv4Tail, index == pieces.count - 1, piece.contains(".") {
-                    guard let v4 = parseIPv4(piece) else { return nil }
-                    bytes += v4
-                } else {
-                    guard (1...4).contains(piece.count), let value = UInt16(piece, radix: 16) else { return nil }
-                    bytes += [UInt8(value >> 8), UInt8(value & 0xFF)]
-                }
+    /// Dotted decimal, four parts of one to three digits each, no leading zeros (`010` means 8
+    /// to some parsers and 10 to others).
+    private static func parseIPv4(_ text: ArraySlice<UInt8>) -> UInt32? {
+        var value: UInt32 = 0, part: UInt32 = 0, digits = 0, parts = 0
+        for byte in text {
+            if byte == UInt8(ascii: ".") {
+                guard digits > 0, parts < 3 else { return nil }
+                value = value << 8 | part
+                parts += 1
+                part = 0
+                digits = 0
+            } else if byte.isASCIIDigit {
+                guard digits < 3, digits == 0 || part != 0 else { return nil }
+                part = part * 10 + UInt32(byte - UInt8(ascii: "0"))
+                guard part <= 255 else { return nil }
+                digits += 1
+            } else {
+                return nil
             }
-            return bytes
         }
-        let halves = text.split(separator: "::", maxSplits: 2, omittingEmptySubsequences: false)
-        switch halves.count {
-        case 1:
-            guard let bytes = groups(text, allowIPv4Tail: true), bytes.count == 16 else { return nil }
-            return bytes
-        case 2:
-            guard let head = groups(halves[0], allowIPv4Tail: false),
-                  let tail = groups(halves[1], allowIPv4Tail: true),
-                  head.count + tail.count <= 14 else { return nil }
-            return head + [UInt8](repeating: 0, count: 16 - head.count - tail.count) + tail
-        default:
-            return nil
+        guard digits > 0, parts == 3 else { return nil }
+        return value << 8 | part
+    }
+
+    /// Eight groups of one to four hex digits, at most one `::` standing for missing zero
+    /// groups, and an optional dotted IPv4 tail worth two groups.
+    private static func parseIPv6(_ text: ArraySlice<UInt8>) -> UInt128? {
+        let colon = UInt8(ascii: ":")
+        var gap: Int?
+        var index = text.startIndex
+        while index + 1 < text.endIndex {
+            if text[index] == colon, text[index + 1] == colon {
+                guard gap == nil else { return nil }
+                gap = index
+                index += 2
+            } else {
+                index += 1
+            }
+        }
+        guard let gap else {
+            guard let all = groups(text, allowIPv4Tail: true), all.count == 8 else { return nil }
+            return all.bits
+        }
+        guard let head = groups(text[..<gap], allowIPv4Tail: false),
+              let tail = groups(text[(gap + 2)...], allowIPv4Tail: true),
+              head.count + tail.count <= 7 else { return nil }
+        return head.bits << (16 * (8 - head.count)) | tail.bits
+    }
+
+    /// The groups of one side of `::` (or of the whole address), as a number and a count.
+    private static func groups(_ part: ArraySlice<UInt8>, allowIPv4Tail: Bool) -> (bits: UInt128, count: Int)? {
+        guard !part.isEmpty else { return (0, 0) }
+        var bits: UInt128 = 0, count = 0
+        var start = part.startIndex
+        while true {
+            let end = part[start...].firstIndex(of: UInt8(ascii: ":")) ?? part.endIndex
+            let piece = part[start..<end]
+            if allowIPv4Tail, end == part.endIndex, piece.contains(UInt8(ascii: ".")) {
+                guard let v4 = parseIPv4(piece) else { return nil }
+                bits = bits << 32 | UInt128(v4)
+                count += 2
+            } else {
+                guard (1...4).contains(piece.count) else { return nil }
+                var group: UInt128 = 0
+                for byte in piece {
+                    guard let digit = byte.hexDigitValue else { return nil }
+                    group = group << 4 | UInt128(digit)
+                }
+                bits = bits << 16 | group
+                count += 1
+            }
+            guard count <= 8 else { return nil }
+            if end == part.endIndex { return (bits, count) }
+            start = end + 1
         }
     }
 }
@@ -195,10 +229,11 @@ struct IPRange: Hashable {
 
     init?(_ text: String) {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard (1...2).contains(parts.count), let address = IPAddress(parts[0].trimmingWhitespace()) else { return nil }
+        guard (1...2).contains(parts.count),
+              let address = IPAddress(Array(parts[0].utf8)[...].trimmingSpacesAndTabs().string) else { return nil }
         let isIPv4 = !parts[0].contains(":")
         if parts.count == 2 {
-            guard parts[1].allSatisfy(\.isASCIIDigit), let bits = Int(parts[1]), bits <= (isIPv4 ? 32 : 128) else {
+            guard parts[1].utf8.allSatisfy(\.isASCIIDigit), let bits = Int(parts[1]), bits <= (isIPv4 ? 32 : 128) else {
                 return nil
             }
             prefixLength = isIPv4 ? 96 + bits : bits
@@ -209,17 +244,33 @@ struct IPRange: Hashable {
     }
 
     func contains(_ address: IPAddress) -> Bool {
-        var remaining = prefixLength
-        for index in 0..<16 where remaining > 0 {
-            let bits = min(8, remaining)
-            let mask = UInt8(truncatingIfNeeded: 0xFF << (8 - bits))
-            guard network.bytes[index] & mask == address.bytes[index] & mask else { return false }
-            remaining -= bits
-        }
-        return true
+        let mask: UInt128 = prefixLength == 0 ? 0 : ~0 << (128 - prefixLength)
+        return (network.value ^ address.value) & mask == 0
     }
 }
 
-extension Character {
-    fileprivate var isASCIIDigit: Bool { isASCII && isNumber }
+extension ArraySlice<UInt8> {
+    /// Without leading and trailing spaces and tabs.
+    fileprivate func trimmingSpacesAndTabs() -> ArraySlice<UInt8> {
+        let isBlank = { (byte: UInt8) in byte == 0x20 || byte == 0x09 }
+        guard let first = firstIndex(where: { !isBlank($0) }), let last = lastIndex(where: { !isBlank($0) }) else {
+            return self[endIndex...]
+        }
+        return self[first...last]
+    }
+
+    fileprivate var string: String { String(decoding: self, as: UTF8.self) }
+}
+
+extension UInt8 {
+    fileprivate var isASCIIDigit: Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(self) }
+
+    fileprivate var hexDigitValue: UInt8? {
+        switch self {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): self - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): self - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): self - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
 }

@@ -55,11 +55,16 @@ struct WebhookSenderPolicyTests {
         #expect(try WebhookSenderPolicy(allowing: ["0.0.0.0/0"]).allows("8.8.8.8"))
         #expect(try !WebhookSenderPolicy(allowing: ["0.0.0.0/0"]).allows("2001:db8::1"))
         #expect(try WebhookSenderPolicy(allowing: ["::/0"]).allows("2001:db8::1"))
+        #expect(try WebhookSenderPolicy(allowing: ["::/0"]).allows("::"))
+        let full = try WebhookSenderPolicy(allowing: ["1:2:3:4:5:6:7:8/128", "::7:8/112"])
+        #expect(full.allows("1:2:3:4:5:6:7:8") && full.allows("0001:0002:0003:0004:0005:0006:0007:0008") && full.allows("::7:ffff"))
+        #expect(!full.allows("1:2:3:4:5:6:7:9") && !full.allows("::8:8"))
     }
 
     @Test("entries that are not addresses are invalidParameter",
           arguments: [[], ["52.78.194"], ["52.78.194.256"], ["10.0.0.0/33"], ["::/129"], ["1:2:3:4:5:6:7:8:9"], ["1::2::3"],
-                      ["12345::"], ["10.0.0.0/"], ["example.com"]])
+                      ["12345::"], ["10.0.0.0/"], ["example.com"],
+                      ["1:2:3:4:5:6:7::8"], ["::ffff:1.2.3"], ["1.2.3.4.5"], ["1.2.3.04"], [":1::2"], ["1:2:3:4:5:6:7:"]])
     func badEntries(entries: [String]) {
         #expect(throws: LiveformError.invalidParameter) { try WebhookSenderPolicy(allowing: entries) }
     }
