@@ -62,8 +62,8 @@ enum WebhookListener {
             output.line(.object(["status": .number(Double(status)), "error": .string(error.code.description)]))
         }, onEvent: { event, _ in output.bytes(acceptedLine(event)) })
         // Quiet by default: the JSON lines on stdout are the output. LOG_LEVEL=info shows rejections.
-        var logger = Logger(label: "liveform.webhook.listen")
-        logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
+        let level = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
+        let logger = Logger(label: "liveform.webhook.listen") { StandardErrorLogHandler(label: $0, level: level) }
         let urlHost = host.contains(":") ? "[\(host)]" : host
         let app = Application(
             router: router,
@@ -86,7 +86,7 @@ func acceptedLine(_ event: WebhookEvent) -> [UInt8] {
     line += #","submissionId":"#.utf8
     line += (event.submissionId.map(JSONValue.string) ?? .null).jsonText.utf8
     line += #","event":"#.utf8
-    if let plaintext = event.decodedPlaintext, isCompact(plaintext) {
+    if let plaintext = event.compactPlaintext {
         line += plaintext
     } else {
         line += JSONValue.object(event.json).jsonText.utf8
@@ -95,37 +95,19 @@ func acceptedLine(_ event: WebhookEvent) -> [UInt8] {
     return line
 }
 
-/// Whether valid JSON text has no whitespace outside its strings (one pass, no parse).
-func isCompact(_ json: [UInt8]) -> Bool {
-    var inString = false, escaped = false
-    for byte in json {
-        if inString {
-            if escaped {
-                escaped = false
-            } else if byte == UInt8(ascii: "\\") {
-                escaped = true
-            } else if byte == UInt8(ascii: "\"") {
-                inString = false
-            }
-        } else if byte == UInt8(ascii: "\"") {
-            inString = true
-        } else if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D {
-            return false
-        }
-    }
-    return true
-}
-
 /// Writes whole lines to the command's standard output, in order, without interleaving the
 /// lines of concurrent requests, and off the concurrency pool: a write that blocks (a pipe
 /// whose reader lags) holds a Dispatch thread, not one of the pool's few threads, so requests
-/// keep being answered. Lines that arrive while a write is in progress go out together in the
-/// next write. Past 8 MiB waiting, a caller waits for the writer (back-pressure).
+/// keep being answered. A line waits at most `coalescing` for the lines after it, so that
+/// under load one write (and one wake-up of the writer thread) carries many lines. Past
+/// 8 MiB waiting, a caller waits for the writer (back-pressure).
 final class LineOutput: Sendable {
     private let context: CLIContext
     private let pending = Mutex<(bytes: [UInt8], scheduled: Bool)>(([], false))
     private let writer = DispatchQueue(label: "liveform.webhook.listen.output")
     private static let maxPending = 8 << 20
+    /// Short enough to be invisible to a person or a test reading the output.
+    private static let coalescing = DispatchTimeInterval.milliseconds(2)
 
     init(_ context: CLIContext) { self.context = context }
 
@@ -140,7 +122,7 @@ final class LineOutput: Sendable {
             state.scheduled = true
             return (schedule, state.bytes.count > Self.maxPending)
         }
-        if schedule { writer.async { self.writePending() } }
+        if schedule { writer.asyncAfter(deadline: .now() + Self.coalescing) { self.writePending() } }
         if overLimit { flush() }
     }
 

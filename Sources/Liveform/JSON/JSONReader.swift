@@ -438,6 +438,9 @@ extension JSONReader {
         /// value with escapes, a `"data"` value that is not a string, or a top-level member
         /// name with escapes (it might spell "data"). Callers then parse properly.
         package var needsParse = false
+        /// True when whitespace separates tokens somewhere (outside strings): the text is not
+        /// compact, and cannot be copied as one line of compact JSON.
+        package var hasWhitespace = false
     }
 
     /// Checks that `input` is JSON that `parse` accepts, without building any value (no
@@ -458,7 +461,7 @@ extension JSONReader {
         // The parser's ceiling, so that both accept exactly the same texts.
         var scanner = Scanner(input: input, maxDepth: min(maxDepth, depthCeiling), visitor: visitor)
         defer { visitor = scanner.visitor }
-        scanner.position = Scanner<Visitor>.skipWhitespace(input, from: 0)
+        scanner.position = Scanner<Visitor>.skipWhitespace(input, from: 0, spaced: &scanner.result.hasWhitespace)
         guard scanner.position < input.count else { return nil }
         scanner.result.topLevel = input[scanner.position]
         guard scanner.skipValue(), scanner.finishTopLevel() else { return nil }
@@ -493,7 +496,7 @@ extension JSONReader {
         }
 
         mutating func finishTopLevel() -> Bool {
-            position = Self.skipWhitespace(input, from: position)
+            position = Self.skipWhitespace(input, from: position, spaced: &result.hasWhitespace)
             return position == input.count
         }
 
@@ -509,21 +512,28 @@ extension JSONReader {
         }
 
         @inline(__always)
-        static func skipWhitespace(_ input: UnsafeRawBufferPointer, from start: Int) -> Int {
+        static func skipWhitespace(_ input: UnsafeRawBufferPointer, from start: Int, spaced: inout Bool) -> Int {
             var position = start
             while position < input.count {
                 switch input[position] {
                 case 0x20, 0x09, 0x0A, 0x0D: position &+= 1
-                default: return position
+                default:
+                    if position != start { spaced = true }
+                    return position
                 }
             }
+            if position != start { spaced = true }
             return position
         }
 
         private mutating func skipValue(kinds: UnsafeMutableBufferPointer<UInt64>) -> Bool {
             let input = self.input, count = input.count, maxDepth = self.maxDepth
             var position = self.position
-            defer { self.position = position }
+            var spaced = result.hasWhitespace
+            defer {
+                self.position = position
+                result.hasWhitespace = spaced
+            }
             var depth = 0
             // The member of the top-level object being read.
             var memberName = 0..<0, memberNameEscaped = false, memberIsData = false, memberValue = 0
@@ -532,16 +542,16 @@ extension JSONReader {
             @inline(__always) func isObject(_ level: Int) -> Bool { kinds[level >> 6] & (1 << UInt64(level & 63)) != 0 }
 
             while true {
-                position = Self.skipWhitespace(input, from: position)
+                position = Self.skipWhitespace(input, from: position, spaced: &spaced)
                 if expectName {
                     expectName = false
                     guard position < count, input[position] == UInt8(ascii: "\"") else { return false }
                     let nameStart = position &+ 1
                     guard let escaped = Self.skipString(input, &position) else { return false }
                     let nameEnd = position &- 1
-                    position = Self.skipWhitespace(input, from: position)
+                    position = Self.skipWhitespace(input, from: position, spaced: &spaced)
                     guard position < count, input[position] == UInt8(ascii: ":") else { return false }
-                    position = Self.skipWhitespace(input, from: position &+ 1)
+                    position = Self.skipWhitespace(input, from: position &+ 1, spaced: &spaced)
                     if depth == 1 {
                         memberName = nameStart..<nameEnd
                         memberNameEscaped = escaped
@@ -560,7 +570,7 @@ extension JSONReader {
                     guard depth <= maxDepth else { return false }
                     let bit: UInt64 = 1 << UInt64(depth & 63)
                     if isObject { kinds[depth >> 6] |= bit } else { kinds[depth >> 6] &= ~bit }
-                    position = Self.skipWhitespace(input, from: position &+ 1)
+                    position = Self.skipWhitespace(input, from: position &+ 1, spaced: &spaced)
                     if position < count, input[position] == (isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
                         position &+= 1
                         depth &-= 1
@@ -600,7 +610,7 @@ extension JSONReader {
                         }
                         visitor.member(name: memberName, nameEscaped: memberNameEscaped, value: memberValue..<position)
                     }
-                    position = Self.skipWhitespace(input, from: position)
+                    position = Self.skipWhitespace(input, from: position, spaced: &spaced)
                     guard position < count else { return false }
                     let byte = input[position]
                     position &+= 1

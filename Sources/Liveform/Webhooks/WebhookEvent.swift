@@ -78,11 +78,12 @@ public struct WebhookEvent: Sendable, Hashable {
     /// The payload: a tree, or validated plaintext parsed on demand.
     private var payload: Payload
 
-    /// The validated plaintext this event was decoded from, byte for byte; nil for an event
-    /// built from a tree or whose ``json`` was assigned. (`liveform webhook listen` prints it
-    /// without a parse when it is already compact.)
-    package var decodedPlaintext: [UInt8]? {
-        if case .text(let text) = payload { text.bytes } else { nil }
+    /// The validated plaintext this event was decoded from, byte for byte, when it is compact
+    /// JSON (no whitespace between tokens, which the scan that validated it noted); nil
+    /// otherwise, and for an event built from a tree or whose ``json`` was assigned.
+    /// (`liveform webhook listen` prints it as it is, without a parse.)
+    package var compactPlaintext: [UInt8]? {
+        if case .text(let text) = payload, text.isCompact { text.bytes } else { nil }
     }
 
     private enum Payload: Sendable {
@@ -113,7 +114,7 @@ public struct WebhookEvent: Sendable, Hashable {
         let event: WebhookEvent? = plaintext.withUnsafeBytes { raw in
             var fields = FieldSpans(input: raw)
             guard let scan = JSONReader.scan(raw, visitor: &fields), scan.topLevel == UInt8(ascii: "{") else { return nil }
-            return WebhookEvent(fields: fields, payload: .text(LazyJSONObject(plaintext)))
+            return WebhookEvent(fields: fields, payload: .text(LazyJSONObject(plaintext, isCompact: !scan.hasWhitespace)))
         }
         guard let event else { return nil }
         self = event
@@ -243,10 +244,15 @@ public struct WebhookEvent: Sendable, Hashable {
 private final class LazyJSONObject: @unchecked Sendable {
     // @unchecked: `cached` is only read and written under `lock`; `bytes` never changes.
     let bytes: [UInt8]
+    /// No whitespace between tokens.
+    let isCompact: Bool
     private let lock = Lock()
     private var cached: JSONObject?
 
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
+    init(_ bytes: [UInt8], isCompact: Bool) {
+        self.bytes = bytes
+        self.isCompact = isCompact
+    }
 
     /// The object. The bytes were validated as an object before this was made, so the parse
     /// cannot fail; if it ever did, the answer would be an empty object, never a crash.
