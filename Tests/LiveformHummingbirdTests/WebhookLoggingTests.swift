@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Liveform
+@testable import LiveformCLI
 import LiveformHummingbird
 import Logging
 import NIOCore
@@ -61,5 +62,25 @@ struct WebhookLoggingTests {
                        "DEMO-ONLY-another-key", String(String(buffer: body).dropFirst(9).prefix(24)),
                        String(String(buffer: wrongKeyBody).dropFirst(9).prefix(24))]
         for secret in secrets { #expect(!text.contains(secret), "the logs contain \(secret)") }
+    }
+}
+
+@Suite("liveform's server log handler: StreamLogHandler's layout, formatted only when a message is logged")
+struct StandardErrorLogHandlerTests {
+    @Test("a logged message carries the handler's and the message's metadata, sorted; below the level nothing is written")
+    func layout() {
+        let lines = Mutex<[String]>([])
+        var logger = Logger(label: "liveform.test") { label in
+            StandardErrorLogHandler(label: label, level: .info) { line in lines.withLock { $0.append(line) } }
+        }
+        logger[metadataKey: "hb.request.id"] = "r-1"
+        logger.debug("not written")
+        logger.info("webhook rejected", metadata: ["http.response.status_code": "400"])
+        let written = lines.withLock { $0 }
+        #expect(written.count == 1)
+        let line = written.first ?? ""
+        #expect(line.hasSuffix(" info liveform.test: hb.request.id=r-1 http.response.status_code=400 [LiveformHummingbirdTests] webhook rejected\n"),
+                "\(line)")
+        #expect(line.split(separator: " ").first.map { $0.hasPrefix("20") && $0.hasSuffix("Z") } == true)
     }
 }
