@@ -4,33 +4,23 @@ internal import CLiveformGcrypt
 ///
 /// libgcrypt has no padding of its own, so PKCS#7 is added here and removed in constant
 /// time (`PKCS7`). Handles are keyed once and pooled like OpenSSL contexts; per call only
-/// the IV (and, for GCM, the authentication state) is reset.
+/// the IV (and, for GCM, the authentication state) is reset. ECB runs in libgcrypt's own
+/// ECB mode.
 final class GcryptEngine: CipherEngine {
     let kind = CipherBackendKind.gcrypt
     private let pools: [HandlePool]
 
     private enum Slot: Int, CaseIterable {
-        /// `cfb` is not a mode we offer: it carries ECB encryption of many blocks
-        /// (``encryptBlocksThroughCFB(_:into:count:)``). `cbcRoute` is a CBC handle of its
-        /// own for ECB decryption of many blocks (``decryptBlocksThroughCBC(_:into:count:)``),
-        /// so that route never touches the IV of a handle a CBC call is using.
-        case ecb, cbc, gcm, cfb, cbcRoute
+        case ecb, cbc, gcm
 
         var mode: Int32 {
             switch self {
             case .ecb: return Int32(GCRY_CIPHER_MODE_ECB.rawValue)
             case .cbc: return Int32(GCRY_CIPHER_MODE_CBC.rawValue)
             case .gcm: return Int32(GCRY_CIPHER_MODE_GCM.rawValue)
-            case .cfb: return Int32(GCRY_CIPHER_MODE_CFB.rawValue)
-            case .cbcRoute: return Int32(GCRY_CIPHER_MODE_CBC.rawValue)
             }
         }
     }
-
-    /// From this many bytes on, ECB encryption goes through ``encryptBlocksThroughCFB(_:into:count:)``
-    /// and ECB decryption through ``decryptBlocksThroughCBC(_:into:count:)``; below it, the
-    /// extra calls cost more than the pipelining saves.
-    static let cfbRouteMinimum = 256
 
     /// libgcrypt must be initialised exactly once, before any other call; Swift runs a
     /// static initialiser once, thread-safely.
@@ -129,45 +119,25 @@ final class GcryptEngine: CipherEngine {
                 length = input.count
             }
             guard length % 16 == 0, (!padding || encrypt) || length > 0 else { throw .rejected }
-            // Many ECB blocks go through libgcrypt's pipelined modes: encryption through CFB
-            // (from memory apart from the output; the last block, the tail and its padding,
-            // stays with the plain ECB call below), decryption through CBC (apart or in place).
-            var routed = false
-            if slot == .ecb, let inBase = input.baseAddress {
-                let inPlace = inBase == UnsafeRawPointer(outBase)
-                let count = encrypt ? direct : length
-                let apart = inBase + count <= UnsafeRawPointer(outBase) || UnsafeRawPointer(outBase + count) <= inBase
-                if count >= Self.cfbRouteMinimum && (apart || (inPlace && !encrypt)) {
-                    if encrypt {
-                        try encryptBlocksThroughCFB(inBase, into: outBase, count: count)
-                    } else {
-                        try decryptBlocksThroughCBC(inBase, into: outBase, count: count)
+            try pools[slot.rawValue].withHandle { handle throws(CipherFailure) in
+                if let iv { try check(gcry_cipher_setiv(handle, iv.baseAddress, iv.count), "gcry_cipher_setiv failed") }
+                guard length > 0 else { return }
+                if encrypt {
+                    if direct > 0 {
+                        // Same memory in and out: libgcrypt's documented in-place form is a NULL input.
+                        let source = input.baseAddress == UnsafeRawPointer(outBase) ? nil : input.baseAddress
+                        try check(gcry_cipher_encrypt(handle, outBase, direct, source, source == nil ? 0 : direct),
+                                  "AES-256 encryption failed")
                     }
-                    routed = true
-                }
-            }
-            // A routed decryption is done; a routed encryption still has its last block.
-            if encrypt || !routed {
-                try pools[slot.rawValue].withHandle { handle throws(CipherFailure) in
-                    if let iv { try check(gcry_cipher_setiv(handle, iv.baseAddress, iv.count), "gcry_cipher_setiv failed") }
-                    guard length > 0 else { return }
-                    if encrypt {
-                        if direct > 0 && !routed {
-                            // Same memory in and out: libgcrypt's documented in-place form is a NULL input.
-                            let source = input.baseAddress == UnsafeRawPointer(outBase) ? nil : input.baseAddress
-                            try check(gcry_cipher_encrypt(handle, outBase, direct, source, source == nil ? 0 : direct),
-                                      "AES-256 encryption failed")
-                        }
-                        if length > direct {
-                            try check(gcry_cipher_encrypt(handle, outBase + direct, length - direct, nil, 0), "AES-256 encryption failed")
-                        }
-                    } else if input.baseAddress == UnsafeRawPointer(outBase) {
-                        // In place (large bodies are decrypted where they were base64-decoded):
-                        // libgcrypt's documented in-place form is a NULL input.
-                        try check(gcry_cipher_decrypt(handle, outBase, length, nil, 0), "AES-256 decryption failed")
-                    } else {
-                        try check(gcry_cipher_decrypt(handle, outBase, length, input.baseAddress, length), "AES-256 decryption failed")
+                    if length > direct {
+                        try check(gcry_cipher_encrypt(handle, outBase + direct, length - direct, nil, 0), "AES-256 encryption failed")
                     }
+                } else if input.baseAddress == UnsafeRawPointer(outBase) {
+                    // In place (large bodies are decrypted where they were base64-decoded):
+                    // libgcrypt's documented in-place form is a NULL input.
+                    try check(gcry_cipher_decrypt(handle, outBase, length, nil, 0), "AES-256 decryption failed")
+                } else {
+                    try check(gcry_cipher_decrypt(handle, outBase, length, input.baseAddress, length), "AES-256 decryption failed")
                 }
             }
             guard !encrypt, padding else { return length }
@@ -175,72 +145,6 @@ final class GcryptEngine: CipherEngine {
                 throw .rejected
             }
             return content
-        }
-    }
-
-    /// ECB encryption of the `count` bytes (whole blocks) at `input` into `output`, which must
-    /// not overlap, through libgcrypt's CFB decryption.
-    ///
-    /// libgcrypt 1.10 runs ECB one block at a time, while CFB decryption, whose block i is
-    /// E(C[i-1]) xor C[i] with C[0] = IV, takes its pipelined AES-NI/VAES path: three to four
-    /// times faster here. With IV = X[1] and C = X[2] … X[n], output block i is
-    /// E(X[i]) xor X[i+1]; one more zero block gives E(X[n]); xoring X[i+1] back leaves
-    /// E(X[1]) … E(X[n]), the ECB ciphertext. The vectors and the cross-backend tests check
-    /// it against OpenSSL byte for byte.
-    private func encryptBlocksThroughCFB(_ input: UnsafeRawPointer, into output: UnsafeMutableRawPointer,
-                                         count: Int) throws(CipherFailure) {
-        let last = count - 16
-        try pools[Slot.cfb.rawValue].withHandle { handle throws(CipherFailure) in
-            try check(gcry_cipher_setiv(handle, input, 16), "gcry_cipher_setiv failed")
-            if last > 0 {
-                try check(gcry_cipher_decrypt(handle, output, last, input + 16, last), "AES-256 encryption failed")
-            }
-            // The register now holds X[n]: a zero block comes out as E(X[n]).
-            (output + last).initializeMemory(as: UInt8.self, repeating: 0, count: 16)
-            try check(gcry_cipher_decrypt(handle, output + last, 16, nil, 0), "AES-256 encryption failed")
-        }
-        var offset = 0
-        while offset < last {
-            let mixed = output.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-            let next = input.loadUnaligned(fromByteOffset: offset + 16, as: UInt64.self)
-            output.storeBytes(of: mixed ^ next, toByteOffset: offset, as: UInt64.self)
-            offset += 8
-        }
-    }
-
-    /// ECB decryption of the `count` bytes (whole blocks) at `input` into `output`, which may
-    /// be the same memory, through libgcrypt's CBC decryption.
-    ///
-    /// libgcrypt 1.10 decrypts ECB one block at a time; its CBC decryption is pipelined.
-    /// Under IV = 0, CBC decryption gives D(X[1]) and then D(X[i]) xor X[i-1]; xoring X[i-1]
-    /// back leaves the ECB plaintext. That needs the ciphertext after it is overwritten, so
-    /// the input goes through in 8 KiB runs, each copied to the stack first and decrypted
-    /// from there into place (each run restarts at IV = 0).
-    private func decryptBlocksThroughCBC(_ input: UnsafeRawPointer, into output: UnsafeMutableRawPointer,
-                                         count: Int) throws(CipherFailure) {
-        let runBytes = 8 * 1024
-        try withUnsafeTemporaryAllocation(byteCount: runBytes + 16, alignment: 16) { (saved) throws(CipherFailure) in
-            guard let saved = saved.baseAddress else { return }
-            saved.initializeMemory(as: UInt8.self, repeating: 0, count: 16)  // the zero IV
-            defer { saved.initializeMemory(as: UInt8.self, repeating: 0, count: runBytes + 16) }
-            try pools[Slot.cbcRoute.rawValue].withHandle { handle throws(CipherFailure) in
-                var offset = 0
-                while offset < count {
-                    let run = min(runBytes, count - offset)
-                    let ciphertext = saved + 16
-                    ciphertext.copyMemory(from: input + offset, byteCount: run)
-                    try check(gcry_cipher_setiv(handle, saved, 16), "gcry_cipher_setiv failed")
-                    try check(gcry_cipher_decrypt(handle, output + offset, run, ciphertext, run), "AES-256 decryption failed")
-                    var word = 16
-                    while word < run {
-                        let mixed = (output + offset).loadUnaligned(fromByteOffset: word, as: UInt64.self)
-                        let previous = ciphertext.loadUnaligned(fromByteOffset: word - 16, as: UInt64.self)
-                        (output + offset).storeBytes(of: mixed ^ previous, toByteOffset: word, as: UInt64.self)
-                        word += 8
-                    }
-                    offset += run
-                }
-            }
         }
     }
 

@@ -12,7 +12,7 @@ extension TokenCipher {
     static let pieceBytes = 48 * 1024
 
     /// Inputs shorter than this stay on the caller's thread however many threads are allowed:
-    /// below it, starting a thread costs a noticeable share of the work it would take over.
+    /// below it, handing work to other threads costs a noticeable share of the work itself.
     static let parallelMinimum = 1 << 20
     /// Plaintext bytes per unit of parallel work: whole pieces, so every unit but the last
     /// is whole blocks and whole quartets, and its text starts at a known offset.
@@ -100,7 +100,7 @@ extension TokenCipher {
             failures.deinitialize()
             failures.deallocate()
         }
-        ForkJoin.forEach(units + 1, threads: threads) { job in
+        ParallelJobs.forEach(0..<units + 1, threads: threads) { job in
             do throws(LiveformError) {
                 guard job > 0 else { return try check(input) }
                 let unit = job - 1
@@ -184,8 +184,8 @@ extension TokenCipher {
     ///
     /// Nothing is written unless `check(input)` passes. With `threads > 1` and an input of
     /// at least ``parallelMinimum`` bytes, the check and the chunks are produced on up to
-    /// `threads` threads (at most `2 × threads` chunks ahead of `write`), while `write` runs
-    /// on the caller's thread; the first failure in order is thrown, as on one thread.
+    /// `threads` threads (`2 × threads` chunks at a time, then written in order), while `write`
+    /// runs on the caller's thread; the first failure in order is thrown, as on one thread.
     package func streamECBToken(_ input: UnsafeRawBufferPointer, using key: AES256.Key, threads: Int,
                                 check: (UnsafeRawBufferPointer) throws(LiveformError) -> Void,
                                 write: (UnsafeRawBufferPointer) throws -> Void) throws {
@@ -214,7 +214,7 @@ extension TokenCipher {
             outcomes.deinitialize()
             outcomes.deallocate()
         }
-        try ForkJoin.pipeline(units + 1, threads: threads, window: window, produce: { job in
+        try ParallelJobs.pipeline(units + 1, threads: threads, window: window, produce: { job in
             outcomes[job % window] = Result { () throws(LiveformError) -> Int in
                 guard job > 0 else {
                     try check(input)
