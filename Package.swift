@@ -34,17 +34,20 @@ let package = Package(
             pkgConfig: "libgcrypt",
             providers: [.apt(["libgcrypt20-dev"]), .brew(["libgcrypt"])]
         ),
-        // AVX2 kernels (base64, JSON string scanning); only the kernels are compiled for AVX2,
-        // and they run after a CPU check.
-        .target(name: "CLiveformSIMD"),
         .target(
             name: "LiveformBackends",
-            dependencies: ["CLiveformOpenSSL", "CLiveformGcrypt", "CLiveformSIMD"],
+            dependencies: ["CLiveformOpenSSL", "CLiveformGcrypt"],
+            swiftSettings: swiftSettings
+        ),
+        // Byte-level codecs (base64, percent-encoding) behind a small `package` API; pure
+        // Swift, no C, no product of its own.
+        .target(
+            name: "LiveformBytes",
             swiftSettings: swiftSettings
         ),
         .target(
             name: "Liveform",
-            dependencies: ["LiveformBackends"],
+            dependencies: ["LiveformBackends", "LiveformBytes"],
             swiftSettings: swiftSettings
         ),
         // Runs liveform-vectors/1 files; shared by the tests and `liveform vectors check`.
