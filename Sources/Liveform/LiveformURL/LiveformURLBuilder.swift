@@ -108,7 +108,7 @@ private final class Core: Sendable {
         // The JSON, then the token's bytes, in scratch memory on the stack (each piece stays
         // under the 1 KiB up to which `withUnsafeTemporaryAllocation` never uses the heap when
         // the parameters are of the usual size), then straight into the URL: no intermediate arrays.
-        let engine = try key.engine(backend)
+        let cipher = TokenCipher(mode: mode == .gcm ? .gcm : .ecb, backend: backend)
         let sealed = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: encryptedJSONCapacity(parameters)) { scratch in
             Result { () throws(LiveformError) -> String in
                 guard let base = scratch.baseAddress else { throw .backend("no scratch memory") }
@@ -122,39 +122,12 @@ private final class Core: Sendable {
                     // On failure, all of it is wiped; on success, what was written.
                     var wireCount = wireCapacity
                     defer { UnsafeMutableRawBufferPointer(rebasing: wire[..<wireCount]).initializeMemory(as: UInt8.self, repeating: 0) }
-                    wireCount = try Self.seal(plaintext, mode: mode, engine: engine, backend: backend, nonce: nonce, into: wire)
+                    wireCount = try cipher.seal(plaintext, using: key, nonce: nonce, into: wire)
                     return try assemble(parameters, lang: lang, wire: UnsafeRawBufferPointer(rebasing: wire[..<wireCount]))
                 }
             }
         }
         return try sealed.get()
-    }
-
-    /// ECB: `AES-256-ECB(K, PKCS#7(P))`; GCM: `N ‖ AES-256-GCM(K, N, P) ‖ T` with a fresh
-    /// nonce unless one was given (test vectors). The bytes `TokenCipher.seal` produces.
-    private static func seal(_ plaintext: UnsafeRawBufferPointer, mode: TokenCipher.Mode, engine: any CipherEngine,
-                             backend: AES256.Backend, nonce: AES256.GCM.Nonce?,
-                             into wire: UnsafeMutableRawBufferPointer) throws(LiveformError) -> Int {
-        switch mode {
-        case .ecb, .cbc:  // the builder never holds CBC
-            return try backendCall { () throws(CipherFailure) in
-                try engine.ecb(encrypt: true, padding: true, input: plaintext, output: wire)
-            }
-        case .gcm:
-            let nonceBytes = UnsafeMutableRawBufferPointer(rebasing: wire[..<12])
-            if let nonce {
-                nonce.bytes.withUnsafeBytes { nonceBytes.copyMemory(from: $0) }
-            } else {
-                Random.fill(nonceBytes, backend: backend)
-            }
-            let end = 12 + plaintext.count
-            try backendCall { () throws(CipherFailure) in
-                try engine.gcmSeal(nonce: UnsafeRawBufferPointer(nonceBytes), aad: UnsafeRawBufferPointer(start: nil, count: 0),
-                                   input: plaintext, output: UnsafeMutableRawBufferPointer(rebasing: wire[12..<end]),
-                                   tag: UnsafeMutableRawBufferPointer(rebasing: wire[end..<(end + 16)]))
-            }
-            return end + 16
-        }
     }
 
     /// The most bytes `writeEncryptedJSON` can write: every string byte escaped as `\u00XX`

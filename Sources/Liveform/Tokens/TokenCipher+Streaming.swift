@@ -173,6 +173,24 @@ extension TokenCipher {
                                   engine: engine, into: out)
     }
 
+    /// ``writeUnit(_:of:unitBytes:units:engine:into:)`` with the key's engine for `backend`.
+    package static func writeUnit(_ unit: Int, of input: UnsafeRawBufferPointer, unitBytes: Int, units: Int,
+                                  using key: AES256.Key, backend: AES256.Backend,
+                                  into out: UnsafeMutablePointer<UInt8>) throws(LiveformError) -> Int {
+        try writeUnit(unit, of: input, unitBytes: unitBytes, units: units, engine: try key.engine(backend), into: out)
+    }
+
+    /// AES-256-ECB without padding over `blocks` (whole blocks), in place: a streamed body is
+    /// decrypted piece by piece where it was base64-decoded, and key rotation re-encrypts a
+    /// body under one key to decrypt it under the next.
+    package static func ecbBlocksInPlace(_ blocks: UnsafeMutableRawBufferPointer, encrypt: Bool, using key: AES256.Key,
+                                         backend: AES256.Backend) throws(LiveformError) {
+        let engine = try key.engine(backend)
+        _ = try backendCall { () throws(CipherFailure) in
+            try engine.ecb(encrypt: encrypt, padding: false, input: UnsafeRawBufferPointer(blocks), output: blocks)
+        }
+    }
+
     /// Characters in the ECB token of `count` plaintext bytes: base64 of the padded length.
     package static func ecbTokenLength(_ count: Int) -> Int {
         Base64.encodedLength(count / 16 * 16 + 16)
