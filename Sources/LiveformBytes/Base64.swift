@@ -245,7 +245,7 @@ package enum Base64 {
         // Unsigned ranges as one compare each: `x - low < width` with wrapping subtraction.
         let upper = block &- 65 .< 26, lower = block &- 97 .< 26, digit = block &- 48 .< 10
         let plus = block .== 43, slash = block .== 47
-        guard all(upper .| lower .| digit .| plus .| slash) else { return nil }
+        guard (upper .| lower .| digit .| plus .| slash).allSet else { return nil }
         var result = SIMD16<UInt8>(repeating: 63)  // '/'
         result.replace(with: 62, where: plus)
         result.replace(with: block &- 65, where: upper)

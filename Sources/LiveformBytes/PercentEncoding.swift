@@ -37,7 +37,7 @@ package enum PercentEncoding {
                 // a block holding anything else goes a byte at a time up to its end.
                 if inIndex + 16 <= count {
                     let block = input.loadUnaligned(fromByteOffset: inIndex, as: SIMD16<UInt8>.self)
-                    if all(unreservedMask(block)) {
+                    if unreservedMask(block).allSet {
                         out.storeBytes(of: block, toByteOffset: outIndex, as: SIMD16<UInt8>.self)
                         inIndex += 16
                         outIndex += 16
@@ -111,7 +111,7 @@ package enum PercentEncoding {
             while inIndex &+ 16 <= count {
                 let block = input.loadUnaligned(fromByteOffset: inIndex, as: SIMD16<UInt8>.self)
                 target.storeBytes(of: block, toByteOffset: outIndex, as: SIMD16<UInt8>.self)
-                if !any((block .== percentVector) .| (block .== plusVector)) {
+                if !((block .== percentVector) .| (block .== plusVector)).anySet {
                     inIndex &+= 16
                     outIndex &+= 16
                     continue

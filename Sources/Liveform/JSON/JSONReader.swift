@@ -5,7 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import LiveformBackends
+import LiveformBytes
 
 /// Reads JSON as strictly as ECMAScript's `JSON.parse`: RFC 8259 grammar, whitespace of
 /// space/tab/CR/LF only, no byte-order mark, no comments or trailing commas; input must be

@@ -83,7 +83,6 @@ private final class Core: Sendable {
         self.prefix = prefix
     }
 
-    @inline(__always)
     func isEncrypted(_ kind: ParameterKind) -> Bool {
         mode != nil && (encryptionOnly || !kind.isInjection)
     }
@@ -228,7 +227,6 @@ package struct URLWriter {
     let base: UnsafeMutablePointer<UInt8>
     var count = 0
 
-    @inline(__always)
     mutating func byte(_ value: UInt8) {
         base[count] = value
         count += 1
@@ -250,7 +248,6 @@ package struct URLWriter {
     /// Copies `count` bytes. Up to 16 bytes (the names and values a URL is made of) with two
     /// overlapping loads and stores, which read and write nothing outside the two ranges:
     /// a call to `memmove` costs more than such a copy.
-    @inline(__always)
     static func copy(_ source: UnsafePointer<UInt8>, count: Int, to out: UnsafeMutablePointer<UInt8>) {
         let from = UnsafeRawPointer(source), to = UnsafeMutableRawPointer(out)
         switch count {

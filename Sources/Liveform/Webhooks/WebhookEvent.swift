@@ -178,7 +178,6 @@ public struct WebhookEvent: Sendable, Hashable {
             }
         }
 
-        @inline(__always)
         private mutating func record(_ name: UnsafeRawBufferPointer, _ value: Range<Int>) {
             switch name.count {
             case 2: if JSONReader.bytes(name, equal: "cf") { cf = value }
