@@ -39,10 +39,14 @@ let package = Package(
             dependencies: ["CLiveformOpenSSL", "CLiveformGcrypt"],
             swiftSettings: swiftSettings
         ),
-        // Byte-level codecs (base64, percent-encoding) behind a small `package` API; pure
-        // Swift, no C, no product of its own.
+        // The AVX2 base64 decoding kernel, run after a CPU check (only the kernel is compiled
+        // for AVX2); LiveformBytes is its only user.
+        .target(name: "CLiveformSIMD"),
+        // Byte-level codecs (base64, percent-encoding) behind a small `package` API; no
+        // product of its own.
         .target(
             name: "LiveformBytes",
+            dependencies: ["CLiveformSIMD"],
             swiftSettings: swiftSettings
         ),
         .target(

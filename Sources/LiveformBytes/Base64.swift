@@ -1,3 +1,5 @@
+internal import CLiveformSIMD
+
 /// RFC 4648 base64: strict when writing, lenient when reading (wire format §2).
 ///
 /// Foundation's `Data(base64Encoded:)` rejects unpadded and URL-safe input, and tokens reach
@@ -39,6 +41,9 @@ package enum Base64 {
         for ignored: UInt8 in [0x0D, 0x0A, 0x09] { table[Int(ignored)] = skip }
         return table
     }()
+
+    /// Whether the AVX2 decoding kernel runs on this machine (a CPU check, once).
+    private static let hasAVX2 = liveform_base64_simd_available() != 0
 
     /// Two characters per 12 bits, first character in the low byte: a 6-byte group becomes
     /// 8 characters in four lookups and one store.
@@ -167,22 +172,33 @@ package enum Base64 {
                     inIndex += 1
                     outIndex += append(value, to: out + outIndex)
                 }
-                // Sixteen plain alphabet characters (`A–Z a–z 0–9 + /`) to twelve bytes per
-                // step, with vector compares; the first block holding anything else, and the
-                // tail, go to the general loop. Each block's four 4-byte stores end at most one
-                // byte past its twelve, inside `capacity`.
+                // Eight characters to six bytes per step while all eight are plain sextets
+                // (the table's values below 64), stored as one 8-byte write whose last two
+                // bytes the next step overwrites; it stays inside `capacity` because the
+                // output never runs more than 3 bytes ahead of the input's quartets. The
+                // first group holding anything else, and the tail, go to the general loop.
                 if pending == 0 && padding == 0 {
-                    while inIndex + 16 <= count && outIndex + 13 <= capacity {
-                        let block = input.loadUnaligned(fromByteOffset: inIndex, as: SIMD16<UInt8>.self)
-                        guard let sextets = Base64.sextets(block) else { break }
-                        let words = unsafeBitCast(sextets, to: SIMD4<UInt32>.self)
-                        let a = words & 0x3F, b = (words &>> 8) & 0x3F, c = (words &>> 16) & 0x3F, d = words &>> 24
-                        let values = a &<< 26 | b &<< 20 | c &<< 14 | d &<< 8  // 24 bits, big-endian order, at the top
-                        for lane in 0..<4 {
-                            out.storeBytes(of: values[lane].bigEndian, toByteOffset: outIndex + 3 * lane, as: UInt32.self)
-                        }
-                        inIndex += 16
-                        outIndex += 12
+                    // Whole 32-character blocks go through the AVX2 kernel first (on x86-64
+                    // with AVX2); it writes only within `count / 4 * 3` bytes.
+                    if Base64.hasAVX2 && count - inIndex >= 32 {
+                        var written = 0
+                        let base = input.baseAddress!.assumingMemoryBound(to: UInt8.self) + inIndex
+                        let read = liveform_base64_decode_blocks(base, count - inIndex,
+                                                                 (out + outIndex).assumingMemoryBound(to: UInt8.self), &written)
+                        inIndex += read
+                        outIndex += written
+                    }
+                    while inIndex + 8 <= count && outIndex + 8 <= capacity {
+                        let a = table[Int(input[inIndex])], b = table[Int(input[inIndex + 1])]
+                        let c = table[Int(input[inIndex + 2])], d = table[Int(input[inIndex + 3])]
+                        let e = table[Int(input[inIndex + 4])], f = table[Int(input[inIndex + 5])]
+                        let g = table[Int(input[inIndex + 6])], h = table[Int(input[inIndex + 7])]
+                        if (a | b | c | d | e | f | g | h) & 0xC0 != 0 { break }
+                        let high = UInt64(a) << 18 | UInt64(b) << 12 | UInt64(c) << 6 | UInt64(d)
+                        let low = UInt64(e) << 18 | UInt64(f) << 12 | UInt64(g) << 6 | UInt64(h)
+                        out.storeBytes(of: ((high << 24 | low) << 16).bigEndian, toByteOffset: outIndex, as: UInt64.self)
+                        inIndex += 8
+                        outIndex += 6
                     }
                 }
                 // Everything else: skipped characters, padding, the tail (which the next piece
@@ -238,20 +254,6 @@ package enum Base64 {
                 throw DecodingError(message: "base64 text has a stray final character (length \(consumed))")
             }
         }
-    }
-
-    /// The sextets of sixteen characters of the standard alphabet, or nil if any is not one.
-    private static func sextets(_ block: SIMD16<UInt8>) -> SIMD16<UInt8>? {
-        // Unsigned ranges as one compare each: `x - low < width` with wrapping subtraction.
-        let upper = block &- 65 .< 26, lower = block &- 97 .< 26, digit = block &- 48 .< 10
-        let plus = block .== 43, slash = block .== 47
-        guard (upper .| lower .| digit .| plus .| slash).allSet else { return nil }
-        var result = SIMD16<UInt8>(repeating: 63)  // '/'
-        result.replace(with: 62, where: plus)
-        result.replace(with: block &- 65, where: upper)
-        result.replace(with: block &- 71, where: lower)
-        result.replace(with: block &+ 4, where: digit)
-        return result
     }
 }
 

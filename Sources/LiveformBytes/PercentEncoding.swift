@@ -28,39 +28,34 @@ package enum PercentEncoding {
     /// `maxEncodedLength(input.count)` bytes; returns the bytes written.
     package static func encode(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> Int {
         precondition(output.count >= maxEncodedLength(input.count), "percent-encoding output buffer too small")
-        guard let out = output.baseAddress else { return 0 }
         let count = input.count
         var inIndex = 0, outIndex = 0
-        return hexDigits.withUnsafeBufferPointer { hex in
+        return encodedForms.withUnsafeBufferPointer { forms in
             while inIndex < count {
-                // Sixteen unreserved bytes (most of a base64 token) are copied with one store;
-                // a block holding anything else goes a byte at a time up to its end.
-                if inIndex + 16 <= count {
-                    let block = input.loadUnaligned(fromByteOffset: inIndex, as: SIMD16<UInt8>.self)
-                    if unreservedMask(block).allSet {
-                        out.storeBytes(of: block, toByteOffset: outIndex, as: SIMD16<UInt8>.self)
-                        inIndex += 16
-                        outIndex += 16
-                        continue
-                    }
+                // One lookup per byte: the byte itself, or `%XX`, packed with its length.
+                let form = forms[Int(input[inIndex])]
+                if form >> 24 == 1 {
+                    output[outIndex] = UInt8(truncatingIfNeeded: form)
+                    outIndex += 1
+                } else {
+                    output[outIndex] = UInt8(ascii: "%")
+                    output[outIndex + 1] = UInt8(truncatingIfNeeded: form >> 8)
+                    output[outIndex + 2] = UInt8(truncatingIfNeeded: form >> 16)
+                    outIndex += 3
                 }
-                let end = min(inIndex + 16, count)
-                while inIndex < end {
-                    let byte = input[inIndex]
-                    if isUnreserved(byte) {
-                        output[outIndex] = byte
-                        outIndex += 1
-                    } else {
-                        output[outIndex] = UInt8(ascii: "%")
-                        output[outIndex + 1] = hex[Int(byte >> 4)]
-                        output[outIndex + 2] = hex[Int(byte & 0x0F)]
-                        outIndex += 3
-                    }
-                    inIndex += 1
-                }
+                inIndex += 1
             }
             return outIndex
         }
+    }
+
+    /// Byte → its text in a query: up to three bytes (little-endian) and the length in the
+    /// top byte.
+    private static let encodedForms: [UInt32] = (0..<256).map { value -> UInt32 in
+        let byte = UInt8(value)
+        guard !isUnreserved(byte) else { return 1 << 24 | UInt32(byte) }
+        return 3 << 24 | UInt32(hexDigits[Int(byte & 0x0F)]) << 16 | UInt32(hexDigits[Int(byte >> 4)]) << 8
+            | UInt32(UInt8(ascii: "%"))
     }
 
     /// Appends the percent-encoded form of `bytes` to `out`.
@@ -81,12 +76,6 @@ package enum PercentEncoding {
         var out: [UInt8] = []
         encode(bytes, appendingTo: &out)
         return String(decoding: out, as: UTF8.self)
-    }
-
-    private static func unreservedMask(_ block: SIMD16<UInt8>) -> SIMDMask<SIMD16<Int8>> {
-        // Unsigned ranges as one compare each: `x - low < width` with wrapping subtraction.
-        (block &- 65 .< 26) .| (block &- 97 .< 26) .| (block &- 48 .< 10)
-            .| (block .== 0x2D) .| (block .== 0x2E) .| (block .== 0x5F) .| (block .== 0x7E)
     }
 
     // MARK: Decoding
