@@ -42,7 +42,7 @@ package enum Base64 {
         return table
     }()
 
-    /// Whether the AVX2 decoding kernel runs on this machine (a CPU check, once).
+    /// Whether the AVX2 kernels run on this machine (a CPU check, once).
     private static let hasAVX2 = liveform_base64_simd_available() != 0
 
     /// Two characters per 12 bits, first character in the low byte: a 6-byte group becomes
@@ -63,6 +63,13 @@ package enum Base64 {
         guard count > 0, let out = output.baseAddress else { return 0 }
         var inIndex = 0
         var outIndex = 0
+        // Whole 24-byte blocks through the AVX2 kernel first (on x86-64 with AVX2).
+        if hasAVX2 && count >= 28, let base = input.baseAddress {
+            var written = 0
+            inIndex = liveform_base64_encode_blocks(base.assumingMemoryBound(to: UInt8.self), count,
+                                                    out.assumingMemoryBound(to: UInt8.self), &written)
+            outIndex = written
+        }
         // Six bytes to eight characters per step, reading eight bytes (so while eight are
         // readable) and writing eight.
         pairs.withUnsafeBufferPointer { pairs in
