@@ -202,7 +202,7 @@ extension TokenCipher {
     ///
     /// Nothing is written unless `check(input)` passes. With `threads > 1` and an input of
     /// at least ``parallelMinimum`` bytes, the check and the chunks are produced on up to
-    /// `threads` threads (`8 × threads` chunks at a time, then written in order: fewer, larger
+    /// `threads` threads (`6 × threads` chunks at a time, then written in order: fewer, larger
     /// batches, because handing a batch to Dispatch's threads has a fixed cost), while `write`
     /// runs on the caller's thread; the first failure in order is thrown, as on one thread.
     package func streamECBToken(_ input: UnsafeRawBufferPointer, using key: AES256.Key, threads: Int,
@@ -213,7 +213,7 @@ extension TokenCipher {
         let units = Self.streamUnits(input.count)
         let slotBytes = Self.streamSlotBytes
         let parallel = threads > 1 && input.count >= Self.parallelMinimum
-        let window = parallel ? 8 * threads : 1
+        let window = parallel ? 6 * threads : 1
         let slots = UnsafeMutablePointer<UInt8>.allocate(capacity: window * slotBytes)
         defer { slots.deallocate() }
         func produce(unit: Int, into slot: UnsafeMutablePointer<UInt8>) throws(LiveformError) -> Int {
