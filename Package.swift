@@ -42,17 +42,24 @@ let package = Package(
             pkgConfig: "libgcrypt",
             providers: [.apt(["libgcrypt20-dev"]), .brew(["libgcrypt"])]
         ),
-        // AVX2 kernels (base64, JSON string scanning); only the kernels are compiled for AVX2,
-        // and they run after a CPU check.
-        .target(name: "CLiveformSIMD"),
         .target(
             name: "LiveformBackends",
-            dependencies: ["CLiveformOpenSSL", "CLiveformGcrypt", "CLiveformSIMD"],
+            dependencies: ["CLiveformOpenSSL", "CLiveformGcrypt"],
+            swiftSettings: swiftSettings
+        ),
+        // The AVX2 base64 decoding kernel, run after a CPU check (only the kernel is compiled
+        // for AVX2); LiveformBytes is its only user.
+        .target(name: "CLiveformSIMD"),
+        // Byte-level codecs (base64, percent-encoding) behind a small `package` API; no
+        // product of its own.
+        .target(
+            name: "LiveformBytes",
+            dependencies: ["CLiveformSIMD"],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "Liveform",
-            dependencies: ["LiveformBackends"],
+            dependencies: ["LiveformBackends", "LiveformBytes"],
             swiftSettings: swiftSettings
         ),
         // The ARGOS REST API client (AsyncHTTPClient). Depends on Liveform, never the reverse.

@@ -20,7 +20,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-targets=(token-ecb token-cbc token-gcm liveform-url return-url webhook api-body body-stream json aes-differential base64-simd)
+targets=(token-ecb token-cbc token-gcm liveform-url return-url webhook api-body body-stream json aes-differential base64)
 scratch=.build-fuzz
 binary=$scratch/debug/LiveformFuzz
 

@@ -111,75 +111,12 @@ AVX2 static size_t decode_avx2(const unsigned char *in, size_t in_len, unsigned 
     return i;
 }
 
-AVX2 static size_t json_plain_prefix_avx2(const unsigned char *in, size_t in_len) {
-    const __m256i quote = _mm256_set1_epi8('"');
-    const __m256i backslash = _mm256_set1_epi8('\\');
-    // Signed compare: 0x20 > byte holds for 0x00-0x1F and for every byte >= 0x80 (negative).
-    const __m256i space = _mm256_set1_epi8(0x20);
-    size_t i = 0;
-    while (in_len - i >= 32) {
-        const __m256i chars = _mm256_loadu_si256((const __m256i *)(in + i));
-        const __m256i special = _mm256_or_si256(
-            _mm256_or_si256(_mm256_cmpeq_epi8(chars, quote), _mm256_cmpeq_epi8(chars, backslash)),
-            _mm256_cmpgt_epi8(space, chars));
-        if (!_mm256_testz_si256(special, special)) break;
-        i += 32;
+size_t liveform_base64_decode_blocks(const unsigned char *in, size_t in_len, unsigned char *out, size_t *written) {
+    if (!liveform_base64_simd_available()) {
+        *written = 0;
+        return 0;
     }
-    return i;
-}
-
-/// Percent-encoding of base64 text, 16 characters at a time. A block without `+ / =` is
-/// copied; a block with one (three in four of the rest, for random bytes) is expanded with
-/// one shuffle; a block with more is done byte by byte. Every store stays inside the block's
-/// own output, so nothing past `*written` is touched.
-AVX2 static size_t percent_base64_avx2(const unsigned char *in, size_t in_len, unsigned char *out, size_t *written) {
-    static const char hex[] = "0123456789ABCDEF";
-    const __m128i plus = _mm_set1_epi8('+'), slash = _mm_set1_epi8('/'), equals = _mm_set1_epi8('=');
-    const __m128i iota = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-    const __m128i two = _mm_set1_epi8(2);
-    size_t i = 0, o = 0;
-    for (; i + 16 <= in_len; i += 16) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(in + i));
-        __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, plus), _mm_cmpeq_epi8(v, slash)),
-                                   _mm_cmpeq_epi8(v, equals));
-        unsigned mask = (unsigned)_mm_movemask_epi8(hit);
-        if (mask == 0) {
-            _mm_storeu_si128((__m128i *)(out + o), v);
-            o += 16;
-        } else if ((mask & (mask - 1)) == 0) {
-            // One special at p: 18 output bytes, v[0..p) ++ %XX ++ v(p..16).
-            int p = __builtin_ctz(mask);
-            unsigned char c = in[i + p];
-            // Characters after p, two places on (this also writes the last two bytes).
-            _mm_storeu_si128((__m128i *)(out + o + 2), v);
-            // The first 16 bytes: byte j takes v[j] before p and v[j - 2] after the escape.
-            __m128i after = _mm_and_si128(_mm_cmpgt_epi8(iota, _mm_set1_epi8((char)(p - 1))), two);
-            _mm_storeu_si128((__m128i *)(out + o), _mm_shuffle_epi8(v, _mm_sub_epi8(iota, after)));
-            out[o + p] = '%';
-            out[o + p + 1] = (unsigned char)hex[c >> 4];
-            out[o + p + 2] = (unsigned char)hex[c & 15];
-            o += 18;
-        } else {
-            for (size_t j = i; j < i + 16; j++) {
-                unsigned char c = in[j];
-                if (c == '+' || c == '/' || c == '=') {
-                    out[o] = '%';
-                    out[o + 1] = (unsigned char)hex[c >> 4];
-                    out[o + 2] = (unsigned char)hex[c & 15];
-                    o += 3;
-                } else {
-                    out[o++] = c;
-                }
-            }
-        }
-    }
-    *written = o;
-    return i;
-}
-
-size_t liveform_json_plain_prefix(const unsigned char *in, size_t in_len) {
-    if (!liveform_base64_simd_available()) return 0;
-    return json_plain_prefix_avx2(in, in_len);
+    return decode_avx2(in, in_len, out, written);
 }
 
 size_t liveform_base64_encode_blocks(const unsigned char *in, size_t in_len, unsigned char *out, size_t *written) {
@@ -190,44 +127,17 @@ size_t liveform_base64_encode_blocks(const unsigned char *in, size_t in_len, uns
     return encode_avx2(in, in_len, out, written);
 }
 
-size_t liveform_base64_decode_blocks(const unsigned char *in, size_t in_len, unsigned char *out, size_t *written) {
-    if (!liveform_base64_simd_available()) {
-        *written = 0;
-        return 0;
-    }
-    return decode_avx2(in, in_len, out, written);
-}
-
-size_t liveform_percent_encode_base64(const unsigned char *in, size_t in_len, unsigned char *out, size_t *written) {
-    if (!liveform_base64_simd_available()) {
-        *written = 0;
-        return 0;
-    }
-    return percent_base64_avx2(in, in_len, out, written);
-}
-
 #else
 
 int liveform_base64_simd_available(void) { return 0; }
 
-size_t liveform_percent_encode_base64(const unsigned char *in, size_t in_len, unsigned char *out, size_t *written) {
+size_t liveform_base64_decode_blocks(const unsigned char *in, size_t in_len, unsigned char *out, size_t *written) {
     (void)in; (void)in_len; (void)out;
     *written = 0;
-    return 0;
-}
-
-size_t liveform_json_plain_prefix(const unsigned char *in, size_t in_len) {
-    (void)in; (void)in_len;
     return 0;
 }
 
 size_t liveform_base64_encode_blocks(const unsigned char *in, size_t in_len, unsigned char *out, size_t *written) {
-    (void)in; (void)in_len; (void)out;
-    *written = 0;
-    return 0;
-}
-
-size_t liveform_base64_decode_blocks(const unsigned char *in, size_t in_len, unsigned char *out, size_t *written) {
     (void)in; (void)in_len; (void)out;
     *written = 0;
     return 0;

@@ -33,12 +33,10 @@ package enum PKCS7 {
     }
 
     /// All ones when a < b (both small and non-negative), else zero; no branch.
-    @inline(__always)
     private static func lessThanMask(_ a: Int, _ b: Int) -> Int {
         (a &- b) >> (Int.bitWidth - 1)
     }
 
-    @inline(__always)
     private static func isZeroMask(_ value: Int) -> Int {
         lessThanMask(value, 1)
     }

@@ -9,9 +9,9 @@ import Darwin
 
 /// OpenSSL random bytes for GCM nonces and CBC IVs, drawn in bulk.
 ///
-/// OpenSSL 3.0's `RAND_bytes` costs about a microsecond per call whatever the length, more
-/// than the rest of a GCM URL. This pool fetches 4 KiB per call and hands the bytes out
-/// once each. The rules that keep nonces unique:
+/// OpenSSL 3.0's `RAND_bytes` has a fixed cost per call whatever the length (its CTR-DRBG
+/// re-keys after every request), comparable to the rest of a GCM URL. This pool fetches
+/// 4 KiB per call and hands the bytes out once each. The rules that keep nonces unique:
 ///
 /// - every byte is handed out at most once: the position only moves forward, and handed-out
 ///   bytes are zeroed in the pool;

@@ -1,20 +1,21 @@
 internal import CLiveformOpenSSL
+import Synchronization
 
 /// Fixed-size secret bytes in memory of their own, wiped with `OPENSSL_cleanse` when the
 /// last reference goes away. Never printed: it has no description beyond its size.
 package final class SecureBytes: @unchecked Sendable {
-    // @unchecked: the memory is written only in `init` and read-only afterwards.
+    // @unchecked: it owns raw memory handed to C (`OPENSSL_cleanse`, the ciphers' key
+    // set-up), written only in `init` and read-only afterwards.
     package let count: Int
     private let pointer: UnsafeMutableRawPointer
 
     /// Called after the bytes were wiped, with `true` when every byte read back as zero.
     /// A test hook (the key-hygiene tests observe it); nil in normal use.
-    private static let observerLock = Lock()
-    nonisolated(unsafe) private static var releaseObserver: (@Sendable (Bool) -> Void)?  // guarded by observerLock
+    private static let releaseObserver = Mutex<(@Sendable (Bool) -> Void)?>(nil)
 
     /// Installs (or, with nil, removes) the release observer.
     package static func setReleaseObserver(_ observer: (@Sendable (Bool) -> Void)?) {
-        observerLock.withLock { releaseObserver = observer }
+        releaseObserver.withLock { $0 = observer }
     }
 
     package init(copying bytes: UnsafeRawBufferPointer) {
@@ -38,7 +39,7 @@ package final class SecureBytes: @unchecked Sendable {
 
     deinit {
         OPENSSL_cleanse(pointer, count)
-        if let observer = SecureBytes.observerLock.withLock({ SecureBytes.releaseObserver }) {
+        if let observer = SecureBytes.releaseObserver.withLock({ $0 }) {
             let view = UnsafeRawBufferPointer(start: pointer, count: count)
             observer(view.allSatisfy { $0 == 0 })
         }

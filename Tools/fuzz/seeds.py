@@ -68,7 +68,7 @@ def seeds(target):
         # Key (32) ‖ IV (16) ‖ plaintext: the cipher vectors' wire bytes are as good as any.
         for v in vectors("cipher.json"):
             yield token_bytes(v)
-    elif target == "base64-simd":
+    elif target == "base64":
         # Base64 texts and bytes alike: the cipher vectors' tokens and plaintexts.
         for v in vectors("cipher.json"):
             yield v.get("token")

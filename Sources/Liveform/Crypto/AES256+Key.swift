@@ -99,7 +99,6 @@ extension AES256 {
         }
 
         /// The engine for `backend`, keyed and ready.
-        @inline(__always)
         package func engine(_ backend: Backend) throws(LiveformError) -> any CipherEngine {
             try storage.engine(backend.kind)
         }
@@ -127,7 +126,6 @@ extension AES256.Key {
 
         /// A `switch` on the kind and on the stored results, not a copy of either result:
         /// this runs on every call that encrypts or decrypts, and each copy costs a retain.
-        @inline(__always)
         func engine(_ kind: CipherBackendKind) throws(LiveformError) -> any CipherEngine {
             switch kind {
             case .openssl:
@@ -156,11 +154,9 @@ package enum Hex {
     private static let upperDigits = Array("0123456789ABCDEF".utf8)
 
     /// The lowercase hex digit of a value 0…15.
-    @inline(__always)
     package static func lowercaseDigit(_ value: UInt8) -> UInt8 { digits[Int(value & 0x0F)] }
 
     /// The uppercase hex digit of a value 0…15 (percent-encoding writes these).
-    @inline(__always)
     package static func uppercaseDigit(_ value: UInt8) -> UInt8 { upperDigits[Int(value & 0x0F)] }
 
     /// Lowercase hex of `bytes`.
@@ -190,7 +186,6 @@ package enum Hex {
     }
 
     /// The value of one hex digit (either case), or nil.
-    @inline(__always)
     package static func digitValue(_ digit: UInt8) -> UInt8? {
         switch digit {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): return digit - UInt8(ascii: "0")

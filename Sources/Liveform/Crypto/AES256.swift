@@ -45,7 +45,6 @@ extension AES256 {
 // MARK: - Internal helpers shared by the primitives
 
 /// Lends any byte collection as a raw buffer, copying only when it has no contiguous storage.
-@inline(__always)
 func withBytes<Bytes: Collection<UInt8>, R>(
     _ bytes: Bytes, _ body: (UnsafeRawBufferPointer) throws(LiveformError) -> R
 ) throws(LiveformError) -> R {
@@ -59,7 +58,6 @@ func withBytes<Bytes: Collection<UInt8>, R>(
 
 extension Array where Element == UInt8 {
     /// `withUnsafeBytes` with a typed error (the standard library's is `rethrows`).
-    @inline(__always)
     func withRaw<R>(_ body: (UnsafeRawBufferPointer) throws(LiveformError) -> R) throws(LiveformError) -> R {
         var outcome: Result<R, LiveformError>?
         withUnsafeBytes { raw in outcome = Result { () throws(LiveformError) -> R in try body(raw) } }
@@ -67,7 +65,6 @@ extension Array where Element == UInt8 {
     }
 
     /// `withUnsafeMutableBytes` with a typed error.
-    @inline(__always)
     mutating func withMutableRaw<R>(_ body: (UnsafeMutableRawBufferPointer) throws(LiveformError) -> R) throws(LiveformError) -> R {
         var outcome: Result<R, LiveformError>?
         withUnsafeMutableBytes { raw in outcome = Result { () throws(LiveformError) -> R in try body(raw) } }
@@ -76,7 +73,6 @@ extension Array where Element == UInt8 {
 }
 
 /// Allocates `capacity` bytes once, lets `body` fill them and return how many it wrote.
-@inline(__always)
 func makeBytes(capacity: Int,
                _ body: (UnsafeMutableRawBufferPointer) throws(LiveformError) -> Int) throws(LiveformError) -> [UInt8] {
     var failure: LiveformError?
@@ -105,7 +101,6 @@ extension LiveformError {
 }
 
 /// Runs a backend call, translating its failure.
-@inline(__always)
 func backendCall<R>(_ body: () throws(CipherFailure) -> R) throws(LiveformError) -> R {
     do {
         return try body()
@@ -120,7 +115,6 @@ func backendCall<R>(_ body: () throws(CipherFailure) -> R) throws(LiveformError)
 /// type metadata than validating short strings. `String(decoding:as:)` on a typed buffer is the
 /// standard library's fast path; it repairs invalid input with U+FFFD, so the bytes were valid
 /// exactly when the result is byte-for-byte the input (a repair always changes some byte).
-@inline(__always)
 func validatedUTF8String(_ bytes: UnsafeRawBufferPointer) -> String? {
     let typed = UnsafeBufferPointer(start: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), count: bytes.count)
     var text = String(decoding: typed, as: UTF8.self)
@@ -132,7 +126,6 @@ func validatedUTF8String(_ bytes: UnsafeRawBufferPointer) -> String? {
 }
 
 /// Whether every byte is below 0x80, tested eight bytes at a time.
-@inline(__always)
 func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
     var index = 0
     var seen: UInt64 = 0

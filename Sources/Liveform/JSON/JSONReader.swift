@@ -5,7 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import LiveformBackends
+import LiveformBytes
 
 /// Reads JSON as strictly as ECMAScript's `JSON.parse`: RFC 8259 grammar, whitespace of
 /// space/tab/CR/LF only, no byte-order mark, no comments or trailing commas; input must be
@@ -338,13 +338,10 @@ extension JSONReader {
     }
 
     /// Skips 32-byte blocks with no special byte from `offset`: long strings (a base64 image
-    /// in a 10 MiB body) cost one branch per 32 bytes, and once a string has run plain for a
-    /// block with at least 256 bytes left, the AVX2 kernel takes over the run (once per call,
-    /// so without AVX2 this costs one call). Returns the new offset.
+    /// in a 10 MiB body) cost one branch per 32 bytes. Returns the new offset.
     @inline(__always)
     static func skipPlainBlocks(_ input: UnsafeRawBufferPointer, from offset: Int) -> Int {
         var position = offset
-        var handedOver = false
         while position + 32 <= input.count {
             // Vector compares (SSE2 everywhere on x86-64, NEON on arm64): a byte is special
             // when it is `"` or `\`, or below 0x20 or from 0x80 up (as Int8: below 0x20).
@@ -356,10 +353,6 @@ extension JSONReader {
                 .| (high .== quote) .| (high .== backslash) .| (high .< space)
             if special.anySet { break }
             position += 32
-            if !handedOver && input.count - position >= 256 {
-                handedOver = true
-                position += SIMDJSONScan.plainPrefix(input, from: position)
-            }
         }
         return position
     }

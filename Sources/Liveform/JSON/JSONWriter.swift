@@ -48,7 +48,6 @@ package enum JSONWriter {
         }
     }
 
-    @inline(__always)
     private static func newline(into out: inout [UInt8], indent: Int, level: Int) {
         guard indent > 0 else { return }
         out.append(UInt8(ascii: "\n"))
@@ -56,7 +55,6 @@ package enum JSONWriter {
     }
 
     /// Whether `JSON.stringify` escapes this byte of a string: `"`, `\` and U+0000–U+001F.
-    @inline(__always)
     package static func needsEscape(_ byte: UInt8) -> Bool {
         byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
     }

@@ -291,7 +291,7 @@ public struct LiveformParameters: Sendable, Hashable, Sequence {
     }
 
     static func validateToken(_ token: String) throws(LiveformError) {
-        @inline(__always) func isAlphanumeric(_ byte: UInt8) -> Bool {
+        func isAlphanumeric(_ byte: UInt8) -> Bool {
             (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
                 || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
         }

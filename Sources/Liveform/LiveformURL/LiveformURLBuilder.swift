@@ -1,4 +1,5 @@
 import LiveformBackends
+import LiveformBytes
 
 /// Builds ("signs") Liveform URLs byte for byte as wire format §3.3 prescribes.
 ///
@@ -82,7 +83,6 @@ private final class Core: Sendable {
         self.prefix = prefix
     }
 
-    @inline(__always)
     func isEncrypted(_ kind: ParameterKind) -> Bool {
         mode != nil && (encryptionOnly || !kind.isInjection)
     }
@@ -107,7 +107,7 @@ private final class Core: Sendable {
         // The JSON, then the token's bytes, in scratch memory on the stack (each piece stays
         // under the 1 KiB up to which `withUnsafeTemporaryAllocation` never uses the heap when
         // the parameters are of the usual size), then straight into the URL: no intermediate arrays.
-        let engine = try key.engine(backend)
+        let cipher = TokenCipher(mode: mode == .gcm ? .gcm : .ecb, backend: backend)
         let sealed = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: encryptedJSONCapacity(parameters)) { scratch in
             Result { () throws(LiveformError) -> String in
                 guard let base = scratch.baseAddress else { throw .backend("no scratch memory") }
@@ -121,39 +121,12 @@ private final class Core: Sendable {
                     // On failure, all of it is wiped; on success, what was written.
                     var wireCount = wireCapacity
                     defer { UnsafeMutableRawBufferPointer(rebasing: wire[..<wireCount]).initializeMemory(as: UInt8.self, repeating: 0) }
-                    wireCount = try Self.seal(plaintext, mode: mode, engine: engine, backend: backend, nonce: nonce, into: wire)
+                    wireCount = try cipher.seal(plaintext, using: key, nonce: nonce, into: wire)
                     return try assemble(parameters, lang: lang, wire: UnsafeRawBufferPointer(rebasing: wire[..<wireCount]))
                 }
             }
         }
         return try sealed.get()
-    }
-
-    /// ECB: `AES-256-ECB(K, PKCS#7(P))`; GCM: `N ‖ AES-256-GCM(K, N, P) ‖ T` with a fresh
-    /// nonce unless one was given (test vectors). The bytes `TokenCipher.seal` produces.
-    private static func seal(_ plaintext: UnsafeRawBufferPointer, mode: TokenCipher.Mode, engine: any CipherEngine,
-                             backend: AES256.Backend, nonce: AES256.GCM.Nonce?,
-                             into wire: UnsafeMutableRawBufferPointer) throws(LiveformError) -> Int {
-        switch mode {
-        case .ecb, .cbc:  // the builder never holds CBC
-            return try backendCall { () throws(CipherFailure) in
-                try engine.ecb(encrypt: true, padding: true, input: plaintext, output: wire)
-            }
-        case .gcm:
-            let nonceBytes = UnsafeMutableRawBufferPointer(rebasing: wire[..<12])
-            if let nonce {
-                nonce.bytes.withUnsafeBytes { nonceBytes.copyMemory(from: $0) }
-            } else {
-                Random.fill(nonceBytes, backend: backend)
-            }
-            let end = 12 + plaintext.count
-            try backendCall { () throws(CipherFailure) in
-                try engine.gcmSeal(nonce: UnsafeRawBufferPointer(nonceBytes), aad: UnsafeRawBufferPointer(start: nil, count: 0),
-                                   input: plaintext, output: UnsafeMutableRawBufferPointer(rebasing: wire[12..<end]),
-                                   tag: UnsafeMutableRawBufferPointer(rebasing: wire[end..<(end + 16)]))
-            }
-            return end + 16
-        }
     }
 
     /// The most bytes `writeEncryptedJSON` can write: every string byte escaped as `\u00XX`
@@ -216,8 +189,7 @@ private final class Core: Sendable {
                           wire: UnsafeRawBufferPointer) throws(LiveformError) -> String {
         // Plain values that are not strings are written as their JSON text.
         var capacity = prefix.count + (lang.map { 6 + 3 * $0.utf8.count } ?? 0)
-        // +3: the token's writer stores 4 bytes for each character it writes (see below).
-        if mode != nil { capacity += 11 + 3 * Base64.encodedLength(wire.count) + 3 }
+        if mode != nil { capacity += 11 + 3 * Base64.encodedLength(wire.count) }
         // By index, kind first: most entries are encrypted, and copying one costs retains.
         var plainTexts: [String] = []
         for index in parameters.entries.indices where !isEncrypted(parameters.entries[index].kind) {
@@ -255,7 +227,6 @@ package struct URLWriter {
     let base: UnsafeMutablePointer<UInt8>
     var count = 0
 
-    @inline(__always)
     mutating func byte(_ value: UInt8) {
         base[count] = value
         count += 1
@@ -277,7 +248,6 @@ package struct URLWriter {
     /// Copies `count` bytes. Up to 16 bytes (the names and values a URL is made of) with two
     /// overlapping loads and stores, which read and write nothing outside the two ranges:
     /// a call to `memmove` costs more than such a copy.
-    @inline(__always)
     static func copy(_ source: UnsafePointer<UInt8>, count: Int, to out: UnsafeMutablePointer<UInt8>) {
         let from = UnsafeRawPointer(source), to = UnsafeMutableRawPointer(out)
         switch count {
@@ -306,17 +276,8 @@ package struct URLWriter {
 
     mutating func appendEncoded(_ text: String) {
         var text = text
-        text.withUTF8 { utf8 in
-            for value in utf8 {
-                if QueryString.isUnreserved(value) {
-                    byte(value)
-                } else {
-                    byte(UInt8(ascii: "%"))
-                    byte(Hex.uppercaseDigit(value >> 4))
-                    byte(Hex.uppercaseDigit(value))
-                }
-            }
-        }
+        let at = UnsafeMutableRawBufferPointer(start: base + count, count: PercentEncoding.maxEncodedLength(text.utf8.count))
+        count += text.withUTF8 { PercentEncoding.encode(UnsafeRawBufferPointer($0), into: at) }
     }
 
     /// A JSON string literal, escaped exactly as `JSONWriter.writeString` escapes it.
@@ -358,69 +319,13 @@ package struct URLWriter {
     }
 
     /// Base64 of `bytes`, percent-encoded: `+` `/` `=` become `%2B` `%2F` `%3D`. The text is
-    /// made by `Base64.encode` (AVX2 blocks where available) on the stack, then copied a word
-    /// at a time, escaping only in the words that hold one of the three (about one in five).
+    /// made on the stack, then percent-encoded into place.
     mutating func appendBase64PercentEncoded(_ bytes: UnsafeRawBufferPointer) {
         let length = Base64.encodedLength(bytes.count)
-        count += withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(length, 1)) { text -> Int in
-            guard let textBase = text.baseAddress else { return 0 }
-            let written = Base64.encode(bytes, into: textBase)
-            return Self.writePercentEncodedBase64(UnsafeBufferPointer(start: textBase, count: written), at: base + count)
-        }
-    }
-
-    /// `simd: false` runs the word loop alone (the tests compare the two).
-    package static func writePercentEncodedBase64(_ text: UnsafeBufferPointer<UInt8>, at out: UnsafeMutablePointer<UInt8>,
-                                          simd: Bool = SIMDBase64.isEnabled) -> Int {
-        guard let source = text.baseAddress else { return 0 }
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-        let plus: UInt64 = 0x2B2B_2B2B_2B2B_2B2B, slash: UInt64 = 0x2F2F_2F2F_2F2F_2F2F, equals: UInt64 = 0x3D3D_3D3D_3D3D_3D3D
-        let count = text.count
-        var index = 0, written = 0
-        // Whole 16-character blocks by the SSSE3 kernel where there is one; the rest below.
-        if simd { (index, written) = SIMDBase64.percentEncodeBlocks(text, into: out) }
-        while index &+ 8 <= count {
-            let word = UnsafeRawPointer(source + index).loadUnaligned(as: UInt64.self)
-            // Has-zero-byte of the word XOR each of the three (exact about whether one is there).
-            let a = word ^ plus, b = word ^ slash, c = word ^ equals
-            if ((a &- ones) & ~a | (b &- ones) & ~b | (c &- ones) & ~c) & highs == 0 {
-                UnsafeMutableRawPointer(out + written).storeBytes(of: word, as: UInt64.self)
-                written &+= 8
-            } else {
-                written &+= writeCharacters(source + index, count: 8, at: out + written)
-            }
-            index &+= 8
-        }
-        written &+= writeCharacters(source + index, count: count &- index, at: out + written)
-        return written
-    }
-
-    /// Base64 characters, `+` `/` `=` percent-encoded; returns the bytes written. Without
-    /// branches on the (random) characters: each one's encoding comes from a table and is
-    /// stored as 4 bytes, of which its length counts, so the caller leaves 3 bytes of slack.
-    @inline(__always)
-    private static func writeCharacters(_ source: UnsafePointer<UInt8>, count: Int, at out: UnsafeMutablePointer<UInt8>) -> Int {
-        percentEncodedCharacters.withUnsafeBufferPointer { table in
-            var written = 0
-            for offset in 0..<count {
-                let entry = table[Int(source[offset])]
-                UnsafeMutableRawPointer(out + written).storeBytes(of: (entry & 0xFF_FFFF).littleEndian, as: UInt32.self)
-                written &+= Int(entry >> 24)
-            }
-            return written
-        }
-    }
-
-    /// Byte → its text in a URL query as the token writer needs it, packed as up to three
-    /// bytes (little-endian) and the length in the top byte.
-    private static let percentEncodedCharacters: [UInt32] = (0..<256).map { value -> UInt32 in
-        let byte = UInt8(value)
-        switch byte {
-        case UInt8(ascii: "+"), UInt8(ascii: "/"), UInt8(ascii: "="):
-            return 3 << 24 | UInt32(Hex.uppercaseDigit(byte)) << 16 | UInt32(Hex.uppercaseDigit(byte >> 4)) << 8
-                | UInt32(UInt8(ascii: "%"))
-        default:
-            return 1 << 24 | UInt32(byte)
+        let at = UnsafeMutableRawBufferPointer(start: base + count, count: PercentEncoding.maxEncodedLength(length))
+        count += withUnsafeTemporaryAllocation(byteCount: max(length, 1), alignment: 1) { text -> Int in
+            let written = LiveformBytes.Base64.encode(bytes, into: text)
+            return PercentEncoding.encode(UnsafeRawBufferPointer(rebasing: text[..<written]), into: at)
         }
     }
 }

@@ -1,33 +1,14 @@
+import LiveformBytes
+
 /// Percent-encoding and query splitting by hand (wire format §3.3, §3.4).
 ///
 /// Foundation's `URLComponents.queryItems` leaves `+` and `/` raw, which a form decoder
 /// then reads as a space: a token would arrive broken. Here every byte outside
 /// `A–Z a–z 0–9 - . _ ~` is escaped, with uppercase hex.
 package enum QueryString {
-    /// Whether `byte` is in RFC 3986's unreserved set.
-    @inline(__always)
-    static func isUnreserved(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-             UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
-            return true
-        default:
-            return false
-        }
-    }
-
     /// Appends the percent-encoded form of `bytes` to `out`.
-    @inline(__always)
-    package static func appendEncoded<Bytes: Sequence<UInt8>>(_ bytes: Bytes, to out: inout [UInt8]) {
-        for byte in bytes {
-            if isUnreserved(byte) {
-                out.append(byte)
-            } else {
-                out.append(UInt8(ascii: "%"))
-                out.append(Hex.uppercaseDigit(byte >> 4))
-                out.append(Hex.uppercaseDigit(byte))
-            }
-        }
+    package static func appendEncoded(_ bytes: some Collection<UInt8>, to out: inout [UInt8]) {
+        PercentEncoding.encode(bytes, appendingTo: &out)
     }
 
     /// `base` followed by the separator its query starts with (§3.3): `?`, or `&` when the
@@ -42,12 +23,7 @@ package enum QueryString {
     }
 
     /// The percent-encoded form of `text`'s UTF-8 bytes.
-    package static func encode(_ text: String) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(text.utf8.count)
-        appendEncoded(text.utf8, to: &out)
-        return String(decoding: out, as: UTF8.self)
-    }
+    package static func encode(_ text: String) -> String { PercentEncoding.encode(text.utf8) }
 
     /// Decodes `%XX` escapes (either case); with `plusIsSpace`, `+` reads as a space as an
     /// HTML form decoder (and `URLSearchParams`) reads it.
@@ -82,7 +58,8 @@ package enum QueryString {
                                        _ body: (UnsafeRawBufferPointer) throws(LiveformError) -> R) throws(LiveformError) -> R {
         let outcome = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(text.count, 1)) { out in
             Result { () throws(LiveformError) -> R in
-                guard let count = unescape(text, plusIsSpace: plusIsSpace, into: out) else {
+                guard let count = PercentEncoding.decode(UnsafeRawBufferPointer(text), plusIsSpace: plusIsSpace,
+                                                         into: UnsafeMutableRawBufferPointer(out)) else {
                     throw .malformed("bad percent-escape in \(what()): '%' must be followed by two hex digits")
                 }
                 let decoded = UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: out[..<count]))
@@ -135,54 +112,6 @@ package enum QueryString {
             index += 1
         }
         return (nil, hash)
-    }
-
-    /// Percent-decodes `text` into `out` (which holds at least `text.count` bytes) with the
-    /// position in locals; nil for a bad escape. Sixteen bytes at a time: a block without `%` (or `+`
-    /// with `plusIsSpace`) is stored whole; otherwise the block is stored anyway and the output
-    /// advances to its first special byte, which is decoded. Output never overtakes input, so a
-    /// whole-block store stays inside `out`.
-    private static func unescape(_ text: UnsafeBufferPointer<UInt8>, plusIsSpace: Bool,
-                                 into out: UnsafeMutableBufferPointer<UInt8>) -> Int? {
-        guard let source = text.baseAddress, let target = out.baseAddress else { return 0 }
-        let plus = plusIsSpace ? UInt8(ascii: "+") : UInt8(ascii: "%")
-        let percentVector = SIMD16<UInt8>(repeating: UInt8(ascii: "%")), plusVector = SIMD16<UInt8>(repeating: plus)
-        var inIndex = 0, outIndex = 0
-        let count = text.count
-        while true {
-            // Sixteen bytes per step; a block with a special byte is copied up to it.
-            while inIndex &+ 16 <= count {
-                let block = UnsafeRawPointer(source + inIndex).loadUnaligned(as: SIMD16<UInt8>.self)
-                UnsafeMutableRawPointer(target + outIndex).storeBytes(of: block, as: SIMD16<UInt8>.self)
-                if !((block .== percentVector) .| (block .== plusVector)).anySet {
-                    inIndex &+= 16
-                    outIndex &+= 16
-                    continue
-                }
-                while source[inIndex] != UInt8(ascii: "%") && source[inIndex] != plus {
-                    inIndex &+= 1
-                    outIndex &+= 1
-                }
-                break
-            }
-            // At a special byte, or in the last few bytes.
-            guard inIndex < count else { return outIndex }
-            let byte = text[inIndex]
-            if byte == UInt8(ascii: "%") {
-                guard inIndex + 3 <= count, let high = Hex.digitValue(text[inIndex + 1]), let low = Hex.digitValue(text[inIndex + 2]) else {
-                    return nil
-                }
-                out[outIndex] = high << 4 | low
-                inIndex += 3
-            } else if byte == plus {  // '+' read as a space
-                out[outIndex] = UInt8(ascii: " ")
-                inIndex += 1
-            } else {
-                out[outIndex] = byte
-                inIndex += 1
-            }
-            outIndex += 1
-        }
     }
 
     /// One `name=value` item of a query, still percent-encoded.
@@ -277,15 +206,5 @@ package enum QueryString {
             start = stop + 1
         }
         return (nil, true, end, question, items)
-    }
-}
-
-extension SIMDMask where Storage == SIMD16<Int8> {
-    /// Whether any lane is set, as one OR of two 64-bit words: the standard library's
-    /// `any(_:)` reduces the 16 lanes one at a time (2% of decoding a URL).
-    @inline(__always)
-    var anySet: Bool {
-        let words = unsafeBitCast(self, to: SIMD2<UInt64>.self)
-        return words[0] | words[1] != 0
     }
 }

@@ -83,7 +83,7 @@ extension APIBodyCodec {
         public struct Iterator: AsyncIteratorProtocol {
             private let codec: APIBodyCodec
             private let plaintext: [UInt8]
-            private var engine: (any CipherEngine)?
+            private var checked = false
             private var unit = 0
             private var done = false
 
@@ -103,7 +103,7 @@ extension APIBodyCodec {
             private mutating func nextChunk() throws(LiveformError) -> [UInt8]? {
                 guard !done else { return nil }
                 do throws(LiveformError) {
-                    let engine = try prepared()
+                    try checkOnce()
                     let units = TokenCipher.streamUnits(plaintext.count), unit = unit
                     guard unit < units else {
                         done = true
@@ -113,7 +113,8 @@ extension APIBodyCodec {
                     return try plaintext.withRaw { (input) throws(LiveformError) in
                         try makeBytes(capacity: TokenCipher.streamSlotBytes) { (out) throws(LiveformError) -> Int in
                             try TokenCipher.writeUnit(unit, of: input, unitBytes: TokenCipher.streamUnitBytes, units: units,
-                                                      engine: engine, into: out.baseAddress!.assumingMemoryBound(to: UInt8.self))
+                                                      using: codec.key, backend: codec.backend,
+                                                      into: out.baseAddress!.assumingMemoryBound(to: UInt8.self))
                         }
                     }
                 } catch {
@@ -122,13 +123,12 @@ extension APIBodyCodec {
                 }
             }
 
-            /// The engine, once the plaintext has passed the check (on the first call).
-            private mutating func prepared() throws(LiveformError) -> any CipherEngine {
-                if let engine { return engine }
+            /// Checks the plaintext (on the first call) and that the key has an engine.
+            private mutating func checkOnce() throws(LiveformError) {
+                guard !checked else { return }
                 try plaintext.withRaw { (raw) throws(LiveformError) in try APIBodyCodec.requireObjectOrArray(raw) }
-                let made = try codec.key.engine(codec.backend)
-                engine = made
-                return made
+                _ = try codec.key.engine(codec.backend)
+                checked = true
             }
         }
     }
@@ -232,9 +232,9 @@ final class BodyStream: @unchecked Sendable {
     private var decoder = Base64.Decoder()
     /// Bytes out of the base64 reader so far.
     private var decoded = 0
-    /// The first key's engine, which decrypts as the body arrives; nil when there is no key
-    /// or it cannot be used (`keyFailure`), which ``finish()`` reports after the text's own errors.
-    private var engine: (any CipherEngine)?
+    /// The first key, which decrypts as the body arrives; nil when there is no key or it
+    /// cannot be used (`keyFailure`), which ``finish()`` reports after the text's own errors.
+    private var firstKey: AES256.Key?
     private var keyFailure: LiveformError?
     private var plaintext: [UInt8] = []
     /// Decoded bytes waiting for decryption: a partial block carried over, then one piece.
@@ -248,14 +248,15 @@ final class BodyStream: @unchecked Sendable {
         scratch = .allocate(byteCount: 16 + Base64.maxDecodedLength(Self.pieceCharacters) + 16, alignment: 16)
         if let key = codec.decryptionKeys.first {
             do throws(LiveformError) {
-                engine = try key.engine(codec.backend)
+                _ = try key.engine(codec.backend)
+                firstKey = key
             } catch {
                 keyFailure = error
             }
         } else {
             keyFailure = .invalidKey("no key was given to decrypt with")
         }
-        if let bodyLength, bodyLength > 0, engine != nil {
+        if let bodyLength, bodyLength > 0, firstKey != nil {
             plaintext.reserveCapacity(Base64.maxDecodedLength(min(bodyLength, codec.maxBodySize)))
         }
     }
@@ -423,11 +424,9 @@ final class BodyStream: @unchecked Sendable {
     private func absorb(_ produced: Int) throws(LiveformError) {
         decoded += produced
         let total = carried + produced, whole = total / 16 * 16
-        if let engine, whole > 0 {
+        if let firstKey, whole > 0 {
             let blocks = UnsafeMutableRawBufferPointer(rebasing: scratch[..<whole])
-            _ = try backendCall { () throws(CipherFailure) in
-                try engine.ecb(encrypt: false, padding: false, input: UnsafeRawBufferPointer(blocks), output: blocks)
-            }
+            try TokenCipher.ecbBlocksInPlace(blocks, encrypt: false, using: firstKey, backend: codec.backend)
             reserve(whole)
             plaintext.append(contentsOf: UnsafeRawBufferPointer(blocks).bindMemory(to: UInt8.self))
         }
@@ -491,22 +490,17 @@ final class BodyStream: @unchecked Sendable {
     /// The plaintext under the first key that gives a UTF-8 JSON object or array.
     private func decrypted() throws(LiveformError) -> [UInt8] {
         let backend = codec.backend
-        var current = engine
+        var current = firstKey
         for (index, key) in codec.decryptionKeys.enumerated() {
             if index > 0, let previous = current {
-                let next = try key.engine(backend)
                 // Back to the ciphertext under the previous key, then through the next.
                 try plaintext.withUnsafeMutableBytes { buffer in
                     Result { () throws(LiveformError) in
-                        _ = try backendCall { () throws(CipherFailure) in
-                            try previous.ecb(encrypt: true, padding: false, input: UnsafeRawBufferPointer(buffer), output: buffer)
-                        }
-                        _ = try backendCall { () throws(CipherFailure) in
-                            try next.ecb(encrypt: false, padding: false, input: UnsafeRawBufferPointer(buffer), output: buffer)
-                        }
+                        try TokenCipher.ecbBlocksInPlace(buffer, encrypt: true, using: previous, backend: backend)
+                        try TokenCipher.ecbBlocksInPlace(buffer, encrypt: false, using: key, backend: backend)
                     }
                 }.get()
-                current = next
+                current = key
             }
             let accepted: Int? = plaintext.withUnsafeBytes { buffer in
                 guard let count = PKCS7.unpaddedLength(buffer),

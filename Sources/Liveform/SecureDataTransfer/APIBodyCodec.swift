@@ -48,8 +48,8 @@ public struct APIBodyCodec: Sendable {
     /// 1, the default, keeps every call on the caller's thread, which suits a server that is
     /// already busy with other requests. Raise it where one large body's latency matters (a
     /// batch job, a command-line tool): plaintexts of 1 MiB and more are then split across
-    /// up to this many threads, with the same output and the same errors. Threads are
-    /// started for the call and joined before it returns.
+    /// up to this many threads (Dispatch's worker threads, the caller's included), with the same
+    /// output and the same errors. Every thread's work is done before the call returns.
     public var maxThreadsPerBody: Int
 
     /// Creates a codec.

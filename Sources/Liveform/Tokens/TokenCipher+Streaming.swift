@@ -12,7 +12,7 @@ extension TokenCipher {
     static let pieceBytes = 48 * 1024
 
     /// Inputs shorter than this stay on the caller's thread however many threads are allowed:
-    /// below it, starting a thread costs a noticeable share of the work it would take over.
+    /// below it, handing work to other threads costs a noticeable share of the work itself.
     static let parallelMinimum = 1 << 20
     /// Plaintext bytes per unit of parallel work: whole pieces, so every unit but the last
     /// is whole blocks and whole quartets, and its text starts at a known offset.
@@ -100,7 +100,7 @@ extension TokenCipher {
             failures.deinitialize()
             failures.deallocate()
         }
-        ForkJoin.forEach(units + 1, threads: threads) { job in
+        ParallelJobs.forEach(0..<units + 1, threads: threads) { job in
             do throws(LiveformError) {
                 guard job > 0 else { return try check(input) }
                 let unit = job - 1
@@ -173,6 +173,24 @@ extension TokenCipher {
                                   engine: engine, into: out)
     }
 
+    /// ``writeUnit(_:of:unitBytes:units:engine:into:)`` with the key's engine for `backend`.
+    package static func writeUnit(_ unit: Int, of input: UnsafeRawBufferPointer, unitBytes: Int, units: Int,
+                                  using key: AES256.Key, backend: AES256.Backend,
+                                  into out: UnsafeMutablePointer<UInt8>) throws(LiveformError) -> Int {
+        try writeUnit(unit, of: input, unitBytes: unitBytes, units: units, engine: try key.engine(backend), into: out)
+    }
+
+    /// AES-256-ECB without padding over `blocks` (whole blocks), in place: a streamed body is
+    /// decrypted piece by piece where it was base64-decoded, and key rotation re-encrypts a
+    /// body under one key to decrypt it under the next.
+    package static func ecbBlocksInPlace(_ blocks: UnsafeMutableRawBufferPointer, encrypt: Bool, using key: AES256.Key,
+                                         backend: AES256.Backend) throws(LiveformError) {
+        let engine = try key.engine(backend)
+        _ = try backendCall { () throws(CipherFailure) in
+            try engine.ecb(encrypt: encrypt, padding: false, input: UnsafeRawBufferPointer(blocks), output: blocks)
+        }
+    }
+
     /// Characters in the ECB token of `count` plaintext bytes: base64 of the padded length.
     package static func ecbTokenLength(_ count: Int) -> Int {
         Base64.encodedLength(count / 16 * 16 + 16)
@@ -184,8 +202,9 @@ extension TokenCipher {
     ///
     /// Nothing is written unless `check(input)` passes. With `threads > 1` and an input of
     /// at least ``parallelMinimum`` bytes, the check and the chunks are produced on up to
-    /// `threads` threads (at most `2 × threads` chunks ahead of `write`), while `write` runs
-    /// on the caller's thread; the first failure in order is thrown, as on one thread.
+    /// `threads` threads (`6 × threads` chunks at a time, then written in order: fewer, larger
+    /// batches, because handing a batch to Dispatch's threads has a fixed cost), while `write`
+    /// runs on the caller's thread; the first failure in order is thrown, as on one thread.
     package func streamECBToken(_ input: UnsafeRawBufferPointer, using key: AES256.Key, threads: Int,
                                 check: (UnsafeRawBufferPointer) throws(LiveformError) -> Void,
                                 write: (UnsafeRawBufferPointer) throws -> Void) throws {
@@ -194,7 +213,7 @@ extension TokenCipher {
         let units = Self.streamUnits(input.count)
         let slotBytes = Self.streamSlotBytes
         let parallel = threads > 1 && input.count >= Self.parallelMinimum
-        let window = parallel ? 2 * threads : 1
+        let window = parallel ? 6 * threads : 1
         let slots = UnsafeMutablePointer<UInt8>.allocate(capacity: window * slotBytes)
         defer { slots.deallocate() }
         func produce(unit: Int, into slot: UnsafeMutablePointer<UInt8>) throws(LiveformError) -> Int {
@@ -214,7 +233,7 @@ extension TokenCipher {
             outcomes.deinitialize()
             outcomes.deallocate()
         }
-        try ForkJoin.pipeline(units + 1, threads: threads, window: window, produce: { job in
+        try ParallelJobs.pipeline(units + 1, threads: threads, window: window, produce: { job in
             outcomes[job % window] = Result { () throws(LiveformError) -> Int in
                 guard job > 0 else {
                     try check(input)

@@ -82,9 +82,7 @@ public struct TokenCipher: Sendable, Hashable {
         case .ecb:
             guard iv == nil else { throw .invalidParameter("AES-256-ECB takes no IV") }
             return try makeBytes(capacity: input.count + 16) { (output) throws(LiveformError) in
-                try backendCall { () throws(CipherFailure) in
-                    try engine.ecb(encrypt: true, padding: true, input: input, output: output)
-                }
+                try seal(input, using: key, nonce: nil, into: output)
             }
         case .cbc:
             let prefix: Int
@@ -112,19 +110,40 @@ public struct TokenCipher: Sendable, Hashable {
             }
         case .gcm:
             let nonce = try iv.map { (bytes) throws(LiveformError) in try AES256.GCM.Nonce(bytes) }
-                ?? AES256.GCM.Nonce.random(backend: backend)
             return try makeBytes(capacity: 12 + input.count + 16) { (output) throws(LiveformError) in
-                try nonce.bytes.withRaw { (nonceRaw) throws(LiveformError) in
-                    output.copyMemory(from: nonceRaw)
-                    let body = UnsafeMutableRawBufferPointer(rebasing: output[12..<(12 + input.count)])
-                    let tag = UnsafeMutableRawBufferPointer(rebasing: output[(12 + input.count)...])
-                    try backendCall { () throws(CipherFailure) in
-                        try engine.gcmSeal(nonce: nonceRaw, aad: UnsafeRawBufferPointer(start: nil, count: 0),
-                                           input: input, output: body, tag: tag)
-                    }
-                }
-                return 12 + input.count + 16
+                try seal(input, using: key, nonce: nonce, into: output)
             }
+        }
+    }
+
+    /// The wire bytes of an ECB or GCM token, written into `wire` (which holds
+    /// `input.count + 16` bytes, plus 12 for GCM); returns their length. ECB:
+    /// `AES-256-ECB(K, PKCS#7(P))`; GCM: `N ‖ AES-256-GCM(K, N, P) ‖ T` with a fresh nonce
+    /// unless one is given (test vectors). CBC goes through ``seal(_:using:iv:)``.
+    package func seal(_ input: UnsafeRawBufferPointer, using key: AES256.Key, nonce: AES256.GCM.Nonce?,
+                      into wire: UnsafeMutableRawBufferPointer) throws(LiveformError) -> Int {
+        let engine = try key.engine(backend)
+        switch mode {
+        case .ecb:
+            return try backendCall { () throws(CipherFailure) in
+                try engine.ecb(encrypt: true, padding: true, input: input, output: wire)
+            }
+        case .gcm:
+            let nonceBytes = UnsafeMutableRawBufferPointer(rebasing: wire[..<12])
+            if let nonce {
+                nonce.bytes.withUnsafeBytes { nonceBytes.copyMemory(from: $0) }
+            } else {
+                Random.fill(nonceBytes, backend: backend)
+            }
+            let end = 12 + input.count
+            try backendCall { () throws(CipherFailure) in
+                try engine.gcmSeal(nonce: UnsafeRawBufferPointer(nonceBytes), aad: UnsafeRawBufferPointer(start: nil, count: 0),
+                                   input: input, output: UnsafeMutableRawBufferPointer(rebasing: wire[12..<end]),
+                                   tag: UnsafeMutableRawBufferPointer(rebasing: wire[end..<(end + 16)]))
+            }
+            return end + 16
+        case .cbc:
+            preconditionFailure("CBC tokens are sealed by seal(_:using:iv:)")
         }
     }
 

@@ -4,6 +4,7 @@ public import FoundationEssentials
 public import Foundation
 #endif
 import LiveformBackends
+import Synchronization
 
 /// A decrypted webhook: the common fields typed, and the whole payload kept as ``json``.
 ///
@@ -185,7 +186,6 @@ public struct WebhookEvent: Sendable, Hashable {
             }
         }
 
-        @inline(__always)
         private mutating func record(_ name: UnsafeRawBufferPointer, _ value: Range<Int>) {
             switch name.count {
             case 2: if JSONReader.bytes(name, equal: "cf") { cf = value }
@@ -238,16 +238,11 @@ public struct WebhookEvent: Sendable, Hashable {
 }
 
 /// A validated JSON object's text, parsed once on first use; shared by copies of an event.
-///
-/// The cache sits behind the package's pthread `Lock` rather than `Synchronization.Mutex`,
-/// whose contended path ThreadSanitizer cannot see on Linux (see `Lock`).
-private final class LazyJSONObject: @unchecked Sendable {
-    // @unchecked: `cached` is only read and written under `lock`; `bytes` never changes.
+private final class LazyJSONObject: Sendable {
     let bytes: [UInt8]
     /// No whitespace between tokens.
     let isCompact: Bool
-    private let lock = Lock()
-    private var cached: JSONObject?
+    private let cached = Mutex<JSONObject?>(nil)
 
     init(_ bytes: [UInt8], isCompact: Bool) {
         self.bytes = bytes
@@ -257,7 +252,7 @@ private final class LazyJSONObject: @unchecked Sendable {
     /// The object. The bytes were validated as an object before this was made, so the parse
     /// cannot fail; if it ever did, the answer would be an empty object, never a crash.
     var object: JSONObject {
-        lock.withLock {
+        cached.withLock { cached in
             if let cached { return cached }
             let object = (try? JSONReader.parse(bytes))?.objectValue ?? JSONObject()
             cached = object

@@ -10,13 +10,13 @@ struct ParallelBodyTests {
         key = try AES256.Key(credential: "DEMO-ONLY-not-a-real-argos-api-key")
     }
 
-    @Test("ForkJoin runs every index exactly once and returns after the last",
+    @Test("ParallelJobs runs every index exactly once and returns after the last",
           arguments: [0, 1, 2, 3, 7, 100], [1, 2, 3, 8, 1000])
-    func forkJoinRunsEveryIndexOnce(iterations: Int, threads: Int) {
+    func parallelJobsRunEveryIndexOnce(iterations: Int, threads: Int) {
         let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: max(iterations, 1))
         counts.initialize(repeating: 0)
         defer { counts.deallocate() }
-        ForkJoin.forEach(iterations, threads: threads) { index in
+        ParallelJobs.forEach(0..<iterations, threads: threads) { index in
             // Each index owns its slot; a second call for it would show as 2.
             counts[index] += 1
         }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Synchronization
 import Testing
 @testable import Liveform
 @testable import LiveformBackends
@@ -19,43 +20,48 @@ struct StreamingBodyTests {
 
     // MARK: The ordered pipeline
 
-    @Test("ForkJoin.pipeline produces every job once, delivers in order, and keeps to its window",
+    struct Tally {
+        var produced: [Int]
+        var delivered: [Int] = []
+        var outstanding = 0, mostOutstanding = 0
+    }
+
+    @Test("ParallelJobs.pipeline produces every job once, delivers in order, and keeps to its window",
           arguments: [0, 1, 2, 9, 64], [1, 2, 3, 8])
     func pipelineDeliversInOrder(jobs: Int, threads: Int) {
         for window in [1, 2, 5] {
-            let lock = Lock()
-            var produced = [Int](repeating: 0, count: jobs), delivered: [Int] = []
-            var outstanding = 0, mostOutstanding = 0
-            ForkJoin.pipeline(jobs, threads: threads, window: window, produce: { job in
-                lock.withLock {
-                    produced[job] += 1
-                    outstanding += 1
-                    mostOutstanding = max(mostOutstanding, outstanding)
+            let tally = Mutex(Tally(produced: [Int](repeating: 0, count: jobs)))
+            ParallelJobs.pipeline(jobs, threads: threads, window: window, produce: { job in
+                tally.withLock {
+                    $0.produced[job] += 1
+                    $0.outstanding += 1
+                    $0.mostOutstanding = max($0.mostOutstanding, $0.outstanding)
                 }
             }, deliver: { job in
-                lock.withLock {
-                    delivered.append(job)
-                    outstanding -= 1
+                tally.withLock {
+                    $0.delivered.append(job)
+                    $0.outstanding -= 1
                 }
                 return true
             })
-            #expect(produced.allSatisfy { $0 == 1 }, "window \(window)")
-            #expect(delivered == Array(0..<jobs), "window \(window)")
-            #expect(mostOutstanding <= window, "window \(window)")
+            let result = tally.withLock { $0 }
+            #expect(result.produced.allSatisfy { $0 == 1 }, "window \(window)")
+            #expect(result.delivered == Array(0..<jobs), "window \(window)")
+            #expect(result.mostOutstanding <= window, "window \(window)")
         }
     }
 
     struct Stop: Error, Equatable {}
 
-    @Test("ForkJoin.pipeline stops early when deliver says so or throws, and starts nothing past the window",
+    @Test("ParallelJobs.pipeline stops early when deliver says so or throws, and starts nothing past the window",
           arguments: [1, 2, 3])
     func pipelineStops(threads: Int) throws {
         for throwing in [false, true] {
-            let lock = Lock()
-            var started: [Int] = [], delivered: [Int] = []
+            let startedJobs = Mutex<[Int]>([])
+            var delivered: [Int] = []
             let call = {
-                try ForkJoin.pipeline(100, threads: threads, window: 4, produce: { job in
-                    lock.withLock { started.append(job) }
+                try ParallelJobs.pipeline(100, threads: threads, window: 4, produce: { job in
+                    startedJobs.withLock { $0.append(job) }
                 }, deliver: { (job) throws(Stop) -> Bool in
                     delivered.append(job)
                     if job == 10 {
@@ -71,6 +77,7 @@ struct StreamingBodyTests {
                 try call()
             }
             #expect(delivered == Array(0...10))
+            let started = startedJobs.withLock { $0 }
             // Job j starts only once j − 4 is delivered: nothing past 10 + 4.
             #expect(started.allSatisfy { $0 < 15 }, "\(started.sorted())")
         }

@@ -4,9 +4,10 @@ import Glibc
 import Testing
 @testable import LiveformBackends
 
-/// GCM nonces come from a pool filled in bulk; no nonce may ever be handed out twice.
-@Suite("Random pool: nonces are unique across calls, threads and fork()")
-struct RandomPoolTests {
+/// GCM nonces come from the backend's CSPRNG (OpenSSL's through a pool filled in bulk); no
+/// nonce may ever be handed out twice.
+@Suite("Nonces are unique across calls, threads and fork()")
+struct NonceUniquenessTests {
     private static func nonce() throws -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: 12)
         let ok = bytes.withUnsafeMutableBytes { buffer in (try? fillRandom(buffer, using: .openssl)) != nil }
@@ -47,7 +48,7 @@ struct RandomPoolTests {
         let parentNext = try Self.nonce()
         var childBytes = [UInt8](repeating: 0, count: 12)
         // Wait up to ~10 s: a child stuck on a lock another test thread held at fork time
-        // says nothing about the pool, so that case is reported and not failed.
+        // says nothing about the nonces, so that case is reported and not failed.
         var readCount = 0
         for _ in 0..<1000 {
             var poller = pollfd(fd: fds[0], events: Int16(POLLIN), revents: 0)
@@ -60,7 +61,7 @@ struct RandomPoolTests {
         if readCount != 12 {
             kill(child, SIGKILL)
             waitpid(child, nil, 0)
-            print("RandomPoolTests.fork: the child did not answer (a lock held at fork time?); inconclusive")
+            print("NonceUniquenessTests.fork: the child did not answer (a lock held at fork time?); inconclusive")
             return
         }
         var status: Int32 = 0

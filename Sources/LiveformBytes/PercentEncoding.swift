@@ -1,0 +1,142 @@
+/// Percent-encoding of URL query components (wire format §3.3, §3.4).
+///
+/// Every byte outside RFC 3986's unreserved set `A–Z a–z 0–9 - . _ ~` is written as `%XX`
+/// with uppercase hex. (Foundation's `URLComponents.queryItems` leaves `+` and `/` raw, which
+/// a form decoder then reads as a space: a base64 token would arrive broken.)
+///
+/// ```swift
+/// PercentEncoding.encode(Array("a+b/c=".utf8))  // "a%2Bb%2Fc%3D"
+/// ```
+package enum PercentEncoding {
+    /// Whether `byte` is in RFC 3986's unreserved set.
+    package static func isUnreserved(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+             UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+            return true
+        default:
+            return false
+        }
+    }
+
+    private static let hexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
+
+    /// The most bytes the encoding of `count` bytes takes.
+    package static func maxEncodedLength(_ count: Int) -> Int { 3 * count }
+
+    /// Writes the percent-encoded form of `input` at the start of `output`, which must hold
+    /// `maxEncodedLength(input.count)` bytes; returns the bytes written.
+    package static func encode(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> Int {
+        precondition(output.count >= maxEncodedLength(input.count), "percent-encoding output buffer too small")
+        let count = input.count
+        var inIndex = 0, outIndex = 0
+        return encodedForms.withUnsafeBufferPointer { forms in
+            while inIndex < count {
+                // One lookup per byte: the byte itself, or `%XX`, packed with its length.
+                let form = forms[Int(input[inIndex])]
+                if form >> 24 == 1 {
+                    output[outIndex] = UInt8(truncatingIfNeeded: form)
+                    outIndex += 1
+                } else {
+                    output[outIndex] = UInt8(ascii: "%")
+                    output[outIndex + 1] = UInt8(truncatingIfNeeded: form >> 8)
+                    output[outIndex + 2] = UInt8(truncatingIfNeeded: form >> 16)
+                    outIndex += 3
+                }
+                inIndex += 1
+            }
+            return outIndex
+        }
+    }
+
+    /// Byte → its text in a query: up to three bytes (little-endian) and the length in the
+    /// top byte.
+    private static let encodedForms: [UInt32] = (0..<256).map { value -> UInt32 in
+        let byte = UInt8(value)
+        guard !isUnreserved(byte) else { return 1 << 24 | UInt32(byte) }
+        return 3 << 24 | UInt32(hexDigits[Int(byte & 0x0F)]) << 16 | UInt32(hexDigits[Int(byte >> 4)]) << 8
+            | UInt32(UInt8(ascii: "%"))
+    }
+
+    /// Appends the percent-encoded form of `bytes` to `out`.
+    package static func encode(_ bytes: some Collection<UInt8>, appendingTo out: inout [UInt8]) {
+        let start = out.count
+        let bound = maxEncodedLength(bytes.count)
+        out.append(contentsOf: repeatElement(0, count: bound))
+        let written = out.withUnsafeMutableBytes { buffer in
+            let target = UnsafeMutableRawBufferPointer(rebasing: buffer[start...])
+            return bytes.withContiguousStorageIfAvailable { encode(UnsafeRawBufferPointer($0), into: target) }
+                ?? Array(bytes).withUnsafeBytes { encode($0, into: target) }
+        }
+        out.removeLast(bound - written)
+    }
+
+    /// The percent-encoded form of `bytes`, as text.
+    package static func encode(_ bytes: some Collection<UInt8>) -> String {
+        var out: [UInt8] = []
+        encode(bytes, appendingTo: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    // MARK: Decoding
+
+    /// Decodes `%XX` escapes (either case) from `input` into the start of `output`, which
+    /// must hold `input.count` bytes (the decoded bytes never outnumber the text); with
+    /// `plusIsSpace`, `+` reads as a space, as an HTML form decoder (and `URLSearchParams`)
+    /// reads it. Returns the bytes written, or nil for a bad escape (`%G1`, a lone `%`).
+    /// The bytes are not checked to be UTF-8.
+    package static func decode(_ input: UnsafeRawBufferPointer, plusIsSpace: Bool,
+                               into output: UnsafeMutableRawBufferPointer) -> Int? {
+        precondition(output.count >= input.count, "percent-decoding output buffer too small")
+        guard let target = output.baseAddress else { return 0 }
+        let plus = plusIsSpace ? UInt8(ascii: "+") : UInt8(ascii: "%")
+        let percentVector = SIMD16<UInt8>(repeating: UInt8(ascii: "%")), plusVector = SIMD16<UInt8>(repeating: plus)
+        var inIndex = 0, outIndex = 0
+        let count = input.count
+        while true {
+            // Sixteen bytes per step: a block without `%` (or `+` with `plusIsSpace`) is stored
+            // whole; otherwise it is stored anyway and the output advances to its first special
+            // byte. Output never overtakes input, so a whole-block store stays inside `output`.
+            while inIndex &+ 16 <= count {
+                let block = input.loadUnaligned(fromByteOffset: inIndex, as: SIMD16<UInt8>.self)
+                target.storeBytes(of: block, toByteOffset: outIndex, as: SIMD16<UInt8>.self)
+                if !((block .== percentVector) .| (block .== plusVector)).anySet {
+                    inIndex &+= 16
+                    outIndex &+= 16
+                    continue
+                }
+                while input[inIndex] != UInt8(ascii: "%") && input[inIndex] != plus {
+                    inIndex &+= 1
+                    outIndex &+= 1
+                }
+                break
+            }
+            // At a special byte, or in the last few bytes.
+            guard inIndex < count else { return outIndex }
+            let byte = input[inIndex]
+            if byte == UInt8(ascii: "%") {
+                guard inIndex + 3 <= count, let high = hexValue(input[inIndex + 1]), let low = hexValue(input[inIndex + 2]) else {
+                    return nil
+                }
+                output[outIndex] = high << 4 | low
+                inIndex += 3
+            } else if byte == plus {  // '+' read as a space
+                output[outIndex] = UInt8(ascii: " ")
+                inIndex += 1
+            } else {
+                output[outIndex] = byte
+                inIndex += 1
+            }
+            outIndex += 1
+        }
+    }
+
+    private static func hexValue(_ digit: UInt8) -> UInt8? {
+        switch digit {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return digit - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return digit - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return digit - UInt8(ascii: "A") + 10
+        default: return nil
+        }
+    }
+}
