@@ -1,4 +1,4 @@
-import Synchronization
+
 
 /// A native context handle (an `EVP_CIPHER_CTX *` or a `gcry_cipher_hd_t`).
 ///
@@ -14,7 +14,7 @@ struct NativeHandle: @unchecked Sendable {
 /// used by two threads at once, while the expensive part (fetching the cipher and expanding
 /// the key) happens once per context instead of once per call.
 final class HandlePool: Sendable {
-    private let idle = Mutex<[NativeHandle]>([])
+    private let idle = LockedValue<[NativeHandle]>([])
     private let make: @Sendable () throws(CipherFailure) -> NativeHandle
     private let destroy: @Sendable (NativeHandle) -> Void
     /// Enough for the cores of a typical server; extra contexts made under a burst are freed.

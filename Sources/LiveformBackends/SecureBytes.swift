@@ -1,5 +1,4 @@
 internal import CLiveformOpenSSL
-import Synchronization
 
 /// Fixed-size secret bytes in memory of their own, wiped with `OPENSSL_cleanse` when the
 /// last reference goes away. Never printed: it has no description beyond its size.
@@ -11,7 +10,7 @@ package final class SecureBytes: @unchecked Sendable {
 
     /// Called after the bytes were wiped, with `true` when every byte read back as zero.
     /// A test hook (the key-hygiene tests observe it); nil in normal use.
-    private static let releaseObserver = Mutex<(@Sendable (Bool) -> Void)?>(nil)
+    private static let releaseObserver = LockedValue<(@Sendable (Bool) -> Void)?>(nil)
 
     /// Installs (or, with nil, removes) the release observer.
     package static func setReleaseObserver(_ observer: (@Sendable (Bool) -> Void)?) {

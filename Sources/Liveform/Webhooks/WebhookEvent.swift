@@ -4,7 +4,6 @@ public import FoundationEssentials
 public import Foundation
 #endif
 import LiveformBackends
-import Synchronization
 
 /// A decrypted webhook: the common fields typed, and the whole payload kept as ``json``.
 ///
@@ -242,7 +241,7 @@ private final class LazyJSONObject: Sendable {
     let bytes: [UInt8]
     /// No whitespace between tokens.
     let isCompact: Bool
-    private let cached = Mutex<JSONObject?>(nil)
+    private let cached = LockedValue<JSONObject?>(nil)
 
     init(_ bytes: [UInt8], isCompact: Bool) {
         self.bytes = bytes
