@@ -167,6 +167,19 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // `liveform sandbox` in-process on loopback, with real HTTP clients and webhook receivers.
+        .testTarget(
+            name: "LiveformSandboxTests",
+            dependencies: [
+                "Liveform", "LiveformSandbox", "LiveformCLI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
