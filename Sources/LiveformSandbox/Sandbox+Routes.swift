@@ -21,6 +21,9 @@ extension Sandbox {
         router.post("/_sandbox/deliveries/:id/resend") { _, context in
             try await self.resend(id: context.parameters.get("id") ?? "")
         }
+        for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {
+            router.on("/v3/**", method: method) { request, _ in try await self.rest(request) }
+        }
         return router
     }
 

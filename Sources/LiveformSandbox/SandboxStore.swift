@@ -223,6 +223,32 @@ package final class SandboxStore: Sendable {
                           createdAt: Timestamp.date(created) ?? Date(timeIntervalSince1970: 0))
     }
 
+    /// Sets a submission's status and queues its review webhook, in one transaction.
+    package func review(id: String, pid: String, status: String, event: JSONObject?, now: Date) async throws {
+        try await database.write { db in
+            try db.execute(sql: "UPDATE submission SET status = ? WHERE id = ? AND pid = ?", arguments: [status, id, pid])
+            if let event { try Self.insertDelivery(db, pid: pid, submissionId: id, event: event, now: now) }
+        }
+    }
+
+    /// A token of the Private Mode pool.
+    package struct PoolToken: Sendable {
+        /// The token id.
+        package let id: String
+        /// When it was added (ISO-8601).
+        package let addedAt: String
+        /// Whether a page load found it expired.
+        package let expired: Bool
+    }
+
+    /// The project's token pool, oldest first.
+    package func tokens(pid: String) async throws -> [PoolToken] {
+        try await database.read { db in
+            try Row.fetchAll(db, sql: "SELECT tokenId, addedAt, expiredNotified FROM token WHERE pid = ? ORDER BY rowid", arguments: [pid])
+                .map { PoolToken(id: $0["tokenId"], addedAt: $0["addedAt"], expired: $0["expiredNotified"]) }
+        }
+    }
+
     // MARK: Deliveries
 
     /// Queues one webhook; returns its delivery id.
