@@ -4,9 +4,10 @@ import Hummingbird
 import Liveform
 import NIOCore
 
-/// The REST API (sandbox spec §3), first calls: submissions (one, list, review) and the
-/// Private Mode token pool (add, one, count). Secure Data Transfer through the SDK's
-/// `APIBodyCodec`; errors in the vendor's shapes, plain as its gateway sends them.
+/// The REST API (sandbox spec §3): submissions (get, list, review, update, delete, partial
+/// delete, AML screening and report, images), the Private Mode token pool and the project
+/// settings. Secure Data Transfer through the SDK's `APIBodyCodec`; errors in the vendor's
+/// shapes, plain as its gateway sends them. Not yet: the image PUT (phase 2).
 extension Sandbox {
     /// The vendor's answer to a body that does not decrypt under the project's API key.
     static let decryptionFailedBody: JSONValue = ["errorCode": "Decryption is Failed. Please check the api-key."]
@@ -59,7 +60,13 @@ extension Sandbox {
         let call = RESTCall(project: project, method: method, path: path, query: query, body: body)
         let answer: JSONValue
         do {
-            answer = try await route(call)
+            switch try await route(call) {
+            case .json(let value): answer = value
+            case .binary(let bytes, let contentType):
+                // Binary answers are never encrypted (rest-api §2).
+                return Response(status: .ok, headers: [.contentType: contentType],
+                                body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+            }
         } catch let error as VendorError {
             return Self.json(error.status, error.body)
         }
@@ -80,12 +87,27 @@ extension Sandbox {
         }
     }
 
-    private func route(_ call: RESTCall) async throws -> JSONValue {
+    /// A 2xx answer: JSON (sealed under Secure Data Transfer) or bytes.
+    enum RESTAnswer {
+        case json(JSONValue)
+        case binary([UInt8], contentType: String)
+    }
+
+    private func route(_ call: RESTCall) async throws -> RESTAnswer {
         switch (call.method, call.path) {
-        case ("GET", "/v3/submission"): try await getSubmissions(call)
-        case ("POST", "/v3/submission/review"): try await review(call)
-        case ("POST", "/v3/submission/tokens"): try await addTokens(call)
-        case ("GET", "/v3/submission/tokens"): try await getTokens(call)
+        case ("GET", "/v3/submission"): .json(try await getSubmissions(call))
+        case ("POST", "/v3/submission/review"): .json(try await review(call))
+        case ("PATCH", "/v3/submission"): .json(try await updateSubmission(call))
+        case ("DELETE", "/v3/submission"): .json(try await deleteSubmission(call))
+        case ("DELETE", "/v3/submission/partial"): .json(try await partialDelete(call))
+        case ("POST", "/v3/submission/aml"): .json(try await amlScreening(call))
+        case ("POST", "/v3/submission/tokens"): .json(try await addTokens(call))
+        case ("GET", "/v3/submission/tokens"): .json(try await getTokens(call))
+        case ("DELETE", "/v3/submission/tokens"): .json(try await deleteTokens(call))
+        case ("GET", "/v3/projects/settings"): .json(try settings(call))
+        case ("GET", "/v3/image"): try await image(call)
+        case ("GET", "/v3/report/aml"):
+            .binary(Array("%PDF-1.4\n% SANDBOX AML report\n%%EOF\n".utf8), contentType: "application/pdf")
         default: throw VendorError.message("Not Found", .notFound)
         }
     }
@@ -190,5 +212,143 @@ extension Sandbox {
         }
         return ["success": true,
                 "data": .array(tokens.map { ["tokenId": .string($0.id), "updateTime": .string($0.addedAt)] })]
+    }
+
+    // MARK: Update, delete, AML, images, settings
+
+    private func existing(_ call: RESTCall, _ id: String?) async throws -> SandboxStore.Submission {
+        guard let id, let submission = try await store.submission(id: id, pid: call.project.pid) else {
+            throw VendorError.message("submission not found", .notFound)
+        }
+        return submission
+    }
+
+    private func requireAdmin(_ call: RESTCall, _ admin: String?) throws {
+        guard let admin, call.project.admins.contains(admin) else {
+            throw VendorError.errorCode("Access denied. The admin is not registered in the project.")
+        }
+    }
+
+    private func updateSubmission(_ call: RESTCall) async throws -> JSONValue {
+        let body = call.body ?? [:]
+        try requireAdmin(call, body["admin"]?.stringValue)
+        var submission = try await existing(call, body["submissionId"]?.stringValue)
+        guard let changes = body["data"]?.objectValue, !changes.isEmpty else {
+            throw VendorError.errorCode("data must be an object with at least one member")
+        }
+        var changed: [JSONValue] = []
+        for (name, value) in changes {
+            switch name {
+            case "email": submission.email = value.stringValue
+            case "userid": submission.userid = value.stringValue
+            case "kyc_result", "status": if let status = value.stringValue { submission.status = status }
+            default: submission.data[name] = value
+            }
+            changed.append(.string(name))
+        }
+        let now = clock()
+        var event = SandboxEvents.common(.updated, submission)
+        event["data"] = ["update": .array(changed), "kyc_result": .string(submission.status)]
+        event["admin"] = body["admin"] ?? .null
+        event["update_time"] = .string(Timestamp.text(now))
+        try await store.update(submission, event: call.project.webhookURL == nil ? nil : event, now: now)
+        if call.project.webhookURL != nil { wakeDeliveries() }
+        return ["message": "Submission updated"]
+    }
+
+    private func deleteSubmission(_ call: RESTCall) async throws -> JSONValue {
+        let admin = call.query["admin_name"]
+        if admin != nil { try requireAdmin(call, admin) }
+        let submission = try await existing(call, call.query["submission_id"])
+        let now = clock()
+        var event: JSONObject?
+        if let admin, call.project.webhookURL != nil {
+            event = ["webhook_trigger": "delete", "submission_id": .string(submission.id), "account_email": .string(admin),
+                     "delete_time": .string(Timestamp.text(now)), "comment": "Deleted in the sandbox"]
+        }
+        try await store.delete(id: submission.id, pid: call.project.pid, event: event, now: now)
+        if event != nil { wakeDeliveries() }
+        return ["message": "Submission deleted", "content": ["submission_id": .string(submission.id)], "statusCode": 200]
+    }
+
+    /// The `fields` a partial delete accepts.
+    static let partialDeleteFields: Set<String> = [
+        "id_image", "selfie_image", "data", "OCR_raw", "ocr", "review", "applicant_id", "email", "userid",
+        "additional_list", "duplicated_information", "custom_duplicated_information", "injection_action",
+    ]
+
+    private func partialDelete(_ call: RESTCall) async throws -> JSONValue {
+        let fields = (call.query["fields"] ?? "").split(separator: ",").map(String.init)
+        guard !fields.isEmpty else { throw VendorError.message("fields is required") }
+        let unknown = fields.filter { !Self.partialDeleteFields.contains($0) }
+        guard unknown.isEmpty else { throw VendorError.message("invalid fields found in fields: \(unknown.joined(separator: ","))") }
+        let dataFields = call.query["data_fields"].map { $0.split(separator: ",").map(String.init) }
+        if dataFields != nil, !fields.contains("data") { throw VendorError.message("data_fields requires data in fields") }
+        var submission = try await existing(call, call.query["submission_id"])
+        if fields.contains("email") { submission.email = nil }
+        if fields.contains("userid") { submission.userid = nil }
+        if fields.contains("data") {
+            if let dataFields {
+                submission.data = JSONObject(submission.data.filter { !dataFields.contains($0.key) }.map { ($0.key, $0.value) })
+            } else {
+                submission.data = [:]
+            }
+        }
+        // No webhook: ARGOS sends none for a partial delete.
+        try await store.update(submission, event: nil, now: clock())
+        return ["message": "Partial delete completed"]
+    }
+
+    private func amlScreening(_ call: RESTCall) async throws -> JSONValue {
+        let submission = try await existing(call, call.body?["submissionId"]?.stringValue)
+        let result: JSONObject = ["currentstatus": "No Hit", "risk_level_summary": "Low"]
+        if call.project.webhookURL != nil {
+            var event = SandboxEvents.common(.aml, submission)
+            event["aml_result"] = .object(result)
+            try await store.queue(pid: call.project.pid, submissionId: submission.id, event: event, now: clock())
+            wakeDeliveries()
+        }
+        return ["message": "AML screening completed", "result": .object(result),
+                "raw_data": [["resourceId": .string("aml-\(submission.id)")]]]
+    }
+
+    private func deleteTokens(_ call: RESTCall) async throws -> JSONValue {
+        guard let list = call.body?["tokenId"]?.arrayValue, !list.isEmpty else { throw VendorError.errorCode("tokenId must be an array") }
+        let ids = list.compactMap(\.stringValue)
+        guard ids.count == list.count else { throw VendorError.errorCode("tokenId must be an array of strings") }
+        guard ids.count <= 100 else { throw VendorError.errorCode("at most 100 tokens a request") }
+        let deleted = try await store.deleteTokens(pid: call.project.pid, tokenIds: ids)
+        return ["success": .bool(deleted == ids.count), "message": "Tokens deleted",
+                "summary": ["requested": .number(Double(ids.count)), "deleted": .number(Double(deleted)),
+                            "notFound": .number(Double(ids.count - deleted))]]
+    }
+
+    private func settings(_ call: RESTCall) throws -> JSONValue {
+        guard call.query["category"] == "management" else { throw VendorError.errorCode("category must be management") }
+        let project = call.project
+        return ["traceId": .string(UUID().uuidString.lowercased()), "item": ["management": [
+            "privateMode": .bool(project.privateMode), "secureDataTransfer": .bool(project.secureDataTransfer),
+            "liveformEncryption": .string(project.liveformEncryption.rawValue), "encryptionOnly": .bool(project.encryptionOnly),
+        ]]]
+    }
+
+    /// The image types `GET /image` knows.
+    static let imageTypes: Set<String> = ["idImage", "idBackImage", "selfieImage", "addressImage"]
+
+    /// A valid 1×1 PNG: the image of every type until phase 2 brings the image PUT.
+    static let placeholderPNG: [UInt8] = [
+        0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
+        0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4,
+        0x89, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0xF8, 0xCF, 0xC0, 0xF0,
+        0x1F, 0x00, 0x05, 0x00, 0x01, 0xFF, 0x89, 0x99, 0x3D, 0x1D, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45,
+        0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
+    ]
+
+    private func image(_ call: RESTCall) async throws -> RESTAnswer {
+        guard let type = call.query["type"], Self.imageTypes.contains(type) else {
+            throw VendorError.errorCode("type must be idImage, idBackImage, selfieImage or addressImage")
+        }
+        _ = try await existing(call, call.query["submission_id"])
+        return .binary(Self.placeholderPNG, contentType: "image/png")
     }
 }

@@ -193,6 +193,9 @@ package struct SandboxProject: Sendable {
             liveformEncryption = value
         }
         encryptionOnly = try reader.bool("encryptionOnly") ?? encryptionOnly
+        if encryptionOnly, liveformEncryption == .none {
+            throw reader.error("encryptionOnly", #"needs liveformEncryption "ecb" or "gcm""#)
+        }
         secureDataTransfer = try reader.bool("secureDataTransfer") ?? secureDataTransfer
         privateMode = try reader.bool("privateMode") ?? privateMode
         webhookURL = try reader.url("webhookURL")

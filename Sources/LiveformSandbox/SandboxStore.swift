@@ -231,6 +231,37 @@ package final class SandboxStore: Sendable {
         }
     }
 
+    /// Replaces a submission's stored fields (status, email, userid, data) and queues
+    /// `event` (if any), in one transaction.
+    package func update(_ submission: Submission, event: JSONObject?, now: Date) async throws {
+        try await database.write { db in
+            try db.execute(sql: "UPDATE submission SET status = ?, email = ?, userid = ?, data = ? WHERE id = ? AND pid = ?",
+                           arguments: [submission.status, submission.email, submission.userid,
+                                       JSONValue.object(submission.data).jsonText, submission.id, submission.pid])
+            if let event { try Self.insertDelivery(db, pid: submission.pid, submissionId: submission.id, event: event, now: now) }
+        }
+    }
+
+    /// Deletes a submission, queueing `event` (if any) in the same transaction.
+    package func delete(id: String, pid: String, event: JSONObject?, now: Date) async throws {
+        try await database.write { db in
+            try db.execute(sql: "DELETE FROM submission WHERE id = ? AND pid = ?", arguments: [id, pid])
+            if let event { try Self.insertDelivery(db, pid: pid, submissionId: id, event: event, now: now) }
+        }
+    }
+
+    /// Removes tokens from a project's pool; returns how many were there.
+    package func deleteTokens(pid: String, tokenIds: [String]) async throws -> Int {
+        try await database.write { db in
+            var deleted = 0
+            for tokenId in tokenIds {
+                try db.execute(sql: "DELETE FROM token WHERE pid = ? AND tokenId = ?", arguments: [pid, tokenId])
+                deleted += db.changesCount
+            }
+            return deleted
+        }
+    }
+
     /// A token of the Private Mode pool.
     package struct PoolToken: Sendable {
         /// The token id.

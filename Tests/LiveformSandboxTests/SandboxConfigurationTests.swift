@@ -34,6 +34,8 @@ struct SandboxConfigurationTests {
         (#"{"projects":[{"pid":"p","apiKey":" k"}]}"#, "projects[0].apiKey: not a usable key"),
         (#"{"projects":[{"pid":"p","apiKey":"k"},{"pid":"p","apiKey":"k2"}]}"#, "projects[1].pid:"),
         (#"{"projects":[{"pid":"p","apiKey":"k"},{"pid":"q","apiKey":"k"}]}"#, "projects[1].apiKey:"),
+        (#"{"projects":[{"pid":"p","apiKey":"k","liveformEncryption":"none","encryptionOnly":true}]}"#,
+         "projects[0].encryptionOnly: needs liveformEncryption"),
         (#"{"projects":[]}"#, "projects: expected a non-empty array"),
         (#"{"project":[]}"#, "project: unknown member"),
         (#"{"projects":[1]}"#, "projects[0]: expected an object"),

@@ -117,4 +117,48 @@ struct SandboxRESTTests {
         let list = await api(sandbox, ["submission", "list"])
         #expect(list.status == 0, "\(list.stderr)")
     }
+
+    @Test("update, AML, image, settings, partial delete and delete: answers and the webhooks they fire")
+    func effects() async throws {
+        let receiver = try await Receiver.start()
+        defer { Task { await receiver.stop() } }
+        let sandbox = try await RunningSandbox.start(.init(projects: [try project { $0.webhookURL = receiver.url }]))
+        defer { Task { await sandbox.stop() } }
+        let id = try await submit(sandbox, decision: "approved", userid: "u-9")
+        let directory = FileManager.default.temporaryDirectory.appending(path: "sandbox-rest-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let dataFile = directory.appending(path: "data.json").path
+        try Data(#"{"full_name":"Kim Minji","email":"new@example.com"}"#.utf8).write(to: URL(filePath: dataFile))
+
+        let updated = await api(sandbox, ["submission", "update", id, "--admin", "admin@example.com", "--data-json", dataFile])
+        #expect(updated.status == 0, "\(updated.stderr)")
+        let denied = await api(sandbox, ["submission", "update", id, "--admin", "who@example.com", "--data-json", dataFile])
+        #expect(denied.stderr.contains("Access denied. The admin is not registered in the project."))
+        #expect(await api(sandbox, ["aml", "run", id]).status == 0)
+        let imageFile = directory.appending(path: "selfie.png").path
+        #expect(await api(sandbox, ["image", "get", id, "--type", "selfieImage", "--output", imageFile]).status == 0)
+        #expect(FileManager.default.contents(atPath: imageFile)?.prefix(8) == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
+        let settings = await api(sandbox, ["settings"])
+        #expect(try JSONValue(parsing: settings.stdout)["item"]?["management"]?["secureDataTransfer"] == true)
+        let partial = await api(sandbox, ["submission", "delete", id, "--fields", "data", "--data-fields", "full_name"])
+        #expect(partial.status == 0, "\(partial.stderr)")
+        var bad = HTTPClientRequest(url: sandbox.base + "/v3/submission/partial?submission_id=\(id)&fields=colour")
+        bad.method = .DELETE
+        bad.headers.add(name: "x-api-key", value: Self.apiKey)
+        let refused = try await sandbox.send(bad)
+        #expect(refused.status == 400 && refused.body == #"{"message":"invalid fields found in fields: colour","statusCode":400}"#)
+        let deleted = await api(sandbox, ["submission", "delete", id, "--admin-name", "admin@example.com"])
+        #expect(deleted.status == 0, "\(deleted.stderr)")
+        #expect(await api(sandbox, ["submission", "get", id]).status == 1)
+
+        // created, approved, then updated, aml, delete; the partial delete fires none.
+        #expect(try await eventually { receiver.received.count == 5 })
+        let events = try receiver.received.map { try WebhookDecoder(keys: [try AES256.Key(credential: Self.apiKey)]).decode(body: Array($0.utf8)) }
+        #expect(events.map(\.trigger.rawValue) == ["created", "approved", "updated", "aml", "delete"])
+        #expect(events[2].json["data"]?["update"] == ["full_name", "email"])
+        #expect(events[2].json["email"] == "new@example.com")
+        #expect(events[3].json["aml_result"]?["currentstatus"] == "No Hit")
+        #expect(events[4].json["account_email"] == "admin@example.com")
+    }
 }
