@@ -3,6 +3,7 @@ import Foundation
 import Liveform
 import LiveformSandbox
 import Logging
+import Synchronization
 
 /// `liveform sandbox`: a local stand-in for ARGOS (see LiveformSandbox).
 struct SandboxCommand: ParsableCommand {
@@ -16,7 +17,7 @@ struct SandboxCommand: ParsableCommand {
             --config FILE is JSON {"projects":[{"pid":…,"apiKey":…, …}]}; an invalid file is a usage \
             error (exit 64) naming the member, and unknown members are refused. State (submissions, \
             token pool, sessions, webhook queue) is in memory, or in the SQLite file --state, where a \
-            restart finds it again. Stops on SIGINT or SIGTERM.
+            restart finds it again. Stops on SIGINT or SIGTERM. Exit status 1 when it cannot listen.
             """)
 
     @Option(help: "The address to listen on.") var host = "127.0.0.1"
@@ -56,10 +57,16 @@ struct SandboxCommand: ParsableCommand {
         }
         let (host, port) = (host, port)
         let urlHost = host.contains(":") ? "[\(host)]" : host
-        try runToCompletion {
-            try await sandbox.run(host: host, port: port, handleSignals: true) { port in
-                context.write("sandbox ready at http://\(urlHost):\(port)\n")
+        let ready = Mutex(false)
+        do {
+            try runToCompletion {
+                try await sandbox.run(host: host, port: port, handleSignals: true) { port in
+                    ready.withLock { $0 = true }
+                    context.write("sandbox ready at http://\(urlHost):\(port)\n")
+                }
             }
+        } catch where !ready.withLock({ $0 }) {
+            throw CLIFailure(status: CLI.Status.failed, message: "liveform: the sandbox cannot listen on \(urlHost):\(port): \(error)")
         }
     }
 }

@@ -49,8 +49,8 @@ extension Sandbox {
         guard let path = body["path"]?.stringValue, path.hasPrefix("/") else {
             throw Refusal(.badRequest, "path must be a string starting with /, e.g. /v3/submission")
         }
-        guard let status = body["status"]?.intValue, (100...599).contains(status) else {
-            throw Refusal(.badRequest, "status must be an HTTP status from 100 to 599")
+        guard let status = body["status"]?.intValue, (200...599).contains(status) else {
+            throw Refusal(.badRequest, "status must be an HTTP status from 200 to 599 (a 1xx is not a final answer)")
         }
         guard let times = body["times"]?.intValue, times >= 1 else { throw Refusal(.badRequest, "times must be a whole number ≥ 1") }
         let method = try optionalString(body, "method")?.uppercased()
