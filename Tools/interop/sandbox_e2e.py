@@ -8,7 +8,9 @@ Python's stdlib and `cryptography`, following the wire format only.
    concurrent `swift build` cannot break the run) and reads the ready line.
 2. Builds an ECB Liveform URL itself: K = SHA-256(UTF-8(API key)), token =
    base64(AES-256-ECB(K, PKCS#7(JSON.stringify(params)))), every byte outside A-Z a-z 0-9 -._~
-   percent-encoded; GETs the page and checks that it shows the decrypted parameters.
+   percent-encoded; GETs the page and checks that it shows the decrypted parameters. Then a
+   GCM URL under a second project's secretKey (nonce ‖ ciphertext ‖ tag), encryption-only, and
+   the same with a flipped tag bit (400 decryptionFailed).
 3. POSTs the completion form (approved) and decrypts the `encrypted` of the Return URL in the
    302 (ECB, same key).
 4. Receives the webhooks `created` and `approved` on its own http.server and decrypts them
@@ -38,9 +40,13 @@ import urllib.request
 
 from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 API_KEY = "DEMO-ONLY-sandbox-e2e-key"
+GCM_API_KEY = "DEMO-ONLY-sandbox-e2e-gcm-api-key"
+GCM_SECRET_KEY = "DEMO-ONLY-sandbox-e2e-gcm-secret"
 PID = "e2e-project"
+GCM_PID = "e2e-gcm-project"
 RETURN_URL = "https://shop.example.test/kyc/done"
 
 
@@ -53,6 +59,12 @@ def ecb_encrypt(plaintext: bytes) -> str:
     padded = padder.update(plaintext) + padder.finalize()
     enc = Cipher(algorithms.AES(derive_key(API_KEY)), modes.ECB()).encryptor()
     return base64.b64encode(enc.update(padded) + enc.finalize()).decode("ascii")
+
+
+def gcm_encrypt(credential: str, plaintext: bytes) -> str:
+    """N(12) ‖ AES-256-GCM(K, N, P) ‖ T(16), no AAD (wire format §3.1)."""
+    nonce = os.urandom(12)
+    return base64.b64encode(nonce + AESGCM(derive_key(credential)).encrypt(nonce, plaintext, None)).decode("ascii")
 
 
 def unpad(padded: bytes) -> bytes:
@@ -181,6 +193,9 @@ def main():
         json.dump({"projects": [{
             "pid": PID, "apiKey": API_KEY, "webhookURL": receiver.url, "returnURL": RETURN_URL,
             "skipResultPage": True, "webhookRetry": {"attempts": 50, "initialDelay": 0.1, "factor": 1},
+        }, {
+            "pid": GCM_PID, "apiKey": GCM_API_KEY, "secretKey": GCM_SECRET_KEY, "liveformEncryption": "gcm",
+            "encryptionOnly": True,
         }]}, file)
     process = None
     try:
@@ -201,6 +216,18 @@ def main():
         marker = 'name="session" value="'
         session = page[page.index(marker) + len(marker):].split('"', 1)[0] if marker in page else ""
         checks.check(session != "", "page has a session")
+
+        # A GCM URL under the secretKey, encryption-only: a plain parameter is shown as ignored.
+        gcm_token = gcm_encrypt(GCM_SECRET_KEY, json.dumps({"userid": "gcm-user", "sid": "s-2"}, separators=(",", ":")).encode())
+        status, _, gcm_page = request(f"{base}/?pid={GCM_PID}&encrypted={encode(gcm_token)}&email=plain%40example.com")
+        checks.check(status == 200, f"GCM page status {status}")
+        checks.check("<td>userid</td><td>gcm-user</td><td>encrypted</td>" in gcm_page, "GCM page shows the decrypted userid")
+        checks.check("<td>sid</td><td>s-2</td><td>encrypted</td>" in gcm_page, "GCM page: sid inside encrypted")
+        checks.check("<td>email</td><td>plain@example.com</td><td>plain (ignored)</td>" in gcm_page, "GCM page: plain email ignored")
+        tampered = base64.b64decode(gcm_token)
+        tampered = base64.b64encode(tampered[:-1] + bytes([tampered[-1] ^ 1])).decode()
+        status, _, bad_page = request(f"{base}/?pid={GCM_PID}&encrypted={encode(tampered)}")
+        checks.check(status == 400 and "decryptionFailed" in bad_page, f"tampered GCM tag: {status}")
 
         form = urllib.parse.urlencode({"session": session, "fullName": "E2E Person", "decision": "approved"}).encode()
         status, headers, _ = request(f"{base}/_sandbox/complete", data=form, content_type="application/x-www-form-urlencoded")
