@@ -171,7 +171,7 @@ let package = Package(
         .testTarget(
             name: "LiveformSandboxTests",
             dependencies: [
-                "Liveform", "LiveformSandbox", "LiveformCLI",
+                "Liveform", "LiveformSandbox", "LiveformCLI", "LiveformAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -7,7 +7,7 @@ import NIOCore
 /// The REST API (sandbox spec §3): submissions (get, list, review, update, delete, partial
 /// delete, AML screening and report, images), the Private Mode token pool and the project
 /// settings. Secure Data Transfer through the SDK's `APIBodyCodec`; errors in the vendor's
-/// shapes, plain as its gateway sends them. Not yet: the image PUT (phase 2).
+/// shapes, plain as its gateway sends them.
 extension Sandbox {
     /// The vendor's answer to a body that does not decrypt under the project's API key.
     static let decryptionFailedBody: JSONValue = ["errorCode": "Decryption is Failed. Please check the api-key."]
@@ -19,7 +19,12 @@ extension Sandbox {
         let path: String
         let query: [String: String]
         let body: JSONObject?
+        /// The fields of a `multipart/form-data` body.
+        let form: [String: String]?
     }
+
+    /// The largest REST body (images travel as base64 text in a multipart body).
+    static let maxRESTBodySize = 16 << 20
 
     func rest(_ request: Request) async throws -> Response {
         let path = request.uri.path
@@ -39,9 +44,17 @@ extension Sandbox {
             query[String(name)] = String(value)  // Hummingbird has percent-decoded it
         }
         var request = request
-        let bytes = try await request.collectBody(upTo: Self.maxBodySize)
+        let bytes = try await request.collectBody(upTo: Self.maxRESTBodySize)
+        let contentType = request.headers[.contentType] ?? ""
         var body: JSONObject?
-        if bytes.readableBytes > 0 {
+        var form: [String: String]?
+        if contentType.lowercased().hasPrefix("multipart/form-data") {
+            // Never encrypted (rest-api §2).
+            guard let fields = MultipartForm.fields(Array(bytes.readableBytesView), contentType: contentType) else {
+                return Self.json(.badRequest, ["message": "the body is not multipart/form-data", "statusCode": 400])
+            }
+            form = fields
+        } else if bytes.readableBytes > 0 {
             let plaintext: [UInt8]
             if project.secureDataTransfer {
                 do {
@@ -57,7 +70,7 @@ extension Sandbox {
             }
             body = object
         }
-        let call = RESTCall(project: project, method: method, path: path, query: query, body: body)
+        let call = RESTCall(project: project, method: method, path: path, query: query, body: body, form: form)
         let answer: JSONValue
         do {
             switch try await route(call) {
@@ -106,6 +119,7 @@ extension Sandbox {
         case ("DELETE", "/v3/submission/tokens"): .json(try await deleteTokens(call))
         case ("GET", "/v3/projects/settings"): .json(try settings(call))
         case ("GET", "/v3/image"): try await image(call)
+        case ("PUT", "/v3/submission/image"): .json(try await replaceImages(call))
         case ("GET", "/v3/report/aml"):
             .binary(Array("%PDF-1.4\n% SANDBOX AML report\n%%EOF\n".utf8), contentType: "application/pdf")
         default: throw VendorError.message("Not Found", .notFound)
@@ -335,7 +349,7 @@ extension Sandbox {
     /// The image types `GET /image` knows.
     static let imageTypes: Set<String> = ["idImage", "idBackImage", "selfieImage", "addressImage"]
 
-    /// A valid 1×1 PNG: the image of every type until phase 2 brings the image PUT.
+    /// A valid 1×1 PNG: the image of every type until one is stored by the image PUT.
     static let placeholderPNG: [UInt8] = [
         0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
         0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4,
@@ -348,7 +362,59 @@ extension Sandbox {
         guard let type = call.query["type"], Self.imageTypes.contains(type) else {
             throw VendorError.errorCode("type must be idImage, idBackImage, selfieImage or addressImage")
         }
-        _ = try await existing(call, call.query["submission_id"])
+        let submission = try await existing(call, call.query["submission_id"])
+        if let stored = try await store.image(pid: call.project.pid, submissionId: submission.id, type: type) {
+            return .binary(stored, contentType: Self.imageContentType(stored))
+        }
         return .binary(Self.placeholderPNG, contentType: "image/png")
+    }
+
+    private func replaceImages(_ call: RESTCall) async throws -> JSONValue {
+        guard let form = call.form else { throw VendorError.errorCode("the body must be multipart/form-data") }
+        try requireAdmin(call, form["admin"])
+        let submission = try await existing(call, form["submissionId"])
+        var images: [(String, [UInt8])] = []
+        for type in ["idImage", "idBackImage", "selfieImage", "addressImage"] {
+            guard let text = form[type] else { continue }
+            guard let bytes = try? Base64.decode(text), !bytes.isEmpty else { throw VendorError.errorCode("\(type) is not base64") }
+            images.append((type, bytes))
+        }
+        guard !images.isEmpty else { throw VendorError.errorCode("at least one image is required") }
+        if images.contains(where: { $0.0 == "idImage" || $0.0 == "idBackImage" }), (form["idType"] ?? "").isEmpty {
+            throw VendorError.errorCode("idType is required with idImage or idBackImage")
+        }
+        try await store.replaceImages(pid: call.project.pid, submissionId: submission.id, images: images)
+        return ["message": .string("Images updated: " + images.map(\.0).joined(separator: ","))]
+    }
+
+    static func imageContentType(_ bytes: [UInt8]) -> String {
+        if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]) { return "image/png" }
+        if bytes.starts(with: [0xFF, 0xD8, 0xFF]) { return "image/jpeg" }
+        return "application/octet-stream"
+    }
+}
+
+/// The text fields of a `multipart/form-data` body (what the image PUT sends: every field is
+/// text, images as base64).
+enum MultipartForm {
+    /// Nil when the content type has no boundary or the body does not follow it.
+    static func fields(_ body: [UInt8], contentType: String) -> [String: String]? {
+        guard let range = contentType.range(of: "boundary=") else { return nil }
+        var boundary = String(contentType[range.upperBound...].prefix { $0 != ";" })
+        boundary = boundary.trimmingCharacters(in: CharacterSet(charactersIn: "\" "))
+        guard !boundary.isEmpty, let text = String(validating: body, as: UTF8.self) else { return nil }
+        var fields: [String: String] = [:]
+        let parts = text.components(separatedBy: "--" + boundary)
+        guard parts.count >= 2, parts.last?.hasPrefix("--") == true else { return nil }
+        for part in parts.dropFirst().dropLast() {
+            guard let split = part.range(of: "\r\n\r\n") else { return nil }
+            let headers = part[..<split.lowerBound]
+            var value = String(part[split.upperBound...])
+            if value.hasSuffix("\r\n") { value.removeLast() }  // "\r\n" is one Character
+            guard let nameRange = headers.range(of: "name=\"") else { return nil }
+            let name = headers[nameRange.upperBound...].prefix { $0 != "\"" }
+            if fields[String(name)] == nil { fields[String(name)] = value }
+        }
+        return fields
     }
 }

@@ -2,8 +2,9 @@ package import Foundation
 import GRDB
 package import Liveform
 
-/// Everything the sandbox remembers: submissions, the Private Mode token pool, sessions
-/// (page loads), webhook deliveries with their attempts, and REST faults.
+/// Everything the sandbox remembers: submissions (and images the image PUT replaced), the
+/// Private Mode token pool, sessions (page loads), webhook deliveries with their attempts,
+/// and REST faults.
 ///
 /// One code path for both lives: an in-memory database by default, the `--state` file when
 /// given, with the same migrations. Every write is a committed transaction when its
@@ -83,6 +84,13 @@ package final class SandboxStore: Sendable {
                 table.column("remaining", .integer).notNull()
                 table.column("body", .text)
                 table.column("retryAfter", .double)
+            }
+            try db.create(table: "image") { table in
+                table.column("pid", .text).notNull()
+                table.column("submissionId", .text).notNull()
+                table.column("type", .text).notNull()
+                table.column("bytes", .blob).notNull()
+                table.primaryKey(["pid", "submissionId", "type"])
             }
         }
         return migrator
@@ -246,6 +254,7 @@ package final class SandboxStore: Sendable {
     package func delete(id: String, pid: String, event: JSONObject?, now: Date) async throws {
         try await database.write { db in
             try db.execute(sql: "DELETE FROM submission WHERE id = ? AND pid = ?", arguments: [id, pid])
+            try db.execute(sql: "DELETE FROM image WHERE submissionId = ? AND pid = ?", arguments: [id, pid])
             if let event { try Self.insertDelivery(db, pid: pid, submissionId: id, event: event, now: now) }
         }
     }
@@ -259,6 +268,24 @@ package final class SandboxStore: Sendable {
                 deleted += db.changesCount
             }
             return deleted
+        }
+    }
+
+    /// Stores images of a submission, replacing those of the same type.
+    package func replaceImages(pid: String, submissionId: String, images: [(type: String, bytes: [UInt8])]) async throws {
+        try await database.write { db in
+            for (type, bytes) in images {
+                try db.execute(sql: "INSERT OR REPLACE INTO image (pid, submissionId, type, bytes) VALUES (?, ?, ?, ?)",
+                               arguments: [pid, submissionId, type, Data(bytes)])
+            }
+        }
+    }
+
+    /// A stored image, if the image PUT stored one.
+    package func image(pid: String, submissionId: String, type: String) async throws -> [UInt8]? {
+        try await database.read { db in
+            try Data.fetchOne(db, sql: "SELECT bytes FROM image WHERE pid = ? AND submissionId = ? AND type = ?",
+                              arguments: [pid, submissionId, type]).map { Array($0) }
         }
     }
 

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Liveform
 @testable import LiveformCLI
+import LiveformAPI
 import LiveformSandbox
 import NIOCore
 import NIOHTTP1
@@ -160,5 +161,22 @@ struct SandboxRESTTests {
         #expect(events[2].json["email"] == "new@example.com")
         #expect(events[3].json["aml_result"]?["currentstatus"] == "No Hit")
         #expect(events[4].json["account_email"] == "admin@example.com")
+    }
+
+    @Test("the image PUT (multipart, through ArgosClient) replaces what GET /image answers")
+    func images() async throws {
+        let sandbox = try await RunningSandbox.start(.init(projects: [try project()]))
+        defer { Task { await sandbox.stop() } }
+        let id = try await submit(sandbox, decision: "pending", userid: "u-3")
+        let client = try ArgosClient(apiKey: Self.apiKey, configuration: .init(baseURL: sandbox.base + "/v3"))
+        let placeholder = try await client.image(submissionId: id, .idImage)
+        #expect(placeholder.contentType == "image/png" && placeholder.bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]))
+        let jpeg: [UInt8] = [0xFF, 0xD8, 0xFF, 0xE0] + Array("sandbox selfie".utf8)
+        _ = try await client.replaceImages(.init(submissionId: id, admin: "admin@example.com", images: [.selfieImage: jpeg]))
+        let selfie = try await client.image(submissionId: id, .selfieImage)
+        #expect(selfie.bytes == jpeg && selfie.contentType == "image/jpeg")
+        await #expect(throws: ArgosError.self) {
+            _ = try await client.replaceImages(.init(submissionId: id, admin: "who@example.com", images: [.selfieImage: jpeg]))
+        }
     }
 }
