@@ -9,7 +9,7 @@ import Synchronization
 struct SandboxCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sandbox",
-        abstract: "Run a local stand-in for ARGOS: the Liveform page, completion, Return URL and webhooks.",
+        abstract: "Run a local stand-in for ARGOS: the Liveform page, Return URL, webhooks and REST API.",
         discussion: """
             Prints "sandbox ready at http://HOST:PORT" on standard output when listening, then one log \
             line per request and webhook attempt on standard error. Without --config it serves one demo \
@@ -17,7 +17,8 @@ struct SandboxCommand: ParsableCommand {
             --config FILE is JSON {"projects":[{"pid":…,"apiKey":…, …}]}; an invalid file is a usage \
             error (exit 64) naming the member, and unknown members are refused. State (submissions, \
             token pool, sessions, webhook queue) is in memory, or in the SQLite file --state, where a \
-            restart finds it again. Stops on SIGINT or SIGTERM. Exit status 1 when it cannot listen.
+            restart finds it again. The REST API is under /v3 (--base-url http://HOST:PORT/v3), the \
+            project chosen by its x-api-key. Stops on SIGINT or SIGTERM. Exit status 1 when it cannot listen.
             """)
 
     @Option(help: "The address to listen on.") var host = "127.0.0.1"
