@@ -69,6 +69,8 @@ package final class SandboxStore: Sendable {
                 table.column("createdAt", .text).notNull()
             }
             try db.create(index: "delivery_pending", on: "delivery", columns: ["status", "nextAttemptAt"])
+            // The ordering rule looks for an earlier pending event of the same submission.
+            try db.create(index: "delivery_submission", on: "delivery", columns: ["pid", "submissionId", "status"])
             try db.create(table: "attempt") { table in
                 table.autoIncrementedPrimaryKey("id")
                 table.column("deliveryId", .integer).notNull().references("delivery")
