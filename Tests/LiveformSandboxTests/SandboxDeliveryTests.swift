@@ -182,6 +182,11 @@ struct SandboxDeliveryTests {
         }
         #expect(try await sandbox.post("/_sandbox/submissions", body: #"{"pid":"nobody","decision":"approved"}"#).status == 404)
         #expect(try await sandbox.post("/_sandbox/complete", body: "session=%zz", contentType: "application/x-www-form-urlencoded").status == 400)
+        // The page: a bad escape, a huge token, an unknown pid with markup: refused, nothing echoed unescaped.
+        #expect(try await sandbox.get("/?pid=p1&encrypted=%zz").status == 400)
+        #expect(try await sandbox.get("/?pid=p1&encrypted=" + String(repeating: "A", count: 70_000)).status == 400)
+        let unknown = try await sandbox.get("/?pid=%3Cscript%3E")
+        #expect(unknown.status == 404 && !unknown.body.contains("<script>"))
         // Still serving.
         #expect(try await sandbox.get("/_sandbox/deliveries").status == 200)
     }
