@@ -124,6 +124,22 @@ let package = Package(
             dependencies: ["LiveformCLI"],
             swiftSettings: swiftSettings
         ),
+        // An example client backend (Examples/ClientBackend): signup redirect, Return URL page,
+        // webhooks and the REST API in a Hummingbird 2 app, on the public API only.
+        .executableTarget(
+            name: "liveform-example-backend",
+            dependencies: [
+                "Liveform", "LiveformAPI", "LiveformHummingbird",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Examples/ClientBackend",
+            exclude: ["README.md"],
+            swiftSettings: swiftSettings
+        ),
         // Benchmarks W1–W6 (run in release: swift run -c release liveform-bench).
         .executableTarget(
             name: "liveform-bench",
