@@ -188,6 +188,7 @@ let package = Package(
             name: "LiveformSandboxTests",
             dependencies: [
                 "Liveform", "LiveformSandbox", "LiveformCLI", "LiveformAPI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -18,7 +18,12 @@ extension Demo {
     /// The whole loop on the embedded sandbox: the sandbox and "your backend" (a webhook
     /// receiver and a Return URL page) on loopback ports in this process, then each step as
     /// it happens. Everything is stopped before it returns or throws.
-    func demoSandboxLoop(key: AES256.Key, section: (String) -> Void, line: (String, String) -> Void) async throws {
+    ///
+    /// - Parameters:
+    ///   - webhookPolls: how many times step 5 looks for the webhooks, 20 ms apart.
+    ///   - adjust: changes the sandbox's project after the demo set it up (tests break a step with it).
+    func demoSandboxLoop(key: AES256.Key, section: (String) -> Void, line: (String, String) -> Void,
+                         webhookPolls: Int = Demo.webhookPolls, adjust: (inout SandboxProject) -> Void = { _ in }) async throws {
         section("6. The whole loop on the embedded sandbox (headless, in this process, on loopback)")
         let backend: DemoBackend
         do {
@@ -33,6 +38,7 @@ extension Demo {
             configuration.projects[0].returnURL = backend.base + "/kyc/done"
             configuration.projects[0].skipResultPage = true
             configuration.projects[0].webhookRetry = .init(attempts: 6, initialDelay: 0.2, factor: 2)
+            adjust(&configuration.projects[0])
             let embedded = try Sandbox(configuration: configuration, statePath: nil, logger: DemoServer.quiet)
             sandbox = try await DemoServer.start { onReady in
                 try await embedded.run(host: "127.0.0.1", port: 0, handleSignals: false, onReady: onReady)
@@ -49,7 +55,7 @@ extension Demo {
                               configuration: HTTPClient.Configuration(redirectConfiguration: .disallow))
         let outcome: Result<Void, any Error>
         do {
-            try await walkLoop(key: key, sandbox: sandbox.base, backend: backend, http: http, line: line)
+            try await walkLoop(key: key, sandbox: sandbox.base, backend: backend, http: http, webhookPolls: webhookPolls, line: line)
             outcome = .success(())
         } catch {
             outcome = .failure(error)
@@ -60,7 +66,7 @@ extension Demo {
         try outcome.get()
     }
 
-    private func walkLoop(key: AES256.Key, sandbox: String, backend: DemoBackend, http: HTTPClient,
+    private func walkLoop(key: AES256.Key, sandbox: String, backend: DemoBackend, http: HTTPClient, webhookPolls: Int,
                           line: (String, String) -> Void) async throws {
         let out = CLIContext.current
         func step(_ number: Int, _ title: String) { out.write("   -- step \(number)/6: \(title)\n") }
@@ -117,7 +123,7 @@ extension Demo {
         step(5, "the webhooks, received and decrypted by your backend (waiting at most 30 s)")
         var shown = 0
         var complete = false
-        for _ in 0..<Self.webhookPolls {
+        for _ in 0..<webhookPolls {
             let events = backend.inbox.events
             for event in events.dropFirst(shown) {
                 let result = event.kycResult?.status.map { ", KYC result \($0)" } ?? ""
@@ -132,7 +138,7 @@ extension Demo {
             try await Task.sleep(for: .milliseconds(20))
         }
         try DemoStep.expect(complete, step: "5", """
-            the webhooks created and approved did not both arrive within 30 s \
+            the webhooks created and approved did not both arrive within \(String(format: "%g", Double(webhookPolls) * 0.02)) s \
             (received: \(backend.inbox.events.map(\.trigger.rawValue).joined(separator: ", ")))
             """)
 

@@ -1,6 +1,8 @@
+import ArgumentParser
 import Foundation
 import Liveform
-import LiveformCLI
+@testable import LiveformCLI
+import LiveformSandbox
 import Synchronization
 import Testing
 
@@ -68,5 +70,46 @@ struct DemoLoopTests {
         let hex = keyBytes.map { String(format: "%02x", $0) }.joined()
         #expect(!run.stdout.lowercased().contains(hex.prefix(16)) && !run.stdout.contains(Data(keyBytes).base64EncodedString().prefix(16)))
         #expect(run.stdout.components(separatedBy: "DEMO-ONLY-not-a-real-argos-api-key").count - 1 == 1)
+    }
+}
+
+/// The loop's failures: each names its step, and the demo stops what it started.
+@Suite("liveform demo, a loop step that fails")
+struct DemoLoopFailureTests {
+    /// Runs the loop with the sandbox's project changed by `adjust`; the failure it throws.
+    static func failure(webhookPolls: Int = Demo.webhookPolls, _ adjust: (inout SandboxProject) -> Void) async throws
+        -> (failure: CLIFailure?, output: String) {
+        let out = Mutex(Data())
+        let context = CLIContext(environment: [:], stdin: { Data() }, stdout: { data in out.withLock { $0.append(data) } },
+                                 stderr: { _ in })
+        let demo = try Demo.parse([])
+        let key = try AES256.Key(credential: Demo.demoCredential)
+        var failure: CLIFailure?
+        do {
+            try await CLIContext.$current.withValue(context) {
+                try await demo.demoSandboxLoop(key: key, section: { _ in }, line: { _, _ in }, webhookPolls: webhookPolls,
+                                               adjust: adjust)
+            }
+        } catch let error as CLIFailure {
+            failure = error
+        }
+        return (failure, String(decoding: out.withLock { $0 }, as: UTF8.self))
+    }
+
+    @Test("the form cannot read the URL (it expects GCM): step 2, exit status 1")
+    func formCannotRead() async throws {
+        let run = try await Self.failure { $0.liveformEncryption = .gcm }
+        #expect(run.failure?.status == 1)
+        #expect(run.failure?.message == "liveform demo: step 2: the Liveform page answered 400", "\(String(describing: run.failure))")
+        #expect(!run.output.contains("step 3/6"))
+    }
+
+    @Test("no webhook comes (the project has no webhookURL): step 5 gives up after its looks, exit status 1")
+    func noWebhooks() async throws {
+        let run = try await Self.failure(webhookPolls: 10) { $0.webhookURL = nil }
+        #expect(run.failure?.status == 1)
+        #expect(run.failure?.message.hasPrefix("liveform demo: step 5: the webhooks created and approved did not both arrive within 0.2 s") == true,
+                "\(String(describing: run.failure))")
+        #expect(run.output.contains("   -- step 5/6") && !run.output.contains("step 6/6"))
     }
 }
