@@ -29,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
+        // LiveformSandbox only: its state (submissions, tokens, deliveries) in SQLite.
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // C is imported here and only here.
@@ -93,11 +95,27 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // `liveform sandbox`: a local stand-in for ARGOS, built on the public API of `Liveform`.
+        .target(
+            name: "LiveformSandbox",
+            dependencies: [
+                "Liveform",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The commands of the `liveform` tool, in a library the tests can reach.
         .target(
             name: "LiveformCLI",
             dependencies: [
-                "Liveform", "LiveformConformance", "LiveformAPI", "LiveformHummingbird",
+                "Liveform", "LiveformConformance", "LiveformAPI", "LiveformHummingbird", "LiveformSandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -111,6 +129,22 @@ let package = Package(
         .executableTarget(
             name: "liveform",
             dependencies: ["LiveformCLI"],
+            swiftSettings: swiftSettings
+        ),
+        // An example client backend (Examples/ClientBackend): signup redirect, Return URL page,
+        // webhooks and the REST API in a Hummingbird 2 app, on the public API only.
+        .executableTarget(
+            name: "liveform-example-backend",
+            dependencies: [
+                "Liveform", "LiveformAPI", "LiveformHummingbird",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Examples/ClientBackend",
+            exclude: ["README.md"],
             swiftSettings: swiftSettings
         ),
         // Benchmarks W1–W6 (run in release: swift run -c release liveform-bench).
@@ -153,6 +187,20 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // `liveform sandbox` in-process on loopback, with real HTTP clients and webhook receivers.
+        .testTarget(
+            name: "LiveformSandboxTests",
+            dependencies: [
+                "Liveform", "LiveformSandbox", "LiveformCLI", "LiveformAPI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Installs what building, the demo and the tests need on Debian/Ubuntu, and nothing that is
-# already there: the C libraries of the two crypto backends, pkg-config, and for the tests the
-# independent peers (Node's crypto, Python's cryptography, the openssl command).
+# already there: the C libraries of the two crypto backends, SQLite (the sandbox's state, through
+# GRDB), pkg-config, and for the tests the independent peers (Node's crypto, Python's
+# cryptography, the openssl command).
 #   Tools/setup.sh          # build and demo needs
 #   Tools/setup.sh --tests  # also the test peers
 set -euo pipefail
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
-packages=(libssl-dev libgcrypt20-dev pkg-config)
+packages=(libssl-dev libgcrypt20-dev libsqlite3-dev pkg-config)
 [ "${1:-}" = "--tests" ] && packages+=(openssl)
 missing=()
 for pkg in "${packages[@]}"; do

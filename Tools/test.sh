@@ -5,7 +5,7 @@
 # independent generators produce and that nothing refers outside the repository, builds,
 # builds the documentation (Tools/docs.sh), checks that the Liveform product depends on no
 # other package, checks the vectors with the CLI on both backends, runs the Node/Python interop
-# checks (and `liveform api` against the fake vendor), every fuzz target (LIVEFORM_FUZZ_SECONDS, default 60),
+# checks (and `liveform api` against the fake vendor, `liveform sandbox` and the example backend end to end), every fuzz target (LIVEFORM_FUZZ_SECONDS, default 60),
 # the tests under ASan and TSan, the benchmarks in quick mode, and finally the whole test suite. Exit status is non-zero
 # when anything fails.
 set -euo pipefail
@@ -45,6 +45,12 @@ Tools/interop/webhook_cli.sh .build/debug/liveform   # webhook listen/send <-> P
 
 echo "==> interop: liveform api against the independent fake vendor (Tools/interop/fake_argos.py), both SDT modes"
 Tools/interop/api_cli.sh .build/debug/liveform
+
+echo "==> interop: liveform sandbox end to end with a Python browser, crypto and webhook receiver, across a SIGKILL"
+python3 Tools/interop/sandbox_e2e.py .build/debug/liveform
+
+echo "==> interop: the example client backend (Examples/ClientBackend) against liveform sandbox, from a Python browser"
+python3 Tools/interop/example_e2e.py .build/debug/liveform .build/debug/liveform-example-backend
 
 echo "==> fuzzing: every libFuzzer target for ${LIVEFORM_FUZZ_SECONDS:-60} s"
 Tools/fuzz.sh all "${LIVEFORM_FUZZ_SECONDS:-60}"

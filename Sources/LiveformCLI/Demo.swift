@@ -2,10 +2,18 @@ import ArgumentParser
 import Foundation
 import Liveform
 
-/// `liveform demo`: the whole story on an embedded, obviously fake key.
-struct Demo: ParsableCommand {
+/// `liveform demo`: the whole story on an embedded, obviously fake key: every format, then
+/// the whole loop (URL, form, Return URL, webhooks, REST API) on the sandbox, in this process.
+struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Walk through every format on a built-in demo key (fake, for illustration only).")
+        abstract: "Walk through every format on a built-in demo key (fake, for illustration only), then the whole loop on the embedded sandbox.",
+        discussion: """
+            The last part runs headless on loopback: the sandbox (as `liveform sandbox`) and a \
+            webhook receiver (LiveformHummingbird) start in this process on free ports; the demo signs \
+            a Liveform URL, lets the form read it, completes it (approved), decodes the Return URL, \
+            waits for the webhooks (at most 30 s) and reads the submission back through the REST API \
+            (ArgosClient, Secure Data Transfer). Exit status 1, naming the step, when a step fails.
+            """)
 
     /// Not a real credential: it only exists to make the demo reproducible.
     static let demoCredential = "DEMO-ONLY-not-a-real-argos-api-key"
@@ -13,7 +21,7 @@ struct Demo: ParsableCommand {
 
     @OptionGroup var common: CommonOptions
 
-    func run() throws {
+    func run() async throws {
         let out = CLIContext.current
         let key = try AES256.Key(credential: Self.demoCredential)
         func section(_ title: String) { out.write("\n== \(title)\n") }
@@ -63,6 +71,8 @@ struct Demo: ParsableCommand {
         line("fields", JSONValue.object(result.fields).jsonText)
 
         try demoSecureDataTransfer(key: key, section: section, line: line)
+
+        try await demoSandboxLoop(key: key, section: section, line: line)
 
         section("Errors look like this (same message for every decryption failure)")
         let foreign = try AES256.Key(credential: "DEMO-ONLY-some-other-key")

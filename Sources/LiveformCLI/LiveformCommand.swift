@@ -24,7 +24,7 @@ struct LiveformCommand: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             Sign.self, Decode.self, ReturnURLCommand.self, WebhookCommand.self, BodyCommand.self,
-            Encrypt.self, Decrypt.self, VectorsCommand.self, Demo.self, APICommand.self,
+            Encrypt.self, Decrypt.self, VectorsCommand.self, Demo.self, APICommand.self, SandboxCommand.self,
         ]
     )
 }

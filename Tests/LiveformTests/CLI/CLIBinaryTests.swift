@@ -52,9 +52,11 @@ struct CLIBinaryTests {
         #expect(try Self.run(["vectors", "check", "/nonexistent.json"])?.status == 66)
     }
 
-    @Test("the demo runs")
+    @Test("the demo runs, the loop on the embedded sandbox included")
     func demo() throws {
         guard let demo = try Self.run(["demo"]) else { return }
-        #expect(demo.status == 0 && demo.stdout.contains("DEMO-ONLY") && demo.stderr.isEmpty)
+        #expect(demo.status == 0 && demo.stdout.contains("DEMO-ONLY") && demo.stderr.isEmpty, "\(demo.stderr)")
+        // The last part, the loop on the embedded sandbox, ran to its end.
+        #expect(demo.stdout.contains("   -- step 6/6: the REST API") && demo.stdout.contains("   loop               ok:"))
     }
 }

@@ -22,6 +22,16 @@ struct CLIRun {
         let status = CLI.run(arguments: arguments, context: context)
         return CLIRun(status: status, stdout: out.text, stderr: err.text)
     }
+
+    /// As ``run(_:environment:stdin:)``, through the asynchronous `CLI.run`, which every
+    /// command needs that is asynchronous (`api`, `demo`).
+    static func runAsync(_ arguments: [String], environment: [String: String] = [:], stdin: String = "") async -> CLIRun {
+        let out = Buffer(), err = Buffer()
+        let input = Data(stdin.utf8)
+        let context = CLIContext(environment: environment, stdin: { input }, stdout: { out.append($0) }, stderr: { err.append($0) })
+        let status = await CLI.run(arguments: arguments, context: context)
+        return CLIRun(status: status, stdout: out.text, stderr: err.text)
+    }
 }
 
 /// A temporary file that disappears with the test.

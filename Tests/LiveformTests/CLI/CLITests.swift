@@ -95,7 +95,7 @@ struct CLITests {
     }
 
     @Test("no command prints the key or its derived bytes, whatever happens")
-    func keyHygiene() throws {
+    func keyHygiene() async throws {
         let secret = "DEMO-ONLY-hygiene-credential-9f8e7d"
         let hex = Hex.encode(try AES256.Key(credential: secret).withUnsafeKeyBytes { Array($0) })
         let env = ["LIVEFORM_KEY": secret]
@@ -109,7 +109,7 @@ struct CLITests {
             CLIRun.run(["encrypt", "--mode", "ecb", "x"], environment: ["LIVEFORM_KEY": secret + " "]),
             CLIRun.run(["sign", "--pid", "p", "--mode", "gcm", "--param", "token=bad"], environment: env),
             CLIRun.run(["webhook", "decrypt"], environment: env, stdin: "{}"),
-            CLIRun.run(["demo"]),
+            await CLIRun.runAsync(["demo"]),
         ]
         for run in runs {
             for text in [run.stdout, run.stderr] {
@@ -176,9 +176,9 @@ struct CLITests {
     }
 
     @Test("the demo runs and decodes what it builds")
-    func demo() {
+    func demo() async {
         for backend in ["openssl", "gcrypt"] {
-            let run = CLIRun.run(["demo", "--backend", backend])
+            let run = await CLIRun.runAsync(["demo", "--backend", backend])
             #expect(run.status == 0, "\(run.stderr)")
             #expect(run.stdout.contains("round trip         ok") && !run.stdout.contains("MISMATCH"))
         }

@@ -1,0 +1,182 @@
+import AsyncHTTPClient
+import Foundation
+import Liveform
+@testable import LiveformCLI
+import LiveformAPI
+import LiveformSandbox
+import NIOCore
+import NIOHTTP1
+import Synchronization
+import Testing
+
+@Suite("Sandbox REST API, through the SDK's own client (liveform api)")
+struct SandboxRESTTests {
+    static let apiKey = "sandbox-test-api-key"
+
+    /// `liveform api --base-url SANDBOX/v3 …` in-process; stdout, stderr and the status.
+    func api(_ sandbox: RunningSandbox, _ arguments: [String], sdt: Bool = true) async -> (status: Int32, stdout: String, stderr: String) {
+        let out = Mutex(Data()), err = Mutex(Data())
+        let context = CLIContext(environment: ["LIVEFORM_KEY": Self.apiKey], stdin: { Data() },
+                                 stdout: { data in out.withLock { $0.append(data) } },
+                                 stderr: { data in err.withLock { $0.append(data) } })
+        let options = ["api", "--base-url", sandbox.base + "/v3"] + (sdt ? [] : ["--no-secure-data-transfer"])
+        let status = await CLI.run(arguments: options + arguments, context: context)
+        return (status, String(decoding: out.withLock { $0 }, as: UTF8.self), String(decoding: err.withLock { $0 }, as: UTF8.self))
+    }
+
+    func submit(_ sandbox: RunningSandbox, decision: String, userid: String) async throws -> String {
+        let answer = try await sandbox.post("/_sandbox/submissions", body: """
+            {"pid":"p1","decision":"\(decision)","params":{"email":"\(userid)@example.com","userid":"\(userid)"}}
+            """)
+        return try #require(try JSONValue(parsing: answer.body)["submissionId"]?.stringValue)
+    }
+
+    @Test("get, list (newest first, paged) and review, with Secure Data Transfer on and off", arguments: [true, false])
+    func submissions(sdt: Bool) async throws {
+        let receiver = try await Receiver.start()
+        defer { Task { await receiver.stop() } }
+        let sandbox = try await RunningSandbox.start(.init(projects: [try project {
+            $0.secureDataTransfer = sdt
+            $0.webhookURL = receiver.url
+        }]))
+        defer { Task { await sandbox.stop() } }
+        let first = try await submit(sandbox, decision: "pending", userid: "u-1")
+        let second = try await submit(sandbox, decision: "approved", userid: "u-1")
+        let third = try await submit(sandbox, decision: "approved", userid: "u-2")
+
+        let got = await api(sandbox, ["submission", "get", first], sdt: sdt)
+        #expect(got.status == 0, "\(got.stderr)")
+        let object = try JSONValue(parsing: got.stdout)
+        #expect(object["submission_id"]?.stringValue == first && object["kyc"]?["result"] == "pending")
+
+        let list = await api(sandbox, ["submission", "list", "--page-size", "1", "--all"], sdt: sdt)
+        #expect(list.status == 0, "\(list.stderr)")
+        #expect(try JSONValue(parsing: list.stdout).arrayValue?.map { $0["submission_id"]?.stringValue ?? "" } == [third, second, first])
+        let mine = await api(sandbox, ["submission", "list", "--userid", "u-2"], sdt: sdt)
+        #expect(try JSONValue(parsing: mine.stdout).arrayValue?.count == 1)
+
+        let missing = await api(sandbox, ["submission", "get", "no-such-id"], sdt: sdt)
+        #expect(missing.status == 1)
+
+        let stranger = await api(sandbox, ["submission", "review", first, "--approve", "--admin", "x@example.com"], sdt: sdt)
+        #expect(stranger.status == 1)
+        #expect(stranger.stderr.contains("Access denied. The admin is not registered in the project."))
+        let reviewed = await api(sandbox, ["submission", "review", first, "--approve", "--admin", "admin@example.com"], sdt: sdt)
+        #expect(reviewed.status == 0, "\(reviewed.stderr)")
+        #expect(try JSONValue(parsing: reviewed.stdout)["finalStatus"] == "approved")
+        let again = await api(sandbox, ["submission", "review", first, "--approve", "--admin", "admin@example.com"], sdt: sdt)
+        #expect(again.stderr.contains("Only submissions in pending status can be reviewed"))
+        // created + decision for each of the three, then the review's approved.
+        #expect(try await eventually { receiver.received.count == 7 })
+        let deliveries = try await sandbox.deliveries()
+        #expect(deliveries.last?["trigger"] == "approved" && deliveries.last?["submissionId"]?.stringValue == first)
+    }
+
+    @Test("tokens added through the API fill the Private Mode pool")
+    func tokens() async throws {
+        let sandbox = try await RunningSandbox.start(.init(projects: [try project { $0.privateMode = true }]))
+        defer { Task { await sandbox.stop() } }
+        let added = await api(sandbox, ["tokens", "add", "token-aaaa-0001", "token-aaaa-0002"])
+        #expect(added.status == 0, "\(added.stderr)")
+        let count = await api(sandbox, ["tokens", "count"])
+        #expect(try JSONValue(parsing: count.stdout)["count"] == 2)
+        let one = await api(sandbox, ["tokens", "get", "token-aaaa-0002"])
+        #expect(try JSONValue(parsing: one.stdout)["tokenId"] == "token-aaaa-0002")
+        let page = try await sandbox.get("/?pid=p1&encrypted=" + Self.encryptedToken("token-aaaa-0001"))
+        #expect(page.status == 200)
+    }
+
+    static func encryptedToken(_ token: String) throws -> String {
+        let settings = try LiveformSettings(projectId: "p1", encryption: .ecb, credential: .init(kind: .apiKey, key: try AES256.Key(credential: apiKey)))
+        var parameters = LiveformParameters()
+        parameters.token = token
+        let url = try LiveformURLBuilder(settings: settings).url(for: parameters)
+        return String(url[url.range(of: "encrypted=")!.upperBound...])
+    }
+
+    @Test("vendor shapes: 403 without a known key, 400 for a body that does not decrypt, faults first")
+    func errors() async throws {
+        let sandbox = try await RunningSandbox.start(.init(projects: [try project()]))
+        defer { Task { await sandbox.stop() } }
+        let anonymous = try await sandbox.get("/v3/submission")
+        #expect(anonymous.status == 403 && anonymous.body == #"{"message":"Forbidden"}"#)
+        var request = HTTPClientRequest(url: sandbox.base + "/v3/submission/review")
+        request.method = .POST
+        request.headers.add(name: "x-api-key", value: Self.apiKey)
+        request.headers.add(name: "Content-Type", value: "text/plain")
+        request.body = .bytes(ByteBuffer(string: "AAAAAAAAAAAAAAAAAAAAAA=="))
+        let undecryptable = try await sandbox.send(request)
+        #expect(undecryptable.status == 400)
+        #expect(undecryptable.body == #"{"errorCode":"Decryption is Failed. Please check the api-key."}"#)
+        _ = try await sandbox.post("/_sandbox/faults", body: #"{"method":"GET","path":"/v3/submission","status":503,"times":1,"retryAfter":0}"#)
+        var get = HTTPClientRequest(url: sandbox.base + "/v3/submission?submission_id=x")
+        get.headers.add(name: "x-api-key", value: Self.apiKey)
+        #expect(try await sandbox.send(get).status == 503)
+        #expect(try await sandbox.send(get).status == 200)
+        // The client retries a 503 on a GET and succeeds on the next answer.
+        _ = try await sandbox.post("/_sandbox/faults", body: #"{"path":"/v3/submission","status":503,"times":1,"retryAfter":0}"#)
+        let list = await api(sandbox, ["submission", "list"])
+        #expect(list.status == 0, "\(list.stderr)")
+    }
+
+    @Test("update, AML, image, settings, partial delete and delete: answers and the webhooks they fire")
+    func effects() async throws {
+        let receiver = try await Receiver.start()
+        defer { Task { await receiver.stop() } }
+        let sandbox = try await RunningSandbox.start(.init(projects: [try project { $0.webhookURL = receiver.url }]))
+        defer { Task { await sandbox.stop() } }
+        let id = try await submit(sandbox, decision: "approved", userid: "u-9")
+        let directory = FileManager.default.temporaryDirectory.appending(path: "sandbox-rest-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let dataFile = directory.appending(path: "data.json").path
+        try Data(#"{"full_name":"Kim Minji","email":"new@example.com"}"#.utf8).write(to: URL(filePath: dataFile))
+
+        let updated = await api(sandbox, ["submission", "update", id, "--admin", "admin@example.com", "--data-json", dataFile])
+        #expect(updated.status == 0, "\(updated.stderr)")
+        let denied = await api(sandbox, ["submission", "update", id, "--admin", "who@example.com", "--data-json", dataFile])
+        #expect(denied.stderr.contains("Access denied. The admin is not registered in the project."))
+        #expect(await api(sandbox, ["aml", "run", id]).status == 0)
+        let imageFile = directory.appending(path: "selfie.png").path
+        #expect(await api(sandbox, ["image", "get", id, "--type", "selfieImage", "--output", imageFile]).status == 0)
+        #expect(FileManager.default.contents(atPath: imageFile)?.prefix(8) == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
+        let settings = await api(sandbox, ["settings"])
+        #expect(try JSONValue(parsing: settings.stdout)["item"]?["management"]?["secureDataTransfer"] == true)
+        let partial = await api(sandbox, ["submission", "delete", id, "--fields", "data", "--data-fields", "full_name"])
+        #expect(partial.status == 0, "\(partial.stderr)")
+        var bad = HTTPClientRequest(url: sandbox.base + "/v3/submission/partial?submission_id=\(id)&fields=colour")
+        bad.method = .DELETE
+        bad.headers.add(name: "x-api-key", value: Self.apiKey)
+        let refused = try await sandbox.send(bad)
+        #expect(refused.status == 400 && refused.body == #"{"message":"invalid fields found in fields: colour","statusCode":400}"#)
+        let deleted = await api(sandbox, ["submission", "delete", id, "--admin-name", "admin@example.com"])
+        #expect(deleted.status == 0, "\(deleted.stderr)")
+        #expect(await api(sandbox, ["submission", "get", id]).status == 1)
+
+        // created, approved, then updated, aml, delete; the partial delete fires none.
+        #expect(try await eventually { receiver.received.count == 5 })
+        let events = try receiver.received.map { try WebhookDecoder(keys: [try AES256.Key(credential: Self.apiKey)]).decode(body: Array($0.utf8)) }
+        #expect(events.map(\.trigger.rawValue) == ["created", "approved", "updated", "aml", "delete"])
+        #expect(events[2].json["data"]?["update"] == ["full_name", "email"])
+        #expect(events[2].json["email"] == "new@example.com")
+        #expect(events[3].json["aml_result"]?["currentstatus"] == "No Hit")
+        #expect(events[4].json["account_email"] == "admin@example.com")
+    }
+
+    @Test("the image PUT (multipart, through ArgosClient) replaces what GET /image answers")
+    func images() async throws {
+        let sandbox = try await RunningSandbox.start(.init(projects: [try project()]))
+        defer { Task { await sandbox.stop() } }
+        let id = try await submit(sandbox, decision: "pending", userid: "u-3")
+        let client = try ArgosClient(apiKey: Self.apiKey, configuration: .init(baseURL: sandbox.base + "/v3"))
+        let placeholder = try await client.image(submissionId: id, .idImage)
+        #expect(placeholder.contentType == "image/png" && placeholder.bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]))
+        let jpeg: [UInt8] = [0xFF, 0xD8, 0xFF, 0xE0] + Array("sandbox selfie".utf8)
+        _ = try await client.replaceImages(.init(submissionId: id, admin: "admin@example.com", images: [.selfieImage: jpeg]))
+        let selfie = try await client.image(submissionId: id, .selfieImage)
+        #expect(selfie.bytes == jpeg && selfie.contentType == "image/jpeg")
+        await #expect(throws: ArgosError.self) {
+            _ = try await client.replaceImages(.init(submissionId: id, admin: "who@example.com", images: [.selfieImage: jpeg]))
+        }
+    }
+}
