@@ -10,7 +10,8 @@ set -euo pipefail
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 packages=(libssl-dev libgcrypt20-dev libsqlite3-dev pkg-config)
-[ "${1:-}" = "--tests" ] && packages+=(openssl)
+# The tests also drive the sandbox's pages in a real browser (Tools/interop/sandbox_browser.py).
+[ "${1:-}" = "--tests" ] && packages+=(openssl chromium chromium-driver)
 missing=()
 for pkg in "${packages[@]}"; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
@@ -27,4 +28,8 @@ fi
 if [ "${1:-}" = "--tests" ] && ! python3 -c 'import cryptography' >/dev/null 2>&1; then
     echo "==> installing Python 'cryptography' (independent vector generator and interop peer)"
     python3 -m pip install --quiet cryptography || as_root apt-get install -y -qq python3-cryptography
+fi
+if [ "${1:-}" = "--tests" ] && ! python3 -c 'import selenium' >/dev/null 2>&1; then
+    echo "==> installing Python 'selenium' (drives headless Chromium in the sandbox's browser test)"
+    python3 -m pip install --quiet selenium || as_root apt-get install -y -qq python3-selenium
 fi

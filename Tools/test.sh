@@ -52,6 +52,9 @@ python3 Tools/interop/sandbox_e2e.py .build/debug/liveform
 echo "==> interop: the example client backend (Examples/ClientBackend) against liveform sandbox, from a Python browser"
 python3 Tools/interop/example_e2e.py .build/debug/liveform .build/debug/liveform-example-backend
 
+echo "==> browser: the sandbox's pages in headless Chromium (Selenium): a Node-built URL completed, the Return URL page"
+python3 Tools/interop/sandbox_browser.py .build/debug/liveform
+
 echo "==> fuzzing: every libFuzzer target for ${LIVEFORM_FUZZ_SECONDS:-60} s"
 Tools/fuzz.sh all "${LIVEFORM_FUZZ_SECONDS:-60}"
 
