@@ -18,6 +18,10 @@ Python's stdlib and `cryptography`, following the wire format only.
 5. Queues an event that its receiver refuses for a while, kills the sandbox with SIGKILL while
    it is pending, starts it again on the same state file, and checks that the event arrives,
    that the submission and the delivered events are still there and that none is sent twice.
+6. Calls the REST API with Secure Data Transfer (ECB token bodies, `{"data": token}` answers,
+   decrypted here): the submission read back after the restart, 403 without a key, the vendor's
+   error for a review of an approved submission and for a body that does not decrypt, and a
+   pending submission reviewed through REST, whose `rejected` webhook follows.
 
 Output: one `FAIL: …` line per failure, then exactly `N passed, M failed`; exit 1 if M > 0.
 """
@@ -115,9 +119,11 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 OPENER = urllib.request.build_opener(NoRedirect)
 
 
-def request(url, data=None, content_type=None):
-    headers = {"Content-Type": content_type} if content_type else {}
-    req = urllib.request.Request(url, data=data, method="POST" if data is not None else "GET", headers=headers)
+def request(url, data=None, content_type=None, headers=None, method=None):
+    headers = dict(headers or {})
+    if content_type:
+        headers["Content-Type"] = content_type
+    req = urllib.request.Request(url, data=data, method=method or ("POST" if data is not None else "GET"), headers=headers)
     try:
         with OPENER.open(req, timeout=30) as response:
             return response.status, dict(response.headers), response.read().decode("utf-8")
@@ -176,6 +182,62 @@ def start(binary, config, state):
     line = process.stdout.readline().strip()
     prefix = "sandbox ready at "
     return process, (line[len(prefix):] if line.startswith(prefix) else None), line
+
+
+def rest_checks(checks, base, receiver, submission_id):
+    """The REST API with Secure Data Transfer, from Python alone: requests are ECB tokens
+    (text/plain), 2xx answers {"data": ECB token}, errors the vendor's plain JSON. Runs after
+    the restart, so it also shows the submission survived the SIGKILL."""
+    key = {"x-api-key": API_KEY}
+
+    def rest(method, path, body=None, headers=key):
+        data = ecb_encrypt(json.dumps(body, separators=(",", ":")).encode()).encode() if body is not None else None
+        status, _, text = request(f"{base}/v3{path}", data=data, content_type="text/plain" if data else None,
+                                  headers=headers, method=method)
+        try:
+            answer = json.loads(text)
+        except ValueError:
+            return status, text, None
+        if 200 <= status < 300 and isinstance(answer, dict) and list(answer) == ["data"]:
+            return status, answer, json.loads(ecb_decrypt(answer["data"]))
+        return status, answer, None
+
+    status, wrapper, plain = rest("GET", f"/submission?submission_id={encode(submission_id)}")
+    items = (plain or {}).get("Items") or [{}]
+    checks.check(status == 200 and plain is not None, f"REST get: {status} {wrapper!r}")
+    checks.check(items[0].get("submission_id") == submission_id and items[0].get("email") == "e2e@example.com",
+                 f"REST get after SIGKILL: {items[0]}")
+    checks.check(items[0].get("kyc", {}).get("result") == "approved",
+                 f"REST get: the decision is kept: {items[0]}")
+
+    status, answer, _ = rest("GET", f"/submission?submission_id={encode(submission_id)}", headers={})
+    checks.check(status == 403 and answer == {"message": "Forbidden"}, f"REST without a key: {status} {answer!r}")
+
+    review = {"submissionId": submission_id, "status": "rejected", "admin": "admin@example.com", "rejectComment": "blurry"}
+    status, answer, _ = rest("POST", "/submission/review", review)
+    checks.check(status == 400 and answer == {"errorCode": "Only submissions in pending status can be reviewed"},
+                 f"REST review of an approved submission: {status} {answer!r}")
+
+    status, _, text = request(f"{base}/v3/submission/review", data=b"bm90IGEgdG9rZW4gYXQgYWxs", content_type="text/plain",
+                              headers=key, method="POST")
+    checks.check(status == 400 and json.loads(text) == {"errorCode": "Decryption is Failed. Please check the api-key."},
+                 f"REST body that does not decrypt: {status} {text!r}")
+
+    # A pending submission (control API), reviewed through REST: the answer is encrypted and
+    # the `rejected` webhook follows.
+    body = json.dumps({"pid": PID, "decision": "pending", "params": {"email": "pending@example.com", "userid": "p-1"}}).encode()
+    status, _, text = request(f"{base}/_sandbox/submissions", data=body, content_type="application/json")
+    pending_id = json.loads(text).get("submissionId", "") if status == 200 else ""
+    checks.check(pending_id != "", f"control submission: {status} {text!r}")
+    status, wrapper, plain = rest("POST", "/submission/review", {**review, "submissionId": pending_id})
+    checks.check(status == 200 and (plain or {}).get("finalStatus") == "rejected", f"REST review: {status} {wrapper!r} {plain!r}")
+
+    def events_for(sid):
+        with receiver.lock:
+            return [e.get("webhook_trigger") for e in receiver.events if e.get("submission_id") == sid]
+
+    checks.check(wait_for(lambda: events_for(pending_id) == ["created", "submit", "rejected"]),
+                 f"webhooks of the reviewed submission: {events_for(pending_id)}")
 
 
 def main():
@@ -279,6 +341,8 @@ def main():
         with receiver.lock:
             last = receiver.events[-1] if receiver.events else {}
         checks.check(last.get("email") == "e2e@example.com", f"submission kept across SIGKILL: {last}")
+
+        rest_checks(checks, base, receiver, submission_id)
 
         process.send_signal(signal.SIGTERM)
         checks.check(process.wait(timeout=30) == 0, "SIGTERM stops it with status 0")
