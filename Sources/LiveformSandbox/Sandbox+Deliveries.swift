@@ -4,7 +4,7 @@ import Liveform
 import Logging
 import NIOCore
 import NIOHTTP1
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Webhook delivery (sandbox spec §4): each attempt is recorded before the request is sent
 /// and again when it ends, so a sandbox stopped at any moment resumes where it was.
@@ -22,7 +22,7 @@ extension Sandbox {
         await withDiscardingTaskGroup { group in
             while !Task.isCancelled {
                 let now = clock()
-                let scan = deliveryWake.withLock { state -> Bool in
+                let scan = deliveryWake.withLockedValue { state -> Bool in
                     let due = state.dirty || state.nextDue.map { $0 <= now } ?? false
                     if due { state.dirty = false }
                     return due
@@ -40,10 +40,10 @@ extension Sandbox {
                             }
                         }
                         let next = try await store.nextDueTime(after: now)
-                        deliveryWake.withLock { $0.nextDue = next }
+                        deliveryWake.withLockedValue { $0.nextDue = next }
                     } catch {
                         logger.error("webhook queue unreadable: \(type(of: error))")
-                        deliveryWake.withLock { $0.nextDue = now.addingTimeInterval(1) }
+                        deliveryWake.withLockedValue { $0.nextDue = now.addingTimeInterval(1) }
                     }
                 }
                 try? await Task.sleep(for: Self.deliveryPollInterval)
@@ -128,10 +128,10 @@ extension Sandbox {
 
 /// The deliveries being attempted right now.
 private final class BusySet: Sendable {
-    private let state = Mutex<Set<Int64>>([])
+    private let state = NIOLockedValueBox<Set<Int64>>([])
 
-    var ids: Set<Int64> { state.withLock { $0 } }
-    var count: Int { state.withLock { $0.count } }
-    func insert(_ id: Int64) { _ = state.withLock { $0.insert(id) } }
-    func remove(_ id: Int64) { _ = state.withLock { $0.remove(id) } }
+    var ids: Set<Int64> { state.withLockedValue { $0 } }
+    var count: Int { state.withLockedValue { $0.count } }
+    func insert(_ id: Int64) { _ = state.withLockedValue { $0.insert(id) } }
+    func remove(_ id: Int64) { _ = state.withLockedValue { $0.remove(id) } }
 }

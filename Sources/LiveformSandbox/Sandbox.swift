@@ -5,7 +5,7 @@ import HummingbirdCore
 package import Liveform
 package import Logging
 package import NIOCore
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// `liveform sandbox`: a local server that plays ARGOS for the configured projects — the
 /// Liveform page, the completion and its Return URL, webhook delivery with retries, and a
@@ -26,7 +26,7 @@ package final class Sandbox: Sendable {
     let clock: @Sendable () -> Date
     /// The delivery worker looks at the queue when this is set or when the earliest retry
     /// falls due, so an idle sandbox does not query its database.
-    let deliveryWake = Mutex<(dirty: Bool, nextDue: Date?)>((true, nil))
+    let deliveryWake = NIOLockedValueBox<(dirty: Bool, nextDue: Date?)>((true, nil))
 
     /// The largest body a request may carry (413 beyond it).
     package static let maxBodySize = 1 << 20
@@ -74,7 +74,7 @@ package final class Sandbox: Sendable {
     }
 
     func wakeDeliveries() {
-        deliveryWake.withLock { $0.dirty = true }
+        deliveryWake.withLockedValue { $0.dirty = true }
     }
 }
 

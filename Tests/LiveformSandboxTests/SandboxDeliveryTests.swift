@@ -164,6 +164,39 @@ struct SandboxDeliveryTests {
         #expect(!Sandbox.isLoopback(nil))
     }
 
+    @Test("concurrent completions, REST reads and deliveries: every event delivered once, created first for each submission")
+    func concurrent() async throws {
+        let receiver = try await Receiver.start()
+        defer { Task { await receiver.stop() } }
+        let sandbox = try await RunningSandbox.start(.init(projects: [try project { $0.webhookURL = receiver.url }]))
+        defer { Task { await sandbox.stop() } }
+        let count = 24
+        let ids = try await withThrowingTaskGroup(of: String?.self) { group in
+            for index in 0..<count {
+                group.addTask { try await submit(sandbox, decision: index.isMultiple(of: 2) ? "approved" : "rejected") }
+                group.addTask {
+                    var list = HTTPClientRequest(url: sandbox.base + "/v3/submission?count=5")
+                    list.headers.add(name: "x-api-key", value: Self.apiKey)
+                    let answer = try await sandbox.send(list)
+                    #expect(answer.status == 200, "\(answer.body.prefix(200))")
+                    return nil
+                }
+            }
+            var ids: [String] = []
+            for try await id in group { if let id { ids.append(id) } }
+            return ids
+        }
+        #expect(Set(ids).count == count)
+        #expect(try await eventually { receiver.received.count >= 2 * count })
+        let events = try receiver.received.map { try WebhookDecoder(keys: [Self.key]).decode(body: Array($0.utf8)) }
+        #expect(events.count == 2 * count, "each event once")
+        for id in ids {
+            let triggers = events.filter { $0.submissionId == id }.map(\.trigger.rawValue)
+            #expect(triggers.count == 2 && triggers.first == "created", "\(id): \(triggers)")
+        }
+        #expect(try await eventually { try await sandbox.deliveries().allSatisfy { $0["status"] == "delivered" } })
+    }
+
     @Test("hostile input: 413 over 1 MiB, 400 for malformed JSON or wrong types, never a crash")
     func hostileInput() async throws {
         let sandbox = try await RunningSandbox.start(.init(projects: [try project()]))

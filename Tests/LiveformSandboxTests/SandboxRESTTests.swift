@@ -179,4 +179,46 @@ struct SandboxRESTTests {
             _ = try await client.replaceImages(.init(submissionId: id, admin: "who@example.com", images: [.selfieImage: jpeg]))
         }
     }
+
+    /// REST bodies anyone can send: each gets the vendor's 4xx, never a crash or a hang, and the
+    /// sandbox keeps serving.
+    static let hostileBodies: [(name: String, body: @Sendable () throws -> String, status: Int, answer: String)] = [
+        ("over the 16 MiB limit", { String(repeating: "A", count: (16 << 20) + 16) }, 413, ""),
+        ("empty token text", { " " }, 400, decryptionFailed),
+        ("not base64", { "%%%not base64%%%" }, 400, decryptionFailed),
+        ("plain JSON to a Secure Data Transfer project", { #"{"submissionId":"x","status":"approved"}"# }, 400, decryptionFailed),
+        ("encrypted under another key", {
+            try APIBodyCodec(key: AES256.Key(credential: "DEMO-ONLY-other-key")).encryptRequestBody(Array(#"{"a":1}"#.utf8))
+        }, 400, decryptionFailed),
+        ("a token whose plaintext is not JSON", { try TokenCipher(mode: .ecb).encrypt(Array("not json".utf8), using: key) }, 400,
+         decryptionFailed),
+        ("a JSON array, not an object", { try TokenCipher(mode: .ecb).encrypt(Array("[1,2]".utf8), using: key) }, 400,
+         #"{"message":"the body must be a JSON object","statusCode":400}"#),
+        ("wrong member types", {
+            try TokenCipher(mode: .ecb).encrypt(Array(#"{"submissionId":5,"status":true,"admin":[]}"#.utf8), using: key)
+        }, 400, ""),
+        // Past the JSON depth ceiling the plaintext is not JSON the SDK accepts: the same uniform error.
+        ("deep nesting", { try TokenCipher(mode: .ecb).encrypt(Array(String(repeating: "[", count: 50_000).utf8), using: key) }, 400,
+         decryptionFailed),
+    ]
+    static let decryptionFailed = #"{"errorCode":"Decryption is Failed. Please check the api-key."}"#
+    static let key = try! AES256.Key(credential: apiKey)
+
+    @Test("hostile REST bodies: oversized, malformed, wrong types, wrong encryption get a 4xx; the sandbox keeps serving",
+          arguments: hostileBodies.indices)
+    func hostileREST(_ index: Int) async throws {
+        let hostile = Self.hostileBodies[index]
+        let sandbox = try await RunningSandbox.start(.init(projects: [try project(key: Self.apiKey)]))
+        defer { Task { await sandbox.stop() } }
+        var request = HTTPClientRequest(url: sandbox.base + "/v3/submission/review")
+        request.method = .POST
+        request.headers.add(name: "x-api-key", value: Self.apiKey)
+        request.headers.add(name: "Content-Type", value: "text/plain")
+        request.body = .bytes(ByteBuffer(string: try hostile.body()))
+        let answer = try await sandbox.send(request)
+        #expect(answer.status == hostile.status, "\(hostile.name): \(answer.status) \(answer.body.prefix(200))")
+        if !hostile.answer.isEmpty { #expect(answer.body == hostile.answer, "\(hostile.name)") }
+        #expect((400..<500).contains(answer.status), "\(hostile.name)")
+        #expect(try await sandbox.get("/_sandbox/deliveries").status == 200, "still serving after \(hostile.name)")
+    }
 }

@@ -6,7 +6,7 @@ import LiveformSandbox
 import Logging
 import NIOCore
 import NIOHTTP1
-import Synchronization
+import NIOConcurrencyHelpers
 import Testing
 
 /// A client that does not follow redirects, so a test sees the 302 itself. Shared by every
@@ -124,17 +124,17 @@ final class Receiver: Sendable {
 
 /// What a receiver has seen; a class so the route closure and the test share it.
 final class ReceiverState: Sendable {
-    private let storage: Mutex<(bodies: [String], failuresLeft: Int)>
+    private let storage: NIOLockedValueBox<(bodies: [String], failuresLeft: Int)>
 
-    init(failFirst: Int) { storage = Mutex(([], failFirst)) }
+    init(failFirst: Int) { storage = NIOLockedValueBox(([], failFirst)) }
 
-    var bodies: [String] { storage.withLock { $0.bodies } }
+    var bodies: [String] { storage.withLockedValue { $0.bodies } }
 
-    func setFailures(_ count: Int) { storage.withLock { $0.failuresLeft = count } }
+    func setFailures(_ count: Int) { storage.withLockedValue { $0.failuresLeft = count } }
 
     /// Records a body; whether to answer 200.
     func record(_ body: String) -> Bool {
-        storage.withLock { state in
+        storage.withLockedValue { state in
             state.bodies.append(body)
             guard state.failuresLeft > 0 else { return true }
             state.failuresLeft -= 1
