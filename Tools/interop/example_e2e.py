@@ -34,50 +34,12 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from checks import Checks, request  # Tools/interop/checks.py
 
 API_KEY = "DEMO-ONLY-example-e2e-key"
 PID = "example-e2e-project"
 EMAIL = "kim+e2e@example.com"
 USERID = "e2e-user-42"
-
-
-class Checks:
-    def __init__(self):
-        self.passed = 0
-        self.failed = 0
-
-    def check(self, condition, what):
-        if condition:
-            self.passed += 1
-        else:
-            self.failed += 1
-            print(f"FAIL: {what}", flush=True)
-        return condition
-
-    def finish(self):
-        print(f"{self.passed} passed, {self.failed} failed", flush=True)
-        return 1 if self.failed else 0
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-OPENER = urllib.request.build_opener(NoRedirect)
-
-
-def request(url, data=None, content_type=None):
-    """(status, headers, body text); never follows a redirect, never raises on a status."""
-    headers = {"Content-Type": content_type} if content_type else {}
-    req = urllib.request.Request(url, data=data, method="POST" if data is not None else "GET", headers=headers)
-    try:
-        with OPENER.open(req, timeout=30) as response:
-            return response.status, dict(response.headers), response.read().decode("utf-8")
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read().decode("utf-8")
-    except (urllib.error.URLError, OSError) as error:
-        return 0, {}, str(error)
 
 
 def wait_for(condition, polls=1500):

@@ -45,6 +45,7 @@ import urllib.request
 from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from checks import Checks, request  # Tools/interop/checks.py
 
 API_KEY = "DEMO-ONLY-sandbox-e2e-key"
 GCM_API_KEY = "DEMO-ONLY-sandbox-e2e-gcm-api-key"
@@ -91,44 +92,6 @@ def cbc_decrypt_webhook(body: bytes) -> dict:
 
 def encode(text: str) -> str:
     return urllib.parse.quote(text, safe="-._~")
-
-
-class Checks:
-    def __init__(self):
-        self.passed = 0
-        self.failed = 0
-
-    def check(self, condition, what):
-        if condition:
-            self.passed += 1
-        else:
-            self.failed += 1
-            print(f"FAIL: {what}", flush=True)
-        return condition
-
-    def finish(self):
-        print(f"{self.passed} passed, {self.failed} failed", flush=True)
-        return 1 if self.failed else 0
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-OPENER = urllib.request.build_opener(NoRedirect)
-
-
-def request(url, data=None, content_type=None, headers=None, method=None):
-    headers = dict(headers or {})
-    if content_type:
-        headers["Content-Type"] = content_type
-    req = urllib.request.Request(url, data=data, method=method or ("POST" if data is not None else "GET"), headers=headers)
-    try:
-        with OPENER.open(req, timeout=30) as response:
-            return response.status, dict(response.headers), response.read().decode("utf-8")
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read().decode("utf-8")
 
 
 class Receiver:

@@ -34,6 +34,7 @@ import urllib.request
 
 from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from checks import Checks  # Tools/interop/checks.py
 
 CREDENTIAL = "DEMO-ONLY-webhook-interop-key"
 OTHER_CREDENTIAL = "DEMO-ONLY-webhook-interop-other"
@@ -63,23 +64,6 @@ def decrypt_webhook(body: bytes, credential: str = CREDENTIAL) -> bytes:
     padded = dec.update(raw[16:]) + dec.finalize()
     unpadder = padding.PKCS7(128).unpadder()
     return unpadder.update(padded) + unpadder.finalize()
-
-
-class Checks:
-    def __init__(self):
-        self.passed = 0
-        self.failed = 0
-
-    def check(self, condition, what):
-        if condition:
-            self.passed += 1
-        else:
-            self.failed += 1
-            print(f"FAIL: {what}", flush=True)
-
-    def finish(self):
-        print(f"{self.passed} passed, {self.failed} failed", flush=True)
-        return 1 if self.failed else 0
 
 
 def sample_event(trigger: str) -> dict:
