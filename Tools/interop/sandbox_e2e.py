@@ -6,10 +6,10 @@ Python's stdlib and `cryptography`, following the wire format only.
 
 1. Starts `BINARY sandbox --port 0 --config C --state S` (a private copy of the binary, so a
    concurrent `swift build` cannot break the run) and reads the ready line.
-2. Builds an ECB Liveform URL itself: K = SHA-256(UTF-8(API key)), token =
-   base64(AES-256-ECB(K, PKCS#7(JSON.stringify(params)))), every byte outside A-Z a-z 0-9 -._~
-   percent-encoded; GETs the page and checks that it shows the decrypted parameters. Then a
-   GCM URL under a second project's secretKey (nonce ‖ ciphertext ‖ tag), encryption-only, and
+2. Builds an ECB Liveform URL with Node's crypto (the token; Python's must agree): K =
+   SHA-256(UTF-8(API key)), token = base64(AES-256-ECB(K, PKCS#7(JSON.stringify(params)))),
+   every byte outside A-Z a-z 0-9 -._~ percent-encoded; GETs the page and checks that it
+   shows the decrypted parameters. Then a GCM URL under a second project's secretKey (nonce ‖ ciphertext ‖ tag), encryption-only, and
    the same with a flipped tag bit (400 decryptionFailed).
 3. POSTs the completion form (approved) and decrypts the `encrypted` of the Return URL in the
    302 (ECB, same key).
@@ -64,6 +64,14 @@ def ecb_encrypt(plaintext: bytes) -> str:
     padded = padder.update(plaintext) + padder.finalize()
     enc = Cipher(algorithms.AES(derive_key(API_KEY)), modes.ECB()).encryptor()
     return base64.b64encode(enc.update(padded) + enc.finalize()).decode("ascii")
+
+
+def node_ecb_token(plaintext: str) -> str:
+    """The `encrypted` value as Node's crypto makes it (the vendor's sample language)."""
+    script = ("const c=require('node:crypto');const k=c.createHash('sha256').update(process.argv[1],'utf8').digest();"
+              "const e=c.createCipheriv('aes-256-ecb',k,null);"
+              "process.stdout.write(Buffer.concat([e.update(process.argv[2],'utf8'),e.final()]).toString('base64'))")
+    return subprocess.run(["node", "-e", script, API_KEY, plaintext], capture_output=True, text=True, check=True).stdout
 
 
 def gcm_encrypt(credential: str, plaintext: bytes) -> str:
@@ -230,7 +238,9 @@ def main():
 
         # The URL, built here: sid stays plain, the rest goes inside `encrypted`.
         params = {"email": "e2e@example.com", "userid": "e2e-user", "cf1": "a&b <c>"}
-        token = ecb_encrypt(json.dumps(params, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
+        token = node_ecb_token(json.dumps(params, separators=(",", ":"), ensure_ascii=False))
+        checks.check(token == ecb_encrypt(json.dumps(params, separators=(",", ":"), ensure_ascii=False).encode("utf-8")),
+                     "Node's and Python's ECB tokens agree")
         query = f"pid={encode(PID)}&encrypted={encode(token)}&lang=en&sid={encode('s-1')}"
         status, headers, page = request(f"{base}/?{query}")
         checks.check(status == 200, f"page status {status}")
