@@ -134,6 +134,9 @@ extension Sandbox {
         if let type = call.query["request_type"], !["kyc", "aml", "data", "others"].contains(type) {
             throw VendorError.message("invalid request_type")
         }
+        // Every sandbox submission is a KYC request (a completed Liveform or a control
+        // submission): `request_type` other than `kyc` lists nothing.
+        guard (call.query["request_type"] ?? "kyc") == "kyc" else { return ["Items": []] }
         var items = all.filter { submission in
             (call.query["userid"].map { $0 == submission.userid } ?? true)
                 && (call.query["email"].map { $0 == submission.email } ?? true)
@@ -224,9 +227,23 @@ extension Sandbox {
             return ["success": true, "tokenId": .string(id),
                     "data": ["tokenId": .string(id), "updateTime": .string(token.addedAt), "expired": .bool(token.expired)]]
         }
-        return ["success": true,
-                "data": .array(tokens.map { ["tokenId": .string($0.id), "updateTime": .string($0.addedAt)] })]
+        // Pages in the order the tokens were added; the next page starts after `nextPageKeyId`.
+        var rest = tokens[...]
+        if let after = call.query["nextPageKeyId"] {
+            rest = tokens.firstIndex { $0.id == after }.map { tokens[($0 + 1)...] } ?? []
+        }
+        let page = rest.prefix(Self.tokenPageSize)
+        var answer: JSONObject = ["success": true,
+                                  "data": .array(page.map { ["tokenId": .string($0.id), "updateTime": .string($0.addedAt)] })]
+        if rest.count > page.count, let last = page.last {
+            answer["nextPageKeyId"] = .string(last.id)
+            answer["nextPageKeyTime"] = .string(last.addedAt)
+        }
+        return .object(answer)
     }
+
+    /// Tokens a page of `GET /submission/tokens` (the vendor does not document its page size).
+    static let tokenPageSize = 100
 
     // MARK: Update, delete, AML, images, settings
 

@@ -86,6 +86,30 @@ struct SandboxRESTTests {
         #expect(page.status == 200)
     }
 
+    @Test("the token list pages 100 at a time with nextPageKeyId/Time; request_type other than kyc lists nothing")
+    func tokenPagesAndRequestType() async throws {
+        let sandbox = try await RunningSandbox.start(.init(projects: [try project()]))
+        defer { Task { await sandbox.stop() } }
+        let client = try ArgosClient(apiKey: Self.apiKey, configuration: .init(baseURL: sandbox.base + "/v3"))
+        let ids = (1...250).map { String(format: "token-page-%04d", $0) }
+        _ = try await client.addTokens(ids)
+        var seen: [String] = [], sizes: [Int] = []
+        var page = try await client.tokenPage()
+        while true {
+            sizes.append(page.tokens.count)
+            seen += page.tokens.compactMap { $0["tokenId"]?.stringValue }
+            guard let next = page.nextPage else { break }
+            page = try await client.tokenPage(after: next)
+        }
+        #expect(sizes == [100, 100, 50])
+        #expect(seen == ids)
+        _ = try await submit(sandbox, decision: "approved", userid: "u-9")
+        let kyc = try await client.submissionPage(SubmissionQuery(requestType: .kyc))
+        #expect(kyc.submissions.count == 1)
+        let aml = try await client.submissionPage(SubmissionQuery(requestType: .aml))
+        #expect(aml.submissions.isEmpty)
+    }
+
     static func encryptedToken(_ token: String) throws -> String {
         let settings = try LiveformSettings(projectId: "p1", encryption: .ecb, credential: .init(kind: .apiKey, key: try AES256.Key(credential: apiKey)))
         var parameters = LiveformParameters()
