@@ -507,12 +507,10 @@ extension JSONReader {
         @inline(__always)
         static func skipWhitespace(_ input: UnsafeRawBufferPointer, from start: Int, spaced: inout Bool) -> Int {
             var position = start
-            while position < input.count {
+            scan: while position < input.count {
                 switch input[position] {
                 case 0x20, 0x09, 0x0A, 0x0D: position &+= 1
-                default:
-                    if position != start { spaced = true }
-                    return position
+                default: break scan
                 }
             }
             if position != start { spaced = true }

@@ -106,12 +106,8 @@ public struct WebhookSenderPolicy: Sendable, Hashable {
 struct IPAddress: Hashable {
     var value: UInt128
 
-    /// Parses a plain address (an IPv6 zone `%eth0` is ignored).
-    init?(_ text: some StringProtocol) {
-        self.init(utf8: Array(text.utf8)[...])
-    }
-
-    private init?(utf8 text: ArraySlice<UInt8>) {
+    /// Parses a plain address from its UTF-8 bytes (an IPv6 zone `%eth0` is ignored).
+    init?(utf8 text: ArraySlice<UInt8>) {
         var text = text
         if let percent = text.firstIndex(of: UInt8(ascii: "%")) { text = text[..<percent] }
         if text.contains(UInt8(ascii: ":")) {
@@ -230,7 +226,7 @@ struct IPRange: Hashable {
     init?(_ text: String) {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard (1...2).contains(parts.count),
-              let address = IPAddress(Array(parts[0].utf8)[...].trimmingSpacesAndTabs().string) else { return nil }
+              let address = IPAddress(utf8: Array(parts[0].utf8)[...].trimmingSpacesAndTabs()) else { return nil }
         let isIPv4 = !parts[0].contains(":")
         if parts.count == 2 {
             guard parts[1].utf8.allSatisfy(\.isASCIIDigit), let bits = Int(parts[1]), bits <= (isIPv4 ? 32 : 128) else {
