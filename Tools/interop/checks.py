@@ -1,6 +1,9 @@
-"""What the Python interop drivers share: the pass/fail tally every script ends with, and an
-HTTP request that never follows a redirect and never raises on a status (stdlib only)."""
+"""What the Python interop drivers share: the pass/fail tally every script ends with, an HTTP
+request that never follows a redirect and never raises on a status, a polling wait and a free
+port (stdlib only)."""
 
+import socket
+import time
 import urllib.error
 import urllib.request
 
@@ -47,3 +50,20 @@ def request(url, data=None, content_type=None, headers=None, method=None):
         return error.code, dict(error.headers), error.read().decode("utf-8")
     except (urllib.error.URLError, OSError) as error:
         return 0, {}, str(error)
+
+
+def wait_for(condition, polls=1500):
+    """Polls `condition` up to `polls` times, 20 ms apart (a count, not a deadline, so that a
+    loaded machine cannot time out a peer that answered)."""
+    for _ in range(polls):
+        if condition():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def free_port():
+    """A loopback TCP port nobody listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

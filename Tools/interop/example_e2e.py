@@ -34,27 +34,12 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from checks import Checks, request  # Tools/interop/checks.py
+from checks import Checks, free_port, request, wait_for  # Tools/interop/checks.py
 
 API_KEY = "DEMO-ONLY-example-e2e-key"
 PID = "example-e2e-project"
 EMAIL = "kim+e2e@example.com"
 USERID = "e2e-user-42"
-
-
-def wait_for(condition, polls=1500):
-    """Polls `condition` up to `polls` times, 20 ms apart (a count, not a deadline)."""
-    for _ in range(polls):
-        if condition():
-            return True
-        time.sleep(0.02)
-    return False
-
-
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def start(arguments, prefix, log, env=None):

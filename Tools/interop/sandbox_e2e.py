@@ -45,7 +45,7 @@ import urllib.request
 from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from checks import Checks, request  # Tools/interop/checks.py
+from checks import Checks, request, wait_for  # Tools/interop/checks.py
 
 API_KEY = "DEMO-ONLY-sandbox-e2e-key"
 GCM_API_KEY = "DEMO-ONLY-sandbox-e2e-gcm-api-key"
@@ -136,15 +136,6 @@ class Receiver:
     def triggers(self):
         with self.lock:
             return [event.get("webhook_trigger") for event in self.events]
-
-
-def wait_for(condition, polls=1500):
-    """Polls `condition` up to `polls` times, 20 ms apart (a count, not a deadline)."""
-    for _ in range(polls):
-        if condition():
-            return True
-        time.sleep(0.02)
-    return False
 
 
 def start(binary, config, state):

@@ -34,7 +34,7 @@ import urllib.request
 
 from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
-from checks import Checks  # Tools/interop/checks.py
+from checks import Checks, free_port  # Tools/interop/checks.py
 
 CREDENTIAL = "DEMO-ONLY-webhook-interop-key"
 OTHER_CREDENTIAL = "DEMO-ONLY-webhook-interop-other"
@@ -83,12 +83,6 @@ def sample_event(trigger: str) -> dict:
     }
     event.update(extra.get(trigger, {}))
     return event
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def post(url: str, body: bytes, timeout=10):
