@@ -55,8 +55,8 @@ public struct LiveformURLBuilder: Sendable {
 }
 
 private final class Core: Sendable {
-    /// The cipher mode, kept apart from a `TokenCipher` value: copying that struct (it holds
-    /// an enum with an IV array) on every call showed up in profiles.
+    /// The cipher mode, kept apart from a `TokenCipher` value: that struct holds an enum with
+    /// an IV array, so every copy of it (one per call) retains and releases the array.
     let mode: TokenCipher.Mode?
     let backend: AES256.Backend
     let key: AES256.Key?
