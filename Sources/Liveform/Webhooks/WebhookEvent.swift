@@ -91,36 +91,36 @@ public struct WebhookEvent: Sendable, Hashable {
         case text(LazyJSONObject)
     }
 
-    /// The event of a decrypted payload. Never fails (see the type's documentation).
+    /// The event of a payload object. Never fails (see the type's documentation).
+    ///
+    /// The object is typed from its text, by the same rules as a decrypted plaintext: an
+    /// event built here and one decoded from the same payload have the same fields. (An
+    /// object nested deeper than ``JSONReader/depthCeiling`` has no text the reader accepts;
+    /// its event keeps it in ``json`` with every typed field nil.)
     public init(json: JSONObject) {
-        payload = .tree(json)
-        trigger = WebhookTrigger(rawValue: json["webhook_trigger"]?.stringValue ?? "")
-        submissionId = json["submission_id"]?.stringValue
-        email = json["email"]?.stringValue
-        userid = json["userid"]?.stringValue
-        tokenId = json["tokenId"]?.stringValue
-        let cf = json["cf"]?.objectValue
-        cf1 = cf?["cf1"]?.stringValue ?? json["cf1"]?.stringValue
-        cf2 = cf?["cf2"]?.stringValue ?? json["cf2"]?.stringValue
-        cf3 = cf?["cf3"]?.stringValue ?? json["cf3"]?.stringValue
-        kycResult = json["kyc_result"]?.objectValue.map(KYCResult.init(json:))
-        amlResult = json["aml_result"]?.objectValue
+        self = WebhookEvent(typing: JSONWriter.bytes(.object(json))) { _ in .tree(json) }
+            ?? WebhookEvent(fields: FieldSpans(input: UnsafeRawBufferPointer(start: nil, count: 0)), payload: .tree(json))
     }
 
-    /// The event of a decrypted plaintext, typed as ``init(json:)`` types the parsed object,
-    /// without building the tree; nil exactly when the plaintext is not a UTF-8 JSON object
-    /// (when `JSONValue(parsing:)` throws or gives something else).
+    /// The event of a decrypted plaintext, without building the tree; nil exactly when the
+    /// plaintext is not a UTF-8 JSON object (when `JSONValue(parsing:)` throws or gives
+    /// something else).
     init?(plaintext: [UInt8]) {
-        let event: WebhookEvent? = plaintext.withUnsafeBytes { raw in
+        self.init(typing: plaintext) { scan in .text(LazyJSONObject(plaintext, isCompact: !scan.hasWhitespace)) }
+    }
+
+    /// Types the top-level members of `text`, found in the scan that validates it.
+    private init?(typing text: [UInt8], payload: (JSONReader.Scan) -> Payload) {
+        let event: WebhookEvent? = text.withUnsafeBytes { raw in
             var fields = FieldSpans(input: raw)
             guard let scan = JSONReader.scan(raw, visitor: &fields), scan.topLevel == UInt8(ascii: "{") else { return nil }
-            return WebhookEvent(fields: fields, payload: .text(LazyJSONObject(plaintext, isCompact: !scan.hasWhitespace)))
+            return WebhookEvent(fields: fields, payload: payload(scan))
         }
         guard let event else { return nil }
         self = event
     }
 
-    /// Types the members `fields` found in its (validated) input.
+    /// Types the members `fields` found in its (validated) input: the one typing rule.
     private init(fields: FieldSpans, payload: Payload) {
         self.payload = payload
         trigger = WebhookTrigger(rawValue: fields.string(fields.trigger) ?? "")
@@ -128,7 +128,8 @@ public struct WebhookEvent: Sendable, Hashable {
         email = fields.string(fields.email)
         userid = fields.string(fields.userid)
         tokenId = fields.string(fields.tokenId)
-        // `cf` is read as the plaintext is, for its cf1…cf3 only (no object is built).
+        // `cf` is read as the plaintext is, for its cf1…cf3 only (no object is built); a
+        // member of `cf` wins over the top-level member of the same name.
         let cf = fields.members(fields.cf)
         cf1 = cf.flatMap { $0.string($0.cf1) } ?? fields.string(fields.cf1)
         cf2 = cf.flatMap { $0.string($0.cf2) } ?? fields.string(fields.cf2)

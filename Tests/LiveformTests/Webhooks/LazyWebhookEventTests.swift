@@ -4,15 +4,35 @@ import Testing
 
 /// `WebhookDecoder.decode` types the event from the plaintext's bytes (one validating scan,
 /// no JSON tree) and parses `json` only when it is read. It must decide exactly as the
-/// reference, `WebhookEvent(json:)` of the fully parsed object: same acceptance, same fields
-/// (last duplicate wins, escapes decoded, wrong types nil, names compared by their bytes).
+/// reference, the fully parsed object typed field by field by this test's own reading of the
+/// rule: same acceptance, same fields (last duplicate wins, escapes decoded, wrong types nil,
+/// names compared by their bytes).
 @Suite("Lazy webhook events type fields exactly as the full parse does")
 struct LazyWebhookEventTests {
     typealias SplitMix = BackendParityTests.SplitMix
 
     /// The reference: the plaintext parsed in full, then typed; nil when it is not a JSON object.
     static func reference(_ bytes: [UInt8]) -> WebhookEvent? {
-        (try? JSONReader.parse(bytes))?.objectValue.map(WebhookEvent.init(json:))
+        (try? JSONReader.parse(bytes))?.objectValue.map(typed)
+    }
+
+    /// The typing rule read off the tree, independently of the SDK's scan: each field is its
+    /// member when that is a string (objects for `kyc_result` and `aml_result`), a member of
+    /// `cf` winning over the top-level one.
+    static func typed(_ json: JSONObject) -> WebhookEvent {
+        var event = WebhookEvent(json: json)
+        event.trigger = WebhookTrigger(rawValue: json["webhook_trigger"]?.stringValue ?? "")
+        event.submissionId = json["submission_id"]?.stringValue
+        event.email = json["email"]?.stringValue
+        event.userid = json["userid"]?.stringValue
+        event.tokenId = json["tokenId"]?.stringValue
+        let cf = json["cf"]?.objectValue
+        event.cf1 = cf?["cf1"]?.stringValue ?? json["cf1"]?.stringValue
+        event.cf2 = cf?["cf2"]?.stringValue ?? json["cf2"]?.stringValue
+        event.cf3 = cf?["cf3"]?.stringValue ?? json["cf3"]?.stringValue
+        event.kycResult = json["kyc_result"]?.objectValue.map(KYCResult.init(json:))
+        event.amlResult = json["aml_result"]?.objectValue
+        return event
     }
 
     static func utf8(_ text: String?) -> [UInt8]? { text.map { Array($0.utf8) } }
@@ -235,7 +255,7 @@ struct LazyWebhookEventTests {
             let decoder = WebhookDecoder(keys: [try AES256.Key(credential: credential)])
             let event = try decoder.decode(body: Array(body.utf8))
             let json = try decoder.decrypt(body: Array(body.utf8))
-            let reference = WebhookEvent(json: json)
+            let reference = Self.typed(json)
             Self.expectSame(event, reference, Array(plaintext.utf8))
             #expect(event.json == json)
             checked += 1
@@ -256,7 +276,7 @@ struct LazyWebhookEventTests {
             let decrypted = Result { () throws(LiveformError) in try decoder.decrypt(body: body) }
             switch (decoded, decrypted) {
             case let (.success(event), .success(json)):
-                Self.expectSame(event, WebhookEvent(json: json), input)
+                Self.expectSame(event, Self.typed(json), input)
             case let (.failure(a), .failure(b)):
                 #expect(a.code == b.code && a.reason == b.reason && a.code == .decryptionFailed)
             default:

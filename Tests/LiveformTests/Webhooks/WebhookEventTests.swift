@@ -15,6 +15,20 @@ struct WebhookEventTests {
         return calendar.date(from: DateComponents(year: year, month: month, day: day, hour: hour, minute: minute, second: second))!
     }
 
+    @Test("an object built in code types as its text decodes; one nested past the depth ceiling keeps its json, untyped")
+    func builtObjects() throws {
+        var json: JSONObject = ["webhook_trigger": "submit", "email": "kim@example.com", "cf": ["cf2": "two"], "cf2": "top"]
+        json["score"] = .number(.infinity)  // written as null, as JSON.stringify writes it
+        let event = WebhookEvent(json: json)
+        #expect(event.trigger == .submit && event.email == "kim@example.com" && event.cf2 == "two" && event.json == json)
+        var deep = JSONValue.string("bottom")
+        for _ in 0...JSONReader.depthCeiling { deep = .array([deep]) }
+        json["aml_result"] = deep
+        let untyped = WebhookEvent(json: json)
+        #expect(untyped.trigger.rawValue.isEmpty && untyped.email == nil && untyped.amlResult == nil)
+        #expect(untyped.json == json)
+    }
+
     @Test("the vendor's sample payload decodes field by field")
     func vendorPayload() throws {
         let event = try Self.event("""
