@@ -49,7 +49,6 @@ extension APIBodyCodec {
 
         /// Encrypts one chunk per call.
         public struct Iterator: AsyncIteratorProtocol {
-            public typealias Element = [UInt8]
             public typealias Failure = LiveformError
 
             let chunks: EncryptedChunks
@@ -175,11 +174,15 @@ final class BodyStream: @unchecked Sendable {
     private let scratch: UnsafeMutableRawBufferPointer
     private var carried = 0
 
-    private static let pieceCharacters = TokenCipher.pieceBytes / 3 * 4
+    /// Token characters decoded at a time: one piece, or less for a body known to be short,
+    /// so that a small body does not pay for a piece-sized scratch buffer.
+    private let pieceCharacters: Int
 
     init(codec: APIBodyCodec, bodyLength: Int?) {
         self.codec = codec
-        scratch = .allocate(byteCount: 16 + Base64.maxDecodedLength(Self.pieceCharacters) + 16, alignment: 16)
+        let piece = TokenCipher.pieceBytes / 3 * 4
+        pieceCharacters = bodyLength.map { max(4, (min($0, piece) + 3) / 4 * 4) } ?? piece
+        scratch = .allocate(byteCount: 16 + Base64.maxDecodedLength(pieceCharacters) + 16, alignment: 16)
         if let key = codec.decryptionKeys.first {
             do throws(LiveformError) {
                 _ = try key.engine(codec.backend)
@@ -345,7 +348,7 @@ final class BodyStream: @unchecked Sendable {
     private func feed(_ text: UnsafeRawBufferPointer) throws(LiveformError) {
         var offset = 0
         while offset < text.count {
-            let end = min(offset + Self.pieceCharacters, text.count)
+            let end = min(offset + pieceCharacters, text.count)
             let produced = try decoder.update(UnsafeRawBufferPointer(rebasing: text[offset..<end]),
                                               into: scratch.baseAddress!.assumingMemoryBound(to: UInt8.self) + carried)
             try absorb(produced)
