@@ -21,11 +21,11 @@ extension Demo {
         section("5. API request and response bodies (AES-256-ECB)")
         let codec = APIBodyCodec(key: key, backend: common.backend)
         let request = #"{"submissionId":"sub-20261121-0001","fields":["kycStatus","email"]}"#
-        let requestBody = try codec.encryptRequestBody(Array(request.utf8))
+        let requestBody = String(decoding: try codec.encrypt(Array(request.utf8)), as: UTF8.self)
         line("request JSON", request)
         line("request body", "\(requestBody)   (Content-Type: \(APIBodyCodec.requestContentType))")
-        let responseBody = try codec.encryptResponseBody(Array(#"{"kycStatus":"approved","email":"kim.minji@example.com"}"#.utf8))
-        line("response body", responseBody)
-        line("response JSON", try codec.decryptResponseJSON(Array(responseBody.utf8)).jsonText)
+        let responseBody = try codec.encryptResponse(Array(#"{"kycStatus":"approved","email":"kim.minji@example.com"}"#.utf8))
+        line("response body", String(decoding: responseBody, as: UTF8.self))
+        line("response JSON", try codec.decryptJSON(responseBody).jsonText)
     }
 }

@@ -109,11 +109,12 @@ struct BodyCommand: ParsableCommand {
             // Streamed to the output as it is encrypted: no second copy of a large body. Nothing
             // is written before the plaintext passes its JSON check (the first chunk comes after).
             let output = CLIContext.current
+            var chunks = codec.encryptedChunks(plaintext).makeAsyncIterator()
             var started = false
-            try codec.encryptRequestBody(plaintext) { chunk in
+            while let chunk = try chunks.next() {
                 if response && !started { output.write(#"{"data":""#) }
                 started = true
-                output.writeBytes(Array(chunk))
+                output.writeBytes(chunk)
             }
             output.write(response ? "\"}\n" : "\n")
         }
@@ -122,11 +123,11 @@ struct BodyCommand: ParsableCommand {
     struct DecryptBody: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "decrypt",
-            abstract: "Decrypt a response body ({\"data\":…} or the bare token) and print its JSON.",
-            discussion: "With --request, read a request body instead (to see what a client sent).")
+            abstract: "Decrypt an API body (a response {\"data\":…} or a request's bare token) and print its JSON.",
+            discussion: "Both directions are read by the same rule; --request is accepted to say which was meant.")
 
         @Argument(help: "The body file; - or nothing reads standard input.") var file: String?
-        @Flag(help: "Read a request body instead of a response body.") var request = false
+        @Flag(help: "The body is a request body (read the same way as a response body).") var request = false
         @OptionGroup var keys: KeyOptions
         @OptionGroup var common: CommonOptions
 
@@ -134,7 +135,7 @@ struct BodyCommand: ParsableCommand {
             let body = try readInput(file)
             let keys = try keys.keys()
             let codec = APIBodyCodec(key: keys[0], decryptionKeys: keys, backend: common.backend)
-            try printPlaintext(request ? codec.decryptRequestBody(body) : codec.decryptResponseBody(body), common: common)
+            try printPlaintext(codec.decrypt(body), common: common)
         }
     }
 }

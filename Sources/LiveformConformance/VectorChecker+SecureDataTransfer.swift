@@ -7,23 +7,20 @@ extension VectorChecker {
         let isRequest = kind == "request-body"
         let expected = try v.expectedError()
         let body = try v.string("body")
-        func decrypt(_ codec: APIBodyCodec) throws -> [UInt8] {
-            isRequest ? try codec.decryptRequestBody(Array(body.utf8)) : try codec.decryptResponseBody(Array(body.utf8))
-        }
         if let expected {
             _ = try v.optionalString("plaintext")
             try expectFailure(expected, "decrypt") {
-                _ = try decrypt(APIBodyCodec(key: try v.key(), backend: backend))
+                _ = try APIBodyCodec(key: try v.key(), backend: backend).decrypt(Array(body.utf8))
             }
             return
         }
         let plaintext = try v.string("plaintext")
         let codec = APIBodyCodec(key: try expectSuccess("key") { try v.key() }, backend: backend)
         let encrypted = try expectSuccess("encrypt") {
-            isRequest ? try codec.encryptRequestBody(Array(plaintext.utf8)) : try codec.encryptResponseBody(Array(plaintext.utf8))
+            String(decoding: isRequest ? try codec.encrypt(Array(plaintext.utf8)) : try codec.encryptResponse(Array(plaintext.utf8)), as: UTF8.self)
         }
         try expectEqual(encrypted, body, "encrypt")
-        let decrypted = try expectSuccess("decrypt") { try decrypt(codec) }
+        let decrypted = try expectSuccess("decrypt") { try codec.decrypt(Array(body.utf8)) }
         try expectEqual(String(decoding: decrypted, as: UTF8.self), plaintext, "decrypt")
         try expectEqual(decrypted, Array(plaintext.utf8), "decrypt (bytes)")
     }

@@ -58,7 +58,7 @@ extension Sandbox {
             let plaintext: [UInt8]
             if project.secureDataTransfer {
                 do {
-                    plaintext = try APIBodyCodec(key: project.apiAESKey).decryptRequestBody(bytes.readableBytesView)
+                    plaintext = try APIBodyCodec(key: project.apiAESKey).decrypt(bytes.readableBytesView)
                 } catch {
                     return Self.json(.badRequest, Self.decryptionFailedBody)
                 }
@@ -84,9 +84,9 @@ extension Sandbox {
             return Self.json(error.status, error.body)
         }
         guard project.secureDataTransfer else { return Self.json(.ok, answer) }
-        let encrypted = try APIBodyCodec(key: project.apiAESKey).encryptResponseBody(Array(answer.jsonText.utf8))
+        let encrypted = try APIBodyCodec(key: project.apiAESKey).encryptResponse(answer.jsonText.utf8)
         return Response(status: .ok, headers: [.contentType: "application/json"],
-                        body: ResponseBody(byteBuffer: ByteBuffer(string: encrypted)))
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: encrypted)))
     }
 
     /// An error answer in one of the vendor's shapes.

@@ -43,12 +43,12 @@ extension Workloads {
     }
 
     /// W5: the 10 MiB request JSON → its ECB token (the HTTP body), as bytes for the HTTP
-    /// client (`encryptRequestBodyBytes`).
+    /// client (`encrypt`).
     private func runRequestBody(key: AES256.Key) throws -> JSONValue {
         try requestBodyRow("W5", key: key, verify: { codec, plaintext in
-            try verifyRequestBody(try codec.encryptRequestBodyBytes(plaintext), plaintext: plaintext, key: key)
+            try verifyRequestBody(try codec.encrypt(plaintext), plaintext: plaintext, key: key)
         }, encrypt: { codec, plaintext in
-            try codec.encryptRequestBodyBytes(plaintext).count
+            try codec.encrypt(plaintext).count
         })
     }
 
@@ -111,19 +111,19 @@ extension Workloads {
     /// W6: `{"data":"<ECB token of the W5 plaintext>"}` → the plaintext, checked to be JSON.
     private func runResponseBody(key: AES256.Key) throws -> JSONValue {
         let codec = APIBodyCodec(key: key, backend: backend)
-        let (body, digest, count): (String, [UInt8], Int) = try {
+        let (body, digest, count): ([UInt8], [UInt8], Int) = try {
             let plaintext = try Fixtures.bodyPlaintext()
             try Fixtures.checkDigest(plaintext, Fixtures.bodyDigest, "W5 body")
             // A receiver holds the body and its output, not the sender's plaintext (as the peers).
-            return (try codec.encryptResponseBody(plaintext), try plaintext.withUnsafeBytes { try sha256($0) }, plaintext.count)
+            return (try codec.encryptResponse(plaintext), try plaintext.withUnsafeBytes { try sha256($0) }, plaintext.count)
         }()
-        guard body.utf8.starts(with: #"{"data":""#.utf8) else { fail("W6 body shape") }
-        let check = try codec.decryptResponseBody(body.utf8)
+        guard body.starts(with: #"{"data":""#.utf8) else { fail("W6 body shape") }
+        let check = try codec.decrypt(body)
         guard check.count == count, try check.withUnsafeBytes({ try sha256($0) }) == digest else {
             fail("W6 output is not the W5 plaintext")
         }
         let seconds = harness.nanosecondsPerOperation {
-            guard let plaintext = try? codec.decryptResponseBody(body.utf8) else { fail("W6 failed") }
+            guard let plaintext = try? codec.decrypt(body) else { fail("W6 failed") }
             sink &+= plaintext.count
         } / 1e9
         return row("W6", megabytesPerSecond: Double(count) / 1e6 / seconds)
@@ -132,16 +132,18 @@ extension Workloads {
     // MARK: W5s and W6s: the same bodies through the streaming API
 
     /// W5s: W5's plaintext → its request body, handed to the HTTP client in chunks
-    /// (`encryptRequestBody(_:chunks:)`), threads as in W5. The writer touches each chunk and
+    /// (`encryptedChunks`), threads as in W5. The writer touches each chunk and
     /// counts it, as a client copying it to a socket would.
     private func runStreamedRequestBody(key: AES256.Key) throws -> JSONValue {
         try requestBodyRow("W5s", key: key, verify: { codec, plaintext in
             var verifier = try StreamedBodyVerifier(plaintext: plaintext, engine: try key.engine(backend))
-            try codec.encryptRequestBody(plaintext) { chunk in try verifier.check(chunk) }
+            var chunks = codec.encryptedChunks(plaintext).makeAsyncIterator()
+            while let chunk = try chunks.next() { try chunk.withUnsafeBytes { try verifier.check($0) } }
             guard verifier.finished else { fail("W5s body ends early") }
         }, encrypt: { codec, plaintext in
             var written = 0
-            try codec.encryptRequestBody(plaintext) { chunk in written &+= chunk.count &+ Int(chunk[chunk.count - 1]) }
+            var chunks = codec.encryptedChunks(plaintext).makeAsyncIterator()
+            while let chunk = try chunks.next() { written &+= chunk.count &+ Int(chunk[chunk.count - 1]) }
             return written
         })
     }
@@ -156,7 +158,8 @@ extension Workloads {
             try Fixtures.checkDigest(plaintext, Fixtures.bodyDigest, "W5 body")
             var file = try TemporaryFile()
             try file.write(Array(#"{"data":""#.utf8))
-            try codec.encryptRequestBody(plaintext) { chunk in try file.write(chunk) }
+            var chunks = codec.encryptedChunks(plaintext).makeAsyncIterator()
+            while let chunk = try chunks.next() { try file.write(chunk) }
             try file.write(Array(#""}"#.utf8))
             return (file.descriptor, file.length, try plaintext.withUnsafeBytes { try sha256($0) }, plaintext.count)
         }()
@@ -164,7 +167,7 @@ extension Workloads {
         let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 64 * 1024)
         defer { buffer.deallocate() }
         func decrypt() throws -> [UInt8] {
-            var decryptor = codec.makeBodyDecryptor(bodyLength: length)
+            var decryptor = codec.makeDecryptor(bodyLength: length)
             var offset = 0
             while offset < length {
                 let read = pread(file, buffer.baseAddress, buffer.count, off_t(offset))

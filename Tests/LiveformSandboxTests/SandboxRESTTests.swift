@@ -212,7 +212,7 @@ struct SandboxRESTTests {
         ("not base64", { "%%%not base64%%%" }, 400, decryptionFailed),
         ("plain JSON to a Secure Data Transfer project", { #"{"submissionId":"x","status":"approved"}"# }, 400, decryptionFailed),
         ("encrypted under another key", {
-            try APIBodyCodec(key: AES256.Key(credential: "DEMO-ONLY-other-key")).encryptRequestBody(Array(#"{"a":1}"#.utf8))
+            String(decoding: try APIBodyCodec(key: AES256.Key(credential: "DEMO-ONLY-other-key")).encrypt(#"{"a":1}"#.utf8), as: UTF8.self)
         }, 400, decryptionFailed),
         ("a token whose plaintext is not JSON", { try TokenCipher(mode: .ecb).encrypt(Array("not json".utf8), using: key) }, 400,
          decryptionFailed),

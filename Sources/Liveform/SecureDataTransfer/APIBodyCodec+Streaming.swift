@@ -1,134 +1,72 @@
 import LiveformBackends
 
-// Large bodies without the whole encrypted body in memory: a request body written to the
-// HTTP client chunk by chunk, a response body decrypted as it arrives from the connection.
-// The bytes and the errors are those of the whole-body calls.
+// Large bodies without the whole encrypted body in memory: a request body handed to the
+// HTTP client chunk by chunk, a body decrypted as it arrives from the connection. The
+// whole-body calls are these, given the whole body.
 extension APIBodyCodec {
-    /// The length in bytes of the encrypted request body of a `plaintextCount`-byte plaintext:
-    /// the `Content-Length` of what ``encryptRequestBody(_:chunks:)`` writes.
-    public static func requestBodyLength(plaintextCount: Int) -> Int {
-        TokenCipher.ecbTokenLength(plaintextCount)
-    }
-
-    /// Encrypts an API request body and hands it to `chunks` a piece at a time, in order: the
-    /// pieces joined are exactly ``encryptRequestBodyBytes(_:)``. Only a few 256 KiB pieces
-    /// exist at once, so a 10 MiB body costs its plaintext and about 1 MiB, not 13 MiB more.
-    ///
-    /// Each piece is lent to `chunks` for the call only; copy it if you keep it. With
-    /// ``maxThreadsPerBody`` above 1, the pieces of a large body are encrypted on other
-    /// threads while `chunks` runs on yours.
+    /// The encrypted request body of `plaintext` as a sequence of chunks, for an HTTP client
+    /// that sends a streamed body: the chunks joined are exactly ``encrypt(_:)``, and
+    /// ``EncryptedChunks/length`` is the `Content-Length`. A `[UInt8]` plaintext is shared,
+    /// not copied; another collection is copied once.
     ///
     /// ```swift
-    /// let length = APIBodyCodec.requestBodyLength(plaintextCount: plaintext.count)
-    /// try codec.encryptRequestBody(plaintext) { chunk in
-    ///     try connection.write(chunk)  // e.g. a socket, a file, a channel
-    /// }
-    /// ```
-    ///
-    /// - Throws: as ``encryptRequestBody(_:)``, before any piece is written, or what `chunks`
-    ///   throws, which stops the encryption.
-    public func encryptRequestBody<Plaintext: Collection<UInt8>>(
-        _ plaintext: Plaintext, chunks: (UnsafeRawBufferPointer) throws -> Void
-    ) throws {
-        let cipher = cipher, key = key, threads = maxThreadsPerBody
-        func stream(_ raw: UnsafeRawBufferPointer) throws {
-            try cipher.streamECBToken(raw, using: key, threads: threads, check: Self.requireObjectOrArray, write: chunks)
-        }
-        if let done: Void = try plaintext.withContiguousStorageIfAvailable({ try stream(UnsafeRawBufferPointer($0)) }) {
-            return done
-        }
-        try Array(plaintext).withUnsafeBytes { try stream($0) }
-    }
-
-    /// The encrypted request body of `plaintext` as an asynchronous sequence of chunks, for
-    /// an HTTP client that sends a streamed body: the chunks joined are exactly
-    /// ``encryptRequestBodyBytes(_:)``, and ``RequestBodyChunks/length`` is the
-    /// `Content-Length`.
-    ///
-    /// ```swift
-    /// let chunks = codec.requestBodyChunks(plaintext)
+    /// let chunks = codec.encryptedChunks(plaintext)
     /// request.body = .stream(chunks.map { ByteBuffer(bytes: $0) }, length: .known(Int64(chunks.length)))
     /// ```
     ///
-    /// Each chunk (256 KiB of text) is encrypted when the client asks for it, on the task that
-    /// iterates (``maxThreadsPerBody`` is not used), so memory stays one chunk. The first
-    /// `next()` checks the plaintext and throws as ``encryptRequestBody(_:)`` does, before
-    /// any chunk.
-    public func requestBodyChunks<Plaintext: Collection<UInt8>>(_ plaintext: Plaintext) -> RequestBodyChunks {
-        RequestBodyChunks(codec: self, plaintext: Array(plaintext))
+    /// Each chunk is encrypted when it is asked for, so a 10 MiB body costs its plaintext and
+    /// a chunk, not 13 MiB more. A chunk is 256 KiB of text; with ``maxThreadsPerBody`` above
+    /// 1 and a plaintext of 1 MiB or more, `6 × maxThreadsPerBody` times that, encrypted on up
+    /// to that many threads (fewer, larger chunks, because handing work to other threads has
+    /// a fixed cost). The first chunk checks the plaintext and throws as ``encrypt(_:)`` does.
+    public func encryptedChunks<Plaintext: Collection<UInt8>>(_ plaintext: Plaintext) -> EncryptedChunks {
+        EncryptedChunks(codec: self, plaintext: Array(plaintext))
     }
 
-    /// The chunks of an encrypted request body; see ``APIBodyCodec/requestBodyChunks(_:)``.
+    /// The chunks of an encrypted request body; see ``APIBodyCodec/encryptedChunks(_:)``.
     /// A value: iterate it again and the same chunks come again.
-    public struct RequestBodyChunks: AsyncSequence, Sendable {
+    ///
+    /// `for try await` reads it from async code; synchronous code calls the iterator's
+    /// ``Iterator/next()`` directly, which does not suspend:
+    ///
+    /// ```swift
+    /// var chunks = codec.encryptedChunks(plaintext).makeAsyncIterator()
+    /// while let chunk = try chunks.next() { try connection.write(chunk) }
+    /// ```
+    public struct EncryptedChunks: AsyncSequence, Sendable {
         public typealias Element = [UInt8]
         public typealias Failure = LiveformError
 
         /// The body's length in bytes, all chunks together: its `Content-Length`.
-        public var length: Int { APIBodyCodec.requestBodyLength(plaintextCount: plaintext.count) }
+        public var length: Int { TokenCipher.ecbTokenLength(plaintext.count) }
 
-        private let codec: APIBodyCodec
-        private let plaintext: [UInt8]
-
-        init(codec: APIBodyCodec, plaintext: [UInt8]) {
-            self.codec = codec
-            self.plaintext = plaintext
-        }
+        let codec: APIBodyCodec
+        let plaintext: [UInt8]
 
         public func makeAsyncIterator() -> Iterator {
-            Iterator(codec: codec, plaintext: plaintext)
+            Iterator(chunks: self)
         }
 
         /// Encrypts one chunk per call.
         public struct Iterator: AsyncIteratorProtocol {
-            private let codec: APIBodyCodec
-            private let plaintext: [UInt8]
-            private var checked = false
-            private var unit = 0
-            private var done = false
+            public typealias Failure = LiveformError
 
-            init(codec: APIBodyCodec, plaintext: [UInt8]) {
-                self.codec = codec
-                self.plaintext = plaintext
-            }
+            let chunks: EncryptedChunks
+            /// The first unit of the next chunk; past the last once the body is done or failed.
+            var unit = 0
 
-            public mutating func next(isolation actor: isolated (any Actor)?) async throws(LiveformError) -> [UInt8]? {
-                try nextChunk()
-            }
-
-            public mutating func next() async throws(LiveformError) -> [UInt8]? {
-                try nextChunk()
-            }
-
-            private mutating func nextChunk() throws(LiveformError) -> [UInt8]? {
-                guard !done else { return nil }
-                do throws(LiveformError) {
-                    try checkOnce()
-                    let units = TokenCipher.streamUnits(plaintext.count), unit = unit
-                    guard unit < units else {
-                        done = true
-                        return nil
-                    }
-                    self.unit += 1
-                    return try plaintext.withRaw { (input) throws(LiveformError) in
-                        try makeBytes(capacity: TokenCipher.streamSlotBytes) { (out) throws(LiveformError) -> Int in
-                            try TokenCipher.writeUnit(unit, of: input, unitBytes: TokenCipher.streamUnitBytes, units: units,
-                                                      using: codec.key, backend: codec.backend,
-                                                      into: out.baseAddress!.assumingMemoryBound(to: UInt8.self))
-                        }
-                    }
-                } catch {
-                    done = true
-                    throw error
-                }
-            }
-
-            /// Checks the plaintext (on the first call) and that the key has an engine.
-            private mutating func checkOnce() throws(LiveformError) {
-                guard !checked else { return }
-                try plaintext.withRaw { (raw) throws(LiveformError) in try APIBodyCodec.requireObjectOrArray(raw) }
-                _ = try codec.key.engine(codec.backend)
-                checked = true
+            /// The next chunk, or nil after the last one and after an error.
+            ///
+            /// - Throws: as ``APIBodyCodec/encrypt(_:)``, on the first call.
+            public mutating func next() throws(LiveformError) -> [UInt8]? {
+                let codec = chunks.codec, count = chunks.plaintext.count, units = TokenCipher.unitCount(count)
+                guard unit < units else { return nil }
+                let parallel = codec.maxThreadsPerBody > 1 && count >= TokenCipher.parallelMinimum
+                let batch = unit..<Swift.min(units, unit + (parallel ? 6 * codec.maxThreadsPerBody : 1))
+                unit = units
+                let text = try chunks.plaintext.withRaw { (raw) throws(LiveformError) in try codec.seal(raw, units: batch) }
+                unit = batch.upperBound
+                return text
             }
         }
     }
@@ -138,16 +76,16 @@ extension APIBodyCodec {
     ///
     /// - Parameter bodyLength: the body's length when known (its `Content-Length`): the
     ///   plaintext is then written into one buffer of the right size from the start.
-    public func makeBodyDecryptor(bodyLength: Int? = nil) -> BodyDecryptor {
-        BodyDecryptor(codec: self, bodyLength: bodyLength)
+    public func makeDecryptor(bodyLength: Int? = nil) -> BodyDecryptor {
+        BodyDecryptor(stream: BodyStream(codec: self, bodyLength: bodyLength))
     }
 
-    /// Decrypts a body that arrives in pieces, with the result and the errors of
-    /// ``decryptResponseBody(_:)`` on the whole body, without ever holding the whole body:
-    /// memory is the plaintext and one 48 KiB piece.
+    /// Decrypts a body that arrives in pieces, without ever holding the whole body: memory is
+    /// the plaintext and one 48 KiB piece. ``APIBodyCodec/decrypt(_:)`` is this, fed the
+    /// whole body.
     ///
     /// ```swift
-    /// var decryptor = codec.makeBodyDecryptor(bodyLength: contentLength)
+    /// var decryptor = codec.makeDecryptor(bodyLength: contentLength)
     /// for try await buffer in response.body {
     ///     try decryptor.update(buffer.readableBytesView)
     /// }
@@ -157,9 +95,8 @@ extension APIBodyCodec {
     /// The body's text is read as it comes: `{"data":"<token>"}` (JSON whitespace anywhere
     /// the JSON allows it, escapes inside the token, other members after `data`), the token
     /// as a JSON string, or the bare token. A body of any other layout (a member before
-    /// `data`, say) is still accepted: it is kept whole and decrypted at ``finish()``.
-    /// A body with a second `data` member after the token is rejected (the whole-body call
-    /// takes the last one, as JavaScript does).
+    /// `data`, say) is still accepted: it is kept whole and read at ``finish()``. A body with
+    /// a second `data` member after the token is rejected: which one counts is ambiguous.
     ///
     /// Errors come as soon as the text shows them (a character that is not base64, a body
     /// over ``maxBodySize``), the rest at ``finish()``; after an error the decryptor only
@@ -174,11 +111,7 @@ extension APIBodyCodec {
     /// if that is not the right key, ``finish()`` turns the buffer back into ciphertext
     /// (ECB is a permutation) and tries the next.
     public struct BodyDecryptor: ~Copyable, Sendable {
-        private let stream: BodyStream
-
-        init(codec: APIBodyCodec, bodyLength: Int?) {
-            stream = BodyStream(codec: codec, bodyLength: bodyLength)
-        }
+        let stream: BodyStream
 
         /// Reads the next piece of the body.
         ///
@@ -191,7 +124,7 @@ extension APIBodyCodec {
 
         /// The plaintext JSON bytes, once the whole body has been read.
         ///
-        /// - Throws: as ``APIBodyCodec/decryptResponseBody(_:)``.
+        /// - Throws: as ``APIBodyCodec/decrypt(_:)``.
         public consuming func finish() throws(LiveformError) -> [UInt8] {
             try stream.finish()
         }
@@ -241,11 +174,15 @@ final class BodyStream: @unchecked Sendable {
     private let scratch: UnsafeMutableRawBufferPointer
     private var carried = 0
 
-    private static let pieceCharacters = TokenCipher.pieceBytes / 3 * 4
+    /// Token characters decoded at a time: one piece, or less for a body known to be short,
+    /// so that a small body does not pay for a piece-sized scratch buffer.
+    private let pieceCharacters: Int
 
     init(codec: APIBodyCodec, bodyLength: Int?) {
         self.codec = codec
-        scratch = .allocate(byteCount: 16 + Base64.maxDecodedLength(Self.pieceCharacters) + 16, alignment: 16)
+        let piece = TokenCipher.pieceBytes / 3 * 4
+        pieceCharacters = bodyLength.map { max(4, (min($0, piece) + 3) / 4 * 4) } ?? piece
+        scratch = .allocate(byteCount: 16 + Base64.maxDecodedLength(pieceCharacters) + 16, alignment: 16)
         if let key = codec.decryptionKeys.first {
             do throws(LiveformError) {
                 _ = try key.engine(codec.backend)
@@ -300,7 +237,7 @@ final class BodyStream: @unchecked Sendable {
                 raw.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[index...]))
                 return
             case .leading:
-                // Whitespace before the body is dropped here, as the whole-body call trims it.
+                // Whitespace before the body is dropped, as JSON allows it.
                 let byte = chunk[index]
                 index += 1
                 if DataEnvelope.isJSONWhitespace(byte) { continue }
@@ -384,7 +321,7 @@ final class BodyStream: @unchecked Sendable {
 
     /// The character of a complete JSON escape (`raw` is what follows the backslash), nil
     /// while it is incomplete. A character beyond ASCII cannot be base64: it is malformed
-    /// here as it is in the base64 reader of the whole-body call.
+    /// here, as the base64 reader would find it.
     private static func unescape(_ raw: [UInt8]) throws(LiveformError) -> UInt8? {
         switch raw[0] {
         case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): return raw[0]
@@ -411,7 +348,7 @@ final class BodyStream: @unchecked Sendable {
     private func feed(_ text: UnsafeRawBufferPointer) throws(LiveformError) {
         var offset = 0
         while offset < text.count {
-            let end = min(offset + Self.pieceCharacters, text.count)
+            let end = min(offset + pieceCharacters, text.count)
             let produced = try decoder.update(UnsafeRawBufferPointer(rebasing: text[offset..<end]),
                                               into: scratch.baseAddress!.assumingMemoryBound(to: UInt8.self) + carried)
             try absorb(produced)
@@ -457,8 +394,9 @@ final class BodyStream: @unchecked Sendable {
     private func complete() throws(LiveformError) -> [UInt8] {
         switch phase {
         case .leading, .objectPrefix, .buffered:
-            // Not a layout that streams (or too short to tell): the whole-body call decides.
-            return try codec.decryptResponseBody(raw)
+            // Not a layout that streams (or too short to tell): the envelope's reader finds the token.
+            let token = Array(try DataEnvelope.token(of: raw, maxSize: codec.maxBodySize).utf8)
+            try token.withRaw { (text) throws(LiveformError) in try feed(text) }
         case .token(.bare), .afterToken(.string), .closed:
             break
         case .token, .escape:

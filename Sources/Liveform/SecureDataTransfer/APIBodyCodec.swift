@@ -1,5 +1,4 @@
-/// Encrypts API request bodies and decrypts API response bodies under Secure Data Transfer
-/// (wire format §5).
+/// Encrypts and decrypts API bodies under Secure Data Transfer (wire format §5).
 ///
 /// | message | HTTP body | token |
 /// |---|---|---|
@@ -14,19 +13,16 @@
 /// let codec = APIBodyCodec(key: try AES256.Key(credential: apiKey))
 /// var request = URLRequest(url: endpoint)
 /// request.setValue(APIBodyCodec.requestContentType, forHTTPHeaderField: "Content-Type")
-/// request.httpBody = Data(try codec.encryptRequestBody(Data(#"{"email":"kim@example.com"}"#.utf8)).utf8)
+/// request.httpBody = Data(try codec.encrypt(Data(#"{"email":"kim@example.com"}"#.utf8)))
 /// let (body, _) = try await URLSession.shared.data(for: request)
-/// let response = try codec.decryptResponseJSON(body)
+/// let response = try codec.decryptJSON(body)
 /// ```
 ///
-/// Bodies of megabytes (an ID image in base64) can be streamed instead:
-/// ``encryptRequestBody(_:chunks:)`` writes the request body a chunk at a time (or
-/// ``requestBodyChunks(_:)`` hands it out as an `AsyncSequence`) and
-/// ``BodyDecryptor`` decrypts a response as it arrives, with the same bytes and errors and
-/// without ever holding the whole encrypted body.
-///
-/// The reverse directions (``encryptResponseBody(_:)``, ``decryptRequestBody(_:)``) exist
-/// for tests and for simulating the ARGOS side.
+/// Reading a body is one rule in both directions, so ``decrypt(_:)`` reads a response body
+/// and a request body alike. Bodies of megabytes (an ID image in base64) can be streamed
+/// instead: ``encryptedChunks(_:)`` hands out the request body a chunk at a time and
+/// ``BodyDecryptor`` decrypts a body as it arrives. The whole-body calls run on the same code,
+/// so the bytes and the errors are the same.
 public struct APIBodyCodec: Sendable {
     /// The `Content-Type` of an encrypted request body: the body is the bare token.
     public static let requestContentType = "text/plain"
@@ -75,136 +71,71 @@ public struct APIBodyCodec: Sendable {
         TokenCipher(mode: .ecb, backend: backend, maxTokenLength: maxBodySize)
     }
 
-    // MARK: Requests (you → ARGOS)
-
-    /// The HTTP body of an encrypted API request: the ECB token of `plaintext`, sent with
-    /// ``requestContentType``. The JSON text is encrypted exactly as given.
+    /// The HTTP body of an encrypted API request: the ECB token of `plaintext` (ASCII), sent
+    /// with ``requestContentType``. The JSON text is encrypted exactly as given.
+    ///
+    /// ```swift
+    /// request.body = .bytes(try codec.encrypt(plaintext))
+    /// ```
     ///
     /// - Throws: ``LiveformError/Code/invalidParameter`` when `plaintext` is not UTF-8 JSON
     ///   whose top level is an object or an array.
-    public func encryptRequestBody<Plaintext: Collection<UInt8>>(_ plaintext: Plaintext) throws(LiveformError) -> String {
-        try withBytes(plaintext) { (raw) throws(LiveformError) in
-            try cipher.ecbTokenText(raw, using: key, threads: maxThreadsPerBody, check: Self.requireObjectOrArray)
-        }
-    }
-
-    /// ``encryptRequestBody(_:)`` as bytes, ready for an HTTP client's body (`[UInt8]` for
-    /// AsyncHTTPClient's `.bytes(_:)`, or `Data(_:)`): the same ASCII text, written once, and
-    /// faster for large bodies because no `String` is built and validated around it.
-    ///
-    /// ```swift
-    /// request.body = .bytes(try codec.encryptRequestBodyBytes(plaintext))
-    /// ```
-    ///
-    /// - Throws: as ``encryptRequestBody(_:)``.
-    public func encryptRequestBodyBytes<Plaintext: Collection<UInt8>>(_ plaintext: Plaintext) throws(LiveformError) -> [UInt8] {
-        try withBytes(plaintext) { (raw) throws(LiveformError) in
-            try cipher.ecbTokenBytes(raw, using: key, threads: maxThreadsPerBody, check: Self.requireObjectOrArray)
-        }
-    }
-
-    /// The HTTP body of an encrypted API request whose JSON is `json`, written as
-    /// `JSON.stringify` writes it.
-    ///
-    /// ```swift
-    /// let body = try codec.encryptRequestBody(json: ["email": "kim@example.com"])
-    /// ```
-    ///
-    /// - Throws: ``LiveformError/Code/invalidParameter`` unless `json` is an object or an array.
-    public func encryptRequestBody(json: JSONValue) throws(LiveformError) -> String {
-        guard json.objectValue != nil || json.arrayValue != nil else {
-            throw .invalidParameter("an API body is a JSON object or array")
-        }
-        return try JSONWriter.bytes(json).withRaw { (raw) throws(LiveformError) in
-            try cipher.ecbTokenText(raw, using: key, threads: maxThreadsPerBody)
-        }
-    }
-
-    /// Decrypts a request body, as the ARGOS side would: the plaintext JSON bytes.
-    ///
-    /// Accepts the bare token (what ``encryptRequestBody(_:)`` writes), the token as a JSON
-    /// string, or the `{"data":"<token>"}` wrapper.
-    ///
-    /// - Throws: ``LiveformError/Code/malformedInput`` for a body over the limit or of the
-    ///   wrong shape; ``LiveformError/Code/decryptionFailed`` when no key yields a UTF-8 JSON
-    ///   object or array.
-    public func decryptRequestBody<Body: Collection<UInt8>>(_ body: Body) throws(LiveformError) -> [UInt8] {
-        try openPlaintext(body)
-    }
-
-    // MARK: Responses (ARGOS → you)
-
-    /// Decrypts a response body, `{"data":"<token>"}` (or the bare token, or the token as a
-    /// JSON string), into the plaintext JSON bytes.
-    ///
-    /// - Throws: ``LiveformError/Code/malformedInput`` for a body over the limit or not one
-    ///   of those shapes (`{"foo":…}`, `{"data":5}`, `[]`, text that is not base64);
-    ///   ``LiveformError/Code/decryptionFailed`` when no key yields a UTF-8 JSON object or
-    ///   array — bad padding, a wrong key and a non-JSON plaintext are the same error.
-    public func decryptResponseBody<Body: Collection<UInt8>>(_ body: Body) throws(LiveformError) -> [UInt8] {
-        try openPlaintext(body)
-    }
-
-    /// Decrypts a response body into its JSON value (an object or an array).
-    ///
-    /// ```swift
-    /// let submission = try codec.decryptResponseJSON(body)["data"]?["submission_id"]?.stringValue
-    /// ```
-    ///
-    /// - Throws: as ``decryptResponseBody(_:)``.
-    public func decryptResponseJSON<Body: Collection<UInt8>>(_ body: Body) throws(LiveformError) -> JSONValue {
-        try open(body).json
+    public func encrypt<Plaintext: Collection<UInt8>>(_ plaintext: Plaintext) throws(LiveformError) -> [UInt8] {
+        try withBytes(plaintext) { (raw) throws(LiveformError) in try seal(raw) }
     }
 
     /// The HTTP body of an encrypted API response, as ARGOS sends it: exactly
     /// `{"data":"<token>"}`, no spaces. For tests and simulators.
     ///
-    /// - Throws: ``LiveformError/Code/invalidParameter`` when `plaintext` is not UTF-8 JSON
-    ///   whose top level is an object or an array.
-    public func encryptResponseBody<Plaintext: Collection<UInt8>>(_ plaintext: Plaintext) throws(LiveformError) -> String {
-        try withBytes(plaintext) { (raw) throws(LiveformError) in
-            // DataEnvelope.wrap's text, written in one buffer with the token.
-            try cipher.ecbTokenText(raw, using: key, prefix: "{\"data\":\"", suffix: "\"}", threads: maxThreadsPerBody,
-                                    check: Self.requireObjectOrArray)
-        }
+    /// - Throws: as ``encrypt(_:)``.
+    public func encryptResponse<Plaintext: Collection<UInt8>>(_ plaintext: Plaintext) throws(LiveformError) -> [UInt8] {
+        // DataEnvelope.wrap's text, written in one buffer with the token.
+        try withBytes(plaintext) { (raw) throws(LiveformError) in try seal(raw, prefix: "{\"data\":\"", suffix: "\"}") }
     }
 
-    // MARK: Shared
-
-    private func open<Body: Collection<UInt8>>(_ body: Body) throws(LiveformError) -> (plaintext: [UInt8], json: JSONValue) {
-        let cipher = cipher
-        let wire = try cipher.wireBytes(of: try DataEnvelope.token(of: body, maxSize: maxBodySize))
-        return try cipher.open(wire, using: decryptionKeys) { plaintext in
-            DataEnvelope.acceptedJSON(plaintext, objectOnly: false).map { (plaintext, $0) }
-        }
+    /// Units `units` of the token of `raw` (nil: all of them) between the affixes, the
+    /// plaintext checked when they start the token.
+    func seal(_ raw: UnsafeRawBufferPointer, units: Range<Int>? = nil, prefix: StaticString = "",
+              suffix: StaticString = "") throws(LiveformError) -> [UInt8] {
+        try cipher.ecbText(raw, units: units ?? 0..<TokenCipher.unitCount(raw.count), using: key, threads: maxThreadsPerBody,
+                           prefix: prefix, suffix: suffix, check: Self.requireObjectOrArray)
     }
 
-    /// The plaintext of a body, streamed (see `TokenCipher.openECBToken`): the only
-    /// body-sized buffer is the result, and the JSON check builds no value.
-    private func openPlaintext<Body: Collection<UInt8>>(_ body: Body) throws(LiveformError) -> [UInt8] {
-        let size = body.count
-        guard size <= maxBodySize else {
-            throw .malformed("the body is \(size) bytes, over the limit of \(maxBodySize)")
-        }
-        let cipher = cipher
-        return try withBytes(body) { (raw) throws(LiveformError) in
-            try DataEnvelope.withToken(of: raw, maxSize: maxBodySize) { (token) throws(LiveformError) in
-                try cipher.openECBToken(token, using: decryptionKeys) { plaintext in
-                    DataEnvelope.isAcceptedJSON(plaintext, objectOnly: false)
-                }
-            }
+    /// Decrypts an API body into the plaintext JSON bytes: a response body `{"data":"<token>"}`
+    /// (any JSON layout, other members ignored), the token as a JSON string, or the bare token
+    /// (a request body). ``BodyDecryptor`` fed the body whole.
+    ///
+    /// - Throws: ``LiveformError/Code/malformedInput`` for a body over ``maxBodySize`` or not
+    ///   one of those shapes (`{"foo":…}`, `{"data":5}`, `[]`, text that is not base64);
+    ///   ``LiveformError/Code/invalidKey`` when ``decryptionKeys`` is empty;
+    ///   ``LiveformError/Code/decryptionFailed`` when no key yields a UTF-8 JSON object or
+    ///   array — bad padding, a wrong key and a non-JSON plaintext are the same error.
+    public func decrypt<Body: Collection<UInt8>>(_ body: Body) throws(LiveformError) -> [UInt8] {
+        var decryptor = makeDecryptor(bodyLength: body.count)
+        try decryptor.update(body)
+        return try decryptor.finish()
+    }
+
+    /// Decrypts an API body into its JSON value (an object or an array).
+    ///
+    /// ```swift
+    /// let submission = try codec.decryptJSON(body)["data"]?["submission_id"]?.stringValue
+    /// ```
+    ///
+    /// - Throws: as ``decrypt(_:)``.
+    public func decryptJSON<Body: Collection<UInt8>>(_ body: Body) throws(LiveformError) -> JSONValue {
+        let plaintext = try decrypt(body)
+        do {
+            return try JSONValue(parsing: plaintext)
+        } catch {
+            // A plaintext that `decrypt` accepted and the parser refuses: the same uniform failure.
+            throw .decryptionFailed
         }
     }
 
     /// Checks without building the value; a rejected plaintext is parsed for the exact message.
     static func requireObjectOrArray(_ plaintext: UnsafeRawBufferPointer) throws(LiveformError) {
-        if let scan = JSONReader.scan(plaintext), scan.topLevel == UInt8(ascii: "{") || scan.topLevel == UInt8(ascii: "[") {
-            return
-        }
-        try parseObjectOrArray(plaintext)
-    }
-
-    private static func parseObjectOrArray(_ plaintext: UnsafeRawBufferPointer) throws(LiveformError) {
+        if DataEnvelope.isAcceptedJSON(plaintext, objectOnly: false) { return }
         let value: JSONValue
         do {
             value = try JSONValue(parsing: plaintext)

@@ -37,22 +37,4 @@ package enum ParallelJobs {
         }
         precondition(finished.load(ordering: .acquiring) == workers, "concurrentPerform returned early")
     }
-
-    /// Produces jobs `0..<jobs` on up to `threads` workers, `window` jobs at a time, and
-    /// delivers each batch in order on the caller's thread: `deliver(job)` runs once
-    /// `produce(job)` has returned, and no job past `job + window` has started before
-    /// `job` is delivered, so a job's output can live in slot `job % window`.
-    ///
-    /// `deliver` returns false to stop early, or throws; either way no new batch starts.
-    package static func pipeline<E: Error>(_ jobs: Int, threads: Int, window: Int, produce: (Int) -> Void,
-                                           deliver: (Int) throws(E) -> Bool) throws(E) {
-        precondition(window > 0, "a pipeline needs at least one slot")
-        var start = 0
-        while start < jobs {
-            let batch = start..<min(start + window, jobs)
-            forEach(batch, threads: threads, produce)
-            for job in batch where try !deliver(job) { return }
-            start = batch.upperBound
-        }
-    }
 }

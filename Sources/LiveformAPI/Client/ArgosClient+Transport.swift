@@ -121,7 +121,7 @@ extension ArgosClient {
         }
         guard configuration.secureDataTransfer, Self.isEncryptedWrapper(value) else { return value }
         do {
-            return try codec.decryptResponseJSON(body)
+            return try codec.decryptJSON(body)
         } catch {
             throw ArgosError(.decryptionFailed, "")
         }
@@ -168,7 +168,7 @@ extension ArgosClient {
         case .json(let json):
             if configuration.secureDataTransfer {
                 do {
-                    body = Array(try codec.encryptRequestBody(json: json).utf8)
+                    body = try codec.encrypt(json.jsonText.utf8)
                 } catch {
                     throw .invalidParameter("\(request.call): the body is not a JSON object or array")
                 }
@@ -230,7 +230,7 @@ extension ArgosClient {
     func errorFor(status: Int, body: [UInt8], request: APIRequest) -> ArgosError {
         var json = try? JSONValue(parsing: body)
         if configuration.secureDataTransfer, let wrapped = json, Self.isEncryptedWrapper(wrapped) {
-            json = try? codec.decryptResponseJSON(body)
+            json = try? codec.decryptJSON(body)
         }
         let text = String(decoding: body, as: UTF8.self)
         return ArgosError.fromResponse(status: status, json: json, text: text, call: request.call,

@@ -42,8 +42,8 @@ struct CLISecureDataTransferTests {
         #expect(response.stdout.hasPrefix(#"{"data":""#))
         // Streamed in chunks, the bodies are exactly the library's whole-body ones.
         let codec = APIBodyCodec(key: try AES256.Key(credential: "DEMO-ONLY-not-a-real-argos-api-key"))
-        #expect(request.stdout == (try? codec.encryptRequestBody(Array(json.utf8))).map { $0 + "\n" })
-        #expect(response.stdout == (try? codec.encryptResponseBody(Array(json.utf8))).map { $0 + "\n" })
+        #expect(request.stdout == (try? codec.requestText(Array(json.utf8))).map { $0 + "\n" })
+        #expect(response.stdout == (try? codec.responseText(Array(json.utf8))).map { $0 + "\n" })
         #expect(CLIRun.run(["body", "decrypt"], environment: Self.env, stdin: response.stdout).stdout == json + "\n")
         #expect(CLIRun.run(["body", "decrypt", "--pretty"], environment: Self.env, stdin: response.stdout).stdout.contains("\n  {"))
     }

@@ -58,8 +58,8 @@ struct ConcurrencyStressTests {
                         default:  // encrypt and decrypt a fresh webhook and response body
                             let body = try objects.encoder.encode(event: ["webhook_trigger": "created", "n": .number(Double(index))])
                             if try objects.webhooks.decode(body: Array(body.utf8)).json["n"]?.intValue != index { failures += 1 }
-                            let response = try objects.bodies.encryptResponseBody(Array("[\(index)]".utf8))
-                            if try objects.bodies.decryptResponseBody(Array(response.utf8)) != Array("[\(index)]".utf8) { failures += 1 }
+                            let response = try objects.bodies.encryptResponse(Array("[\(index)]".utf8))
+                            if try objects.bodies.decrypt(response) != Array("[\(index)]".utf8) { failures += 1 }
                         }
                     }
                     return failures

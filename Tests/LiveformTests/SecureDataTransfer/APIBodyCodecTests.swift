@@ -23,11 +23,11 @@ struct APIBodyCodecTests {
           arguments: AES256.Backend.allCases, plaintexts)
     func requestRoundTrip(backend: AES256.Backend, plaintext: String) throws {
         let codec = APIBodyCodec(key: key, backend: backend)
-        let body = try codec.encryptRequestBody(Data(plaintext.utf8))
+        let body = try codec.requestText(Data(plaintext.utf8))
         // The request body is the token itself: ECB of exactly these bytes.
         #expect(try Base64.decode(body) == AES256.ECB.encrypt(Array(plaintext.utf8), using: key, backend: backend))
-        #expect(try codec.decryptRequestBody(Array(body.utf8)) == Array(plaintext.utf8))
-        #expect(try codec.decryptRequestBody(Data((body + "\r\n").utf8)) == Array(plaintext.utf8))
+        #expect(try codec.decrypt(Array(body.utf8)) == Array(plaintext.utf8))
+        #expect(try codec.decrypt(Data((body + "\r\n").utf8)) == Array(plaintext.utf8))
         #expect(APIBodyCodec.requestContentType == "text/plain")
     }
 
@@ -35,26 +35,18 @@ struct APIBodyCodecTests {
           arguments: AES256.Backend.allCases, plaintexts)
     func responseRoundTrip(backend: AES256.Backend, plaintext: String) throws {
         let codec = APIBodyCodec(key: key, backend: backend)
-        let body = try codec.encryptResponseBody(Array(plaintext.utf8))
-        let token = try codec.encryptRequestBody(Array(plaintext.utf8))
+        let body = try codec.responseText(Array(plaintext.utf8))
+        let token = try codec.requestText(Array(plaintext.utf8))
         #expect(body == "{\"data\":\"\(token)\"}")
-        #expect(try codec.decryptResponseBody(Data(body.utf8)) == Array(plaintext.utf8))
-        #expect(try codec.decryptResponseJSON(body.utf8) == JSONValue(parsing: plaintext))
-    }
-
-    @Test("JSON values are written as JSON.stringify writes them")
-    func jsonValueRequest() throws {
-        let codec = APIBodyCodec(key: key)
-        let value: JSONValue = ["email": "kim@example.com", "path": "a/b"]
-        #expect(try codec.encryptRequestBody(json: value) == codec.encryptRequestBody(Array(#"{"email":"kim@example.com","path":"a/b"}"#.utf8)))
-        #expect(throws: LiveformError.invalidParameter) { try codec.encryptRequestBody(json: "text") }
+        #expect(try codec.decrypt(Data(body.utf8)) == Array(plaintext.utf8))
+        #expect(try codec.decryptJSON(body.utf8) == JSONValue(parsing: plaintext))
     }
 
     @Test("receivers accept the wrapper with whitespace, the bare token and the token as a JSON string")
     func bodyShapes() throws {
         let codec = APIBodyCodec(key: key)
         let plaintext = Array(#"{"ok":true}"#.utf8)
-        let token = try codec.encryptRequestBody(plaintext)
+        let token = try codec.requestText(plaintext)
         let escaped = token.replacingOccurrences(of: "/", with: "\\/")
         let bodies = [
             "{\"data\":\"\(token)\"}",
@@ -67,8 +59,7 @@ struct APIBodyCodecTests {
             " \"\(escaped)\" ",
         ]
         for body in bodies {
-            #expect(try codec.decryptResponseBody(Array(body.utf8)) == plaintext, "\(body)")
-            #expect(try codec.decryptRequestBody(Array(body.utf8)) == plaintext, "\(body)")
+            #expect(try codec.decrypt(Array(body.utf8)) == plaintext, "\(body)")
         }
     }
 
@@ -78,61 +69,58 @@ struct APIBodyCodecTests {
                       #"{"data":"not*base64"}"#, #"{"data":"AAAA"}"#, #""AAAAAAAAAAAAAAAAAAAAAAA""#])
     func malformedWrappers(body: String) throws {
         let codec = APIBodyCodec(key: key)
-        #expect(throws: LiveformError.malformedInput) { try codec.decryptResponseBody(Array(body.utf8)) }
-        #expect(throws: LiveformError.malformedInput) { try codec.decryptResponseJSON(Array(body.utf8)) }
-        #expect(throws: LiveformError.malformedInput) { try codec.decryptRequestBody(Array(body.utf8)) }
+        #expect(throws: LiveformError.malformedInput) { try codec.decrypt(Array(body.utf8)) }
+        #expect(throws: LiveformError.malformedInput) { try codec.decryptJSON(Array(body.utf8)) }
     }
 
     @Test("encrypting refuses plaintext that is not a JSON object or array")
     func encryptValidation() throws {
         let codec = APIBodyCodec(key: key)
         for plaintext in ["", "5", "\"text\"", "null", "{", "{}x", "not json"] {
-            #expect(throws: LiveformError.invalidParameter, "\(plaintext)") { try codec.encryptRequestBody(Array(plaintext.utf8)) }
-            #expect(throws: LiveformError.invalidParameter, "\(plaintext)") { try codec.encryptResponseBody(Array(plaintext.utf8)) }
+            #expect(throws: LiveformError.invalidParameter, "\(plaintext)") { try codec.encrypt(Array(plaintext.utf8)) }
+            #expect(throws: LiveformError.invalidParameter, "\(plaintext)") { try codec.encryptResponse(Array(plaintext.utf8)) }
         }
-        #expect(throws: LiveformError.invalidParameter) { try codec.encryptRequestBody([0x7B, 0xFF, 0x7D]) }
+        #expect(throws: LiveformError.invalidParameter) { try codec.encrypt([0x7B, 0xFF, 0x7D]) }
     }
 
     @Test("a body over the limit is malformedInput before any key is used")
     func sizeLimit() throws {
         let small = APIBodyCodec(key: key, maxBodySize: 64)
-        let body = try small.encryptResponseBody(Array(#"{"padding":"0123456789012345678901234567890123456789"}"#.utf8))
-        #expect(body.utf8.count > 64)
-        #expect(throws: LiveformError.malformedInput) { try small.decryptResponseBody(Array(body.utf8)) }
+        let body = try small.encryptResponse(Array(#"{"padding":"0123456789012345678901234567890123456789"}"#.utf8))
+        #expect(body.count > 64)
+        #expect(throws: LiveformError.malformedInput) { try small.decrypt(body) }
         // No key at all would be invalidKey — but the size check comes first.
         let keyless = APIBodyCodec(key: key, decryptionKeys: [], maxBodySize: 64)
-        #expect(throws: LiveformError.malformedInput) { try keyless.decryptResponseBody(Array(body.utf8)) }
+        #expect(throws: LiveformError.malformedInput) { try keyless.decrypt(body) }
         #expect(APIBodyCodec(key: key).maxBodySize == 64 * 1024 * 1024)
         // At the limit exactly, it decrypts.
-        let exact = APIBodyCodec(key: key, maxBodySize: body.utf8.count)
-        #expect(try exact.decryptResponseBody(Array(body.utf8)).count > 0)
+        let exact = APIBodyCodec(key: key, maxBodySize: body.count)
+        #expect(try exact.decrypt(body).count > 0)
     }
 
     @Test("bodies past the 64 KiB URL-token limit still decrypt (the body limit governs)")
     func largeBody() throws {
         let codec = APIBodyCodec(key: key)
         let plaintext = Array(("[\"" + String(repeating: "x", count: 200_000) + "\"]").utf8)
-        #expect(try codec.decryptResponseBody(Array(codec.encryptResponseBody(plaintext).utf8)) == plaintext)
+        #expect(try codec.decrypt(codec.encryptResponse(plaintext)) == plaintext)
     }
 
     @Test("key rotation: decryption keys are tried in order; encryption uses the one key")
     func rotation() throws {
-        let body = try APIBodyCodec(key: otherKey).encryptResponseBody(Array("[1]".utf8))
+        let body = try APIBodyCodec(key: otherKey).encryptResponse(Array("[1]".utf8))
         let rotating = APIBodyCodec(key: key, decryptionKeys: [key, otherKey])
-        #expect(try rotating.decryptResponseBody(Array(body.utf8)) == Array("[1]".utf8))
-        #expect(throws: LiveformError.decryptionFailed) { try APIBodyCodec(key: key).decryptResponseBody(Array(body.utf8)) }
-        #expect(throws: LiveformError.invalidKey) {
-            try APIBodyCodec(key: key, decryptionKeys: []).decryptResponseBody(Array(body.utf8))
-        }
-        #expect(try rotating.encryptResponseBody(Array("[1]".utf8)) == APIBodyCodec(key: key).encryptResponseBody(Array("[1]".utf8)))
+        #expect(try rotating.decrypt(body) == Array("[1]".utf8))
+        #expect(throws: LiveformError.decryptionFailed) { try APIBodyCodec(key: key).decrypt(body) }
+        #expect(throws: LiveformError.invalidKey) { try APIBodyCodec(key: key, decryptionKeys: []).decrypt(body) }
+        #expect(try rotating.encryptResponse(Array("[1]".utf8)) == APIBodyCodec(key: key).encryptResponse(Array("[1]".utf8)))
     }
 
     @Test("decrypted text that is not a JSON object or array is decryptionFailed",
           arguments: ["5", "\"text\"", "null", "not json", "{\"a\":", ""])
     func plaintextShape(plaintext: String) throws {
         let token = try TokenCipher(mode: .ecb).encrypt(Array(plaintext.utf8), using: key)
-        #expect(throws: LiveformError.decryptionFailed) { try APIBodyCodec(key: key).decryptResponseBody(Array("{\"data\":\"\(token)\"}".utf8)) }
-        #expect(throws: LiveformError.decryptionFailed) { try APIBodyCodec(key: key).decryptRequestBody(Array(token.utf8)) }
+        #expect(throws: LiveformError.decryptionFailed) { try APIBodyCodec(key: key).decrypt(Array("{\"data\":\"\(token)\"}".utf8)) }
+        #expect(throws: LiveformError.decryptionFailed) { try APIBodyCodec(key: key).decrypt(Array(token.utf8)) }
     }
 
     @Test("the codec is a Sendable value usable from many tasks at once")
@@ -142,7 +130,7 @@ struct APIBodyCodecTests {
             for index in 0..<32 {
                 group.addTask {
                     let plaintext = Array("{\"n\":\(index)}".utf8)
-                    return try codec.decryptResponseBody(Array(codec.encryptResponseBody(plaintext).utf8)) == plaintext
+                    return try codec.decrypt(codec.encryptResponse(plaintext)) == plaintext
                 }
             }
             for try await ok in group { #expect(ok) }

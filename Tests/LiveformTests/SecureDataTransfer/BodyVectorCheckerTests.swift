@@ -16,8 +16,8 @@ struct BodyVectorCheckerTests {
         var vector: JSONObject = ["id": "v", "kind": .string(kind), "key": .string(credential), "result": "valid",
                                   "plaintext": .string(plaintext)]
         switch kind {
-        case "request-body": vector["body"] = .string(try APIBodyCodec(key: key).encryptRequestBody(Array(plaintext.utf8)))
-        case "response-body": vector["body"] = .string(try APIBodyCodec(key: key).encryptResponseBody(Array(plaintext.utf8)))
+        case "request-body": vector["body"] = .string(try APIBodyCodec(key: key).requestText(Array(plaintext.utf8)))
+        case "response-body": vector["body"] = .string(try APIBodyCodec(key: key).responseText(Array(plaintext.utf8)))
         default:
             vector["iv"] = .string(iv)
             vector["body"] = .string(try WebhookEncoder(key: key).encode(Array(plaintext.utf8), iv: Array(hex: iv)))

@@ -35,49 +35,45 @@ struct ParallelBodyTests {
     static let unit = TokenCipher.unitBytes, minimum = TokenCipher.parallelMinimum
     /// Below and at the threshold, whole units, a last unit of one byte, of one block and of
     /// a block plus one, and a last unit of exactly `unitBytes` (which also takes the padding).
-    static let sizes = [minimum - 1, minimum, 2 * unit, 2 * unit + 1, 2 * unit + 16, 2 * unit + 17, 3 * unit - 1]
+    static let sizes = [minimum - 1, minimum, 6 * unit, 6 * unit + 1, 6 * unit + 16, 6 * unit + 17, 7 * unit - 1]
 
-    @Test("encryptRequestBody on 2, 3 and 16 threads equals one thread and the one-call ECB",
+    @Test("encrypt on 2, 3 and 16 threads equals one thread and the one-call ECB",
           arguments: AES256.Backend.allCases, sizes)
     func requestBodiesMatch(backend: AES256.Backend, size: Int) throws {
         let plaintext = Self.plaintext(size: size)
         let serial = APIBodyCodec(key: key, backend: backend)
-        let expected = try serial.encryptRequestBody(plaintext)
+        let expected = try serial.encrypt(plaintext)
         // Independent of the piece and unit logic: one ECB call over the whole input.
-        #expect(Array(expected.utf8) == Array(Base64.encode(try AES256.ECB.encrypt(plaintext, using: key, backend: backend)).utf8))
-        #expect(try serial.encryptRequestBodyBytes(plaintext) == Array(expected.utf8))
+        #expect(expected == Array(Base64.encode(try AES256.ECB.encrypt(plaintext, using: key, backend: backend)).utf8))
         for threads in [2, 3, 16] {
             let codec = APIBodyCodec(key: key, backend: backend, maxThreadsPerBody: threads)
-            #expect(try codec.encryptRequestBody(plaintext) == expected, "\(threads) threads, text")
-            #expect(try codec.encryptRequestBodyBytes(plaintext) == Array(expected.utf8), "\(threads) threads, bytes")
+            #expect(try codec.encrypt(plaintext) == expected, "\(threads) threads")
         }
-        #expect(try serial.decryptRequestBody(Array(expected.utf8)) == plaintext)
+        #expect(try serial.decrypt(expected) == plaintext)
     }
 
     @Test("response bodies ({\"data\":…}) on several threads equal one thread", arguments: AES256.Backend.allCases)
     func responseBodiesMatch(backend: AES256.Backend) throws {
-        let plaintext = Self.plaintext(size: 2 * Self.unit + 5)
-        let expected = try APIBodyCodec(key: key, backend: backend).encryptResponseBody(plaintext)
+        let plaintext = Self.plaintext(size: 6 * Self.unit + 5)
+        let expected = try APIBodyCodec(key: key, backend: backend).encryptResponse(plaintext)
         let parallel = APIBodyCodec(key: key, backend: backend, maxThreadsPerBody: 4)
-        #expect(try parallel.encryptResponseBody(plaintext) == expected)
-        #expect(try parallel.decryptResponseBody(Array(expected.utf8)) == plaintext)
+        #expect(try parallel.encryptResponse(plaintext) == expected)
+        #expect(try parallel.decrypt(expected) == plaintext)
     }
 
     @Test("a large plaintext that is not JSON fails as on one thread, with no output",
           arguments: AES256.Backend.allCases)
     func largeInvalidPlaintext(backend: AES256.Backend) throws {
-        var broken = Self.plaintext(size: 2 * Self.unit + 100)
+        var broken = Self.plaintext(size: 6 * Self.unit + 100)
         broken[broken.count - 1] = UInt8(ascii: "x")  // no closing brace
         let serial = APIBodyCodec(key: key, backend: backend)
         let parallel = APIBodyCodec(key: key, backend: backend, maxThreadsPerBody: 2)
-        let expected = #expect(throws: LiveformError.self) { try serial.encryptRequestBody(broken) }
-        let text = #expect(throws: LiveformError.self) { try parallel.encryptRequestBody(broken) }
-        let bytes = #expect(throws: LiveformError.self) { try parallel.encryptRequestBodyBytes(broken) }
+        let expected = #expect(throws: LiveformError.self) { try serial.encrypt(broken) }
+        let parallelError = #expect(throws: LiveformError.self) { try parallel.encrypt(broken) }
         #expect(expected?.code == .invalidParameter)
-        #expect(text?.description == expected?.description)
-        #expect(bytes?.description == expected?.description)
+        #expect(parallelError?.description == expected?.description)
         // A text (not JSON) at the top level is refused the same way.
-        let scalar = Array("\"".utf8) + Array(repeating: UInt8(ascii: "a"), count: 2 * Self.unit) + Array("\"".utf8)
-        #expect(throws: LiveformError.invalidParameter) { try parallel.encryptRequestBodyBytes(scalar) }
+        let scalar = Array("\"".utf8) + Array(repeating: UInt8(ascii: "a"), count: 6 * Self.unit) + Array("\"".utf8)
+        #expect(throws: LiveformError.invalidParameter) { try parallel.encrypt(scalar) }
     }
 }

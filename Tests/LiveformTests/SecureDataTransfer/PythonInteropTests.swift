@@ -69,8 +69,8 @@ struct PythonInteropTests {
         let codec = APIBodyCodec(key: key, backend: backend)
         let ours: JSONObject = [
             "webhook": .string(try WebhookEncoder(key: key, backend: backend).encode(Array(plaintext.utf8))),
-            "response": .string(try codec.encryptResponseBody(Array(plaintext.utf8))),
-            "request": .string(try codec.encryptRequestBody(Array(plaintext.utf8))),
+            "response": .string(try codec.responseText(Array(plaintext.utf8))),
+            "request": .string(try codec.requestText(Array(plaintext.utf8))),
         ]
         guard let result = try PythonInterop.run(["credential": .string(credential), "plaintext": .string(plaintext),
                                                   "ours": .object(ours)]) else { return }
@@ -84,11 +84,11 @@ struct PythonInteropTests {
         let event = try WebhookDecoder(keys: [key], backend: backend).decode(body: Array(webhook.utf8))
         #expect(event.json == (try JSONValue(parsing: plaintext)).objectValue)
         let response = try #require(theirs["response"]?.stringValue)
-        #expect(try codec.decryptResponseBody(Array(response.utf8)) == Array(plaintext.utf8))
+        #expect(try codec.decrypt(Array(response.utf8)) == Array(plaintext.utf8))
         // ECB is deterministic: Python's response body is ours, byte for byte.
         #expect(response == ours["response"]?.stringValue)
         let request = try #require(theirs["request"]?.stringValue)
-        #expect(try codec.decryptRequestBody(Array(request.utf8)) == Array(plaintext.utf8))
+        #expect(try codec.decrypt(Array(request.utf8)) == Array(plaintext.utf8))
         #expect(request == ours["request"]?.stringValue)
     }
 }

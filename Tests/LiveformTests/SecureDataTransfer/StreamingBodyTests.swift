@@ -17,77 +17,11 @@ struct StreamingBodyTests {
         otherKey = try AES256.Key(credential: "DEMO-ONLY-another-fake-key")
     }
 
-    // MARK: The ordered pipeline
-
-    struct Tally {
-        var produced: [Int]
-        var delivered: [Int] = []
-        var outstanding = 0, mostOutstanding = 0
-    }
-
-    @Test("ParallelJobs.pipeline produces every job once, delivers in order, and keeps to its window",
-          arguments: [0, 1, 2, 9, 64], [1, 2, 3, 8])
-    func pipelineDeliversInOrder(jobs: Int, threads: Int) {
-        for window in [1, 2, 5] {
-            // A pthread lock: ThreadSanitizer cannot see Synchronization.Mutex's contended wait on Linux.
-            let tally = LockedValue(Tally(produced: [Int](repeating: 0, count: jobs)))
-            ParallelJobs.pipeline(jobs, threads: threads, window: window, produce: { job in
-                tally.withLock {
-                    $0.produced[job] += 1
-                    $0.outstanding += 1
-                    $0.mostOutstanding = max($0.mostOutstanding, $0.outstanding)
-                }
-            }, deliver: { job in
-                tally.withLock {
-                    $0.delivered.append(job)
-                    $0.outstanding -= 1
-                }
-                return true
-            })
-            let result = tally.withLock { $0 }
-            #expect(result.produced.allSatisfy { $0 == 1 }, "window \(window)")
-            #expect(result.delivered == Array(0..<jobs), "window \(window)")
-            #expect(result.mostOutstanding <= window, "window \(window)")
-        }
-    }
-
-    struct Stop: Error, Equatable {}
-
-    @Test("ParallelJobs.pipeline stops early when deliver says so or throws, and starts nothing past the window",
-          arguments: [1, 2, 3])
-    func pipelineStops(threads: Int) throws {
-        for throwing in [false, true] {
-            let startedJobs = LockedValue<[Int]>([])
-            var delivered: [Int] = []
-            let call = {
-                try ParallelJobs.pipeline(100, threads: threads, window: 4, produce: { job in
-                    startedJobs.withLock { $0.append(job) }
-                }, deliver: { (job) throws(Stop) -> Bool in
-                    delivered.append(job)
-                    if job == 10 {
-                        if throwing { throw Stop() }
-                        return false
-                    }
-                    return true
-                })
-            }
-            if throwing {
-                #expect(throws: Stop()) { try call() }
-            } else {
-                try call()
-            }
-            #expect(delivered == Array(0...10))
-            let started = startedJobs.withLock { $0 }
-            // Job j starts only once j − 4 is delivered: nothing past 10 + 4.
-            #expect(started.allSatisfy { $0 < 15 }, "\(started.sorted())")
-        }
-    }
-
     // MARK: Encryption
 
-    static let unit = TokenCipher.streamUnitBytes, minimum = TokenCipher.parallelMinimum
-    /// Up to 13 chunks: more than the window of 2 × threads, so every slot is reused.
-    static let sizes = [8, 100, unit - 1, unit, unit + 1, minimum - 1, minimum, 6 * unit, 6 * unit + 17, 12 * unit + 3]
+    static let unit = TokenCipher.unitBytes, minimum = TokenCipher.parallelMinimum
+    /// Up to 14 units: more than one batch of 6 × threads units on 2 threads.
+    static let sizes = [8, 100, unit - 1, unit, unit + 1, minimum - 1, minimum, 6 * unit, 6 * unit + 17, 12 * unit + 3, 13 * unit]
 
     /// Whether `chunks`, joined, are exactly `expected` (compared with `memcmp`: element-wise
     /// comparison of megabytes is slow in a debug build).
@@ -104,32 +38,28 @@ struct StreamingBodyTests {
         return offset == expected.count
     }
 
-    /// The chunks `encryptRequestBody(_:chunks:)` writes, each copied, and the threads it wrote them on.
-    static func chunks(_ codec: APIBodyCodec, _ plaintext: some Collection<UInt8>) throws -> (chunks: [[UInt8]], onCaller: Bool) {
+    /// The chunks of `encryptedChunks`, read from synchronous code.
+    static func chunks(_ codec: APIBodyCodec, _ plaintext: some Collection<UInt8>) throws(LiveformError) -> [[UInt8]] {
+        var iterator = codec.encryptedChunks(plaintext).makeAsyncIterator()
         var chunks: [[UInt8]] = []
-        var onCaller = true
-        let caller = pthread_self()
-        try codec.encryptRequestBody(plaintext) { chunk in
-            chunks.append(Array(chunk))
-            if pthread_equal(pthread_self(), caller) == 0 { onCaller = false }
-        }
-        return (chunks, onCaller)
+        while let chunk = try iterator.next() { chunks.append(chunk) }
+        return chunks
     }
 
-    @Test("the streamed request body is the whole one, in 256 KiB chunks, on 1, 2 and 3 threads",
+    @Test("the streamed request body is the whole one, in chunks of whole units, on 1, 2 and 3 threads",
           arguments: AES256.Backend.allCases, sizes)
     func streamedRequestBodies(backend: AES256.Backend, size: Int) throws {
         let plaintext = ParallelBodyTests.plaintext(size: size)
-        let expected = try APIBodyCodec(key: key, backend: backend).encryptRequestBodyBytes(plaintext)
-        #expect(APIBodyCodec.requestBodyLength(plaintextCount: size) == expected.count)
+        let expected = try APIBodyCodec(key: key, backend: backend).encrypt(plaintext)
         for threads in [1, 2, 3] {
             let codec = APIBodyCodec(key: key, backend: backend, maxThreadsPerBody: threads)
-            let (chunks, onCaller) = try Self.chunks(codec, plaintext)
+            #expect(codec.encryptedChunks(plaintext).length == expected.count)
+            let chunks = try Self.chunks(codec, plaintext)
             #expect(Self.joined(chunks, equal: expected), "\(threads) threads")
-            #expect(onCaller, "write ran on another thread")
-            // Every chunk but the last is one whole unit's text.
-            #expect(chunks.dropLast().allSatisfy { $0.count == Self.unit / 3 * 4 }, "\(chunks.map(\.count))")
-            #expect(chunks.count == max(1, (size + Self.unit - 1) / Self.unit))
+            // Every chunk but the last is a whole batch: one unit, or 6 × threads on several threads.
+            let batch = threads > 1 && size >= Self.minimum ? 6 * threads : 1
+            #expect(chunks.dropLast().allSatisfy { $0.count == batch * Self.unit / 3 * 4 }, "\(chunks.map(\.count))")
+            #expect(chunks.count == (TokenCipher.unitCount(size) + batch - 1) / batch)
         }
     }
 
@@ -139,45 +69,29 @@ struct StreamingBodyTests {
         let codec = APIBodyCodec(key: key)
         let lazy = plaintext.lazy.map { $0 }
         #expect(lazy.withContiguousStorageIfAvailable { _ in true } == nil)
-        #expect(Self.joined(try Self.chunks(codec, lazy).chunks, equal: try codec.encryptRequestBodyBytes(plaintext)))
+        #expect(Self.joined(try Self.chunks(codec, lazy), equal: try codec.encrypt(plaintext)))
     }
 
-    @Test("a plaintext that is not JSON fails as encryptRequestBody does, before any chunk",
+    @Test("a plaintext that is not JSON fails on the first next() as encrypt does, then ends",
           arguments: [1, 2], [100, 6 * unit + 1])
     func streamedInvalidPlaintext(threads: Int, size: Int) throws {
         var broken = ParallelBodyTests.plaintext(size: size)
         broken[broken.count - 1] = UInt8(ascii: "x")
         let codec = APIBodyCodec(key: key, maxThreadsPerBody: threads)
-        let expected = #expect(throws: LiveformError.self) { try codec.encryptRequestBodyBytes(broken) }
-        var written = 0
-        let error = #expect(throws: LiveformError.self) {
-            try codec.encryptRequestBody(broken) { _ in written += 1 }
-        }
+        let expected = #expect(throws: LiveformError.self) { try codec.encrypt(broken) }
+        var iterator = codec.encryptedChunks(broken).makeAsyncIterator()
+        let error = #expect(throws: LiveformError.self) { try iterator.next() }
         #expect(error?.description == expected?.description)
-        #expect(written == 0)
+        #expect(try iterator.next() == nil)
     }
 
-    @Test("an error thrown by the writer stops the stream and reaches the caller", arguments: [1, 2, 3])
-    func writerErrorStops(threads: Int) throws {
-        let plaintext = ParallelBodyTests.plaintext(size: 12 * Self.unit)
-        let codec = APIBodyCodec(key: key, maxThreadsPerBody: threads)
-        var written = 0
-        #expect(throws: Stop()) {
-            try codec.encryptRequestBody(plaintext) { _ in
-                written += 1
-                if written == 2 { throw Stop() }
-            }
-        }
-        #expect(written == 2)
-    }
-
-    @Test("requestBodyChunks: the chunks joined are the whole body, and length its Content-Length",
+    @Test("for try await: the chunks joined are the whole body, and length its Content-Length",
           arguments: AES256.Backend.allCases, [8, unit, 3 * unit + 5])
     func asyncChunks(backend: AES256.Backend, size: Int) async throws {
         let plaintext = ParallelBodyTests.plaintext(size: size)
         let codec = APIBodyCodec(key: key, backend: backend)
-        let expected = try codec.encryptRequestBodyBytes(plaintext)
-        let chunks = codec.requestBodyChunks(plaintext)
+        let expected = try codec.encrypt(plaintext)
+        let chunks = codec.encryptedChunks(plaintext)
         #expect(chunks.length == expected.count)
         // A value: a second pass gives the same chunks, and another task may iterate it.
         for _ in 0..<2 {
@@ -187,24 +101,10 @@ struct StreamingBodyTests {
                 return all
             }.value
             #expect(Self.joined(collected, equal: expected))
-            #expect(collected.count == TokenCipher.streamUnits(size))
+            #expect(collected.count == TokenCipher.unitCount(size))
         }
         var iterator = chunks.makeAsyncIterator()
         while try await iterator.next() != nil {}
-        #expect(try await iterator.next() == nil)
-    }
-
-    @Test("requestBodyChunks: a plaintext that is not JSON fails on the first next(), then ends")
-    func asyncChunksInvalid() async throws {
-        let codec = APIBodyCodec(key: key)
-        let expected = #expect(throws: LiveformError.self) { try codec.encryptRequestBodyBytes(Array("[1,".utf8)) }
-        var iterator = codec.requestBodyChunks(Array("[1,".utf8)).makeAsyncIterator()
-        do {
-            _ = try await iterator.next()
-            Issue.record("no error")
-        } catch {
-            #expect(error.description == expected?.description)
-        }
         #expect(try await iterator.next() == nil)
     }
 
@@ -212,7 +112,7 @@ struct StreamingBodyTests {
 
     /// Decrypts `body` with a decryptor fed `chunk`-byte pieces.
     static func streamed(_ codec: APIBodyCodec, _ body: [UInt8], chunk: Int, hint: Int? = nil) -> Result<[UInt8], LiveformError> {
-        var decryptor = codec.makeBodyDecryptor(bodyLength: hint)
+        var decryptor = codec.makeDecryptor(bodyLength: hint)
         var offset = 0
         do throws(LiveformError) {
             while offset < body.count {
@@ -227,7 +127,7 @@ struct StreamingBodyTests {
     }
 
     static func whole(_ codec: APIBodyCodec, _ body: [UInt8]) -> Result<[UInt8], LiveformError> {
-        Result { () throws(LiveformError) in try codec.decryptResponseBody(body) }
+        Result { () throws(LiveformError) in try codec.decrypt(body) }
     }
 
     /// Same plaintext, or the same error category.
@@ -243,11 +143,11 @@ struct StreamingBodyTests {
     func bodies(backend: AES256.Backend) throws -> [(name: String, body: [UInt8])] {
         let codec = APIBodyCodec(key: key, backend: backend)
         let small = Array(#"{"kyc":{"status":"approved"},"list":[1,2,3],"note":"a/b+c"}"#.utf8)
-        let token = try codec.encryptRequestBody(small)
-        let large = try codec.encryptRequestBody(ParallelBodyTests.plaintext(size: 300_000))
+        let token = try codec.requestText(small)
+        let large = try codec.requestText(ParallelBodyTests.plaintext(size: 300_000))
         let notJSON = Base64.encode(try AES256.ECB.encrypt(Array("not json at all".utf8), using: key, backend: backend))
         let scalar = Base64.encode(try AES256.ECB.encrypt(Array("\"a JSON string\"".utf8), using: key, backend: backend))
-        let wrongKey = try APIBodyCodec(key: otherKey, backend: backend).encryptRequestBody(small)
+        let wrongKey = try APIBodyCodec(key: otherKey, backend: backend).requestText(small)
         var badPadding = try AES256.ECB.encrypt(small, using: key, backend: backend)
         badPadding[badPadding.count - 1] ^= 0x5A
         let escaped = token.replacingOccurrences("/", #"\/"#).replacingOccurrences("A", #"\u0041"#)
@@ -290,7 +190,7 @@ struct StreamingBodyTests {
         return texts.map { ($0.0, Array($0.1.utf8)) }
     }
 
-    @Test("every layout decrypts as decryptResponseBody does, in pieces of any size",
+    @Test("every layout decrypts as the whole body does, in pieces of any size",
           arguments: AES256.Backend.allCases)
     func streamedDecryptionMatchesWhole(backend: AES256.Backend) throws {
         let codec = APIBodyCodec(key: key, backend: backend)
@@ -310,12 +210,12 @@ struct StreamingBodyTests {
         #expect(successes == 12)
     }
 
-    @Test("a second data member after the token is refused (the whole-body call takes the last)")
+    @Test("a second data member after the token is refused, whole or in pieces")
     func duplicateData() throws {
         let codec = APIBodyCodec(key: key)
-        let token = try codec.encryptRequestBody(Array(#"{"a":1}"#.utf8))
+        let token = try codec.requestText(Array(#"{"a":1}"#.utf8))
         let body = Array(#"{"data":"\#(token)","data":"\#(token)"}"#.utf8)
-        #expect(try codec.decryptResponseBody(body) == Array(#"{"a":1}"#.utf8))
+        #expect(throws: LiveformError.malformedInput) { try codec.decrypt(body) }
         let streamed = Self.streamed(codec, body, chunk: 5)
         #expect(throws: LiveformError.malformedInput) { try streamed.get() }
     }
@@ -323,7 +223,7 @@ struct StreamingBodyTests {
     @Test("with several keys, the right one is found after the first is tried", arguments: AES256.Backend.allCases)
     func keyRotation(backend: AES256.Backend) throws {
         let plaintext = ParallelBodyTests.plaintext(size: 200_000)
-        let body = Array(try APIBodyCodec(key: key, backend: backend).encryptResponseBody(plaintext).utf8)
+        let body = try APIBodyCodec(key: key, backend: backend).encryptResponse(plaintext)
         let third = try AES256.Key(credential: "DEMO-ONLY-a-third-fake-key")
         for keys in [[key], [otherKey, key], [otherKey, third, key], [otherKey, third], []] {
             let codec = APIBodyCodec(key: key, decryptionKeys: keys, backend: backend)
@@ -341,7 +241,7 @@ struct StreamingBodyTests {
     /// How a channel handler keeps a decryptor between reads.
     final class Handler {
         var decryptor: APIBodyCodec.BodyDecryptor?
-        init(_ codec: APIBodyCodec) { decryptor = codec.makeBodyDecryptor() }
+        init(_ codec: APIBodyCodec) { decryptor = codec.makeDecryptor() }
         func read(_ bytes: ArraySlice<UInt8>) throws(LiveformError) { try decryptor?.update(bytes) }
         func end() throws(LiveformError) -> [UInt8]? { try decryptor.take()?.finish() }
     }
@@ -350,7 +250,7 @@ struct StreamingBodyTests {
     func decryptorInAnObject() throws {
         let codec = APIBodyCodec(key: key)
         let plaintext = ParallelBodyTests.plaintext(size: 100_000)
-        let body = Array(try codec.encryptResponseBody(plaintext).utf8)
+        let body = try codec.encryptResponse(plaintext)
         let handler = Handler(codec)
         for start in stride(from: 0, to: body.count, by: 1000) { try handler.read(body[start..<min(start + 1000, body.count)]) }
         #expect(try handler.end() == plaintext)
@@ -360,9 +260,9 @@ struct StreamingBodyTests {
     @Test("a body over the limit fails as soon as it passes it, and the decryptor stays failed")
     func limitAndStickyFailure() throws {
         let codec = APIBodyCodec(key: key, maxBodySize: 100)
-        let body = Array(#"{"data":"\#(try codec.encryptRequestBody(ParallelBodyTests.plaintext(size: 200)))"}"#.utf8)
-        #expect(throws: LiveformError.malformedInput) { try codec.decryptResponseBody(body) }
-        var decryptor = codec.makeBodyDecryptor()
+        let body = Array(#"{"data":"\#(try codec.requestText(ParallelBodyTests.plaintext(size: 200)))"}"#.utf8)
+        #expect(throws: LiveformError.malformedInput) { try codec.decrypt(body) }
+        var decryptor = codec.makeDecryptor()
         try decryptor.update(body[..<60])
         let first = #expect(throws: LiveformError.self) { try decryptor.update(body[60..<120]) }
         #expect(first?.code == .malformedInput)

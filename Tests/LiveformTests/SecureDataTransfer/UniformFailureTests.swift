@@ -31,10 +31,10 @@ struct UniformFailureTests {
     /// Response bodies (ECB) that fail for the same three reasons.
     func responseBodies(_ backend: AES256.Backend) throws -> [(String, [UInt8])] {
         let badPadding = try Raw.ecb(backend, key, encrypt: true, [UInt8](repeating: 0, count: 32))
-        let wrongKeyBody = try APIBodyCodec(key: wrongKey, backend: backend).encryptResponseBody(Array(#"{"ok":true}"#.utf8))
+        let wrongKeyBody = try APIBodyCodec(key: wrongKey, backend: backend).encryptResponse(Array(#"{"ok":true}"#.utf8))
         let notJSON = try AES256.ECB.encrypt(Array("ok: true".utf8), using: key, backend: backend)
         let notUTF8 = try AES256.ECB.encrypt([0x7B, 0x22, 0xFF, 0x22, 0x3A, 0x31, 0x7D], using: key, backend: backend)
-        return [("bad padding", Self.wrap(badPadding)), ("wrong key", Array(wrongKeyBody.utf8)),
+        return [("bad padding", Self.wrap(badPadding)), ("wrong key", wrongKeyBody),
                 ("not JSON", Self.wrap(notJSON)), ("not UTF-8", Self.wrap(notUTF8))]
     }
 
@@ -62,8 +62,8 @@ struct UniformFailureTests {
             }
             let codec = APIBodyCodec(key: key, backend: backend)
             for (cause, body) in try responseBodies(backend) {
-                errors["response \(backend) \(cause)"] = failure { _ = try codec.decryptResponseBody(body) }
-                errors["response JSON \(backend) \(cause)"] = failure { _ = try codec.decryptResponseJSON(body) }
+                errors["response \(backend) \(cause)"] = failure { _ = try codec.decrypt(body) }
+                errors["response JSON \(backend) \(cause)"] = failure { _ = try codec.decryptJSON(body) }
             }
         }
         #expect(errors.count == 24 && answers.count == 8)
