@@ -13,8 +13,8 @@ import LiveformBytes
 /// Nesting deeper than `maxDepth` is an error rather than a stack overflow (and never deeper
 /// than ``depthCeiling``).
 ///
-/// One walker reads the grammar (``walk(_:maxDepth:_:)``) and reports what it sees to a
-/// ``JSONVisitor``: `parse` builds the tree from those reports, `scan` only records a few facts,
+/// One walker reads the grammar (`walk`) and reports what it sees to a visitor (a
+/// `JSONVisitor`): `parse` builds the tree from those reports, `scan` only records a few facts,
 /// so both accept exactly the same texts.
 public enum JSONReader {
     /// The default nesting limit: far above any real payload, far below the stack's limit.
@@ -93,7 +93,7 @@ public enum JSONReader {
 
 // MARK: - The grammar, once
 
-/// What ``JSONReader/walk(_:maxDepth:_:)`` reports, in document order, as it reads a text.
+/// What `JSONReader.walk` reports, in document order, as it reads a text.
 /// Every range is of byte offsets into the input, and every report is of text already
 /// checked (a string's escapes and UTF-8 included). `depth` counts the containers around the
 /// value concerned: 0 for the top-level value, 1 for a member of a top-level object.
@@ -294,7 +294,7 @@ extension JSONReader {
     }
 
     /// Skips the escape whose backslash is at `position`: one of `\"`, `\\`, `\/`, `\b`, `\f`,
-    /// `\n`, `\r`, `\t`, or `\u` and four hex digits (any surrogate, paired or not: ``unescape``
+    /// `\n`, `\r`, `\t`, or `\u` and four hex digits (any surrogate, paired or not: `unescape`
     /// makes a lone one U+FFFD).
     static func skipEscape(_ input: UnsafeRawBufferPointer, _ position: inout Int) throws(LiveformError) {
         let start = position
