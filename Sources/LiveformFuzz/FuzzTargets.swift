@@ -133,15 +133,21 @@ enum FuzzTargets {
 
     // MARK: JSON
 
-    /// Parses or throws; what parses writes back (compact and pretty) to the same value.
+    /// Parses or throws; what parses writes back (compact and pretty) to the same value. The
+    /// validating scan (the same grammar with another visitor) accepts exactly what parses,
+    /// and finds no whitespace in compact text.
     static func json(_ input: [UInt8]) {
-        guard let value = try? JSONValue(parsing: input), value.isFinite else { return }
+        let value = try? JSONValue(parsing: input)
+        check((input.withUnsafeBytes { JSONReader.scan($0) } != nil) == (value != nil), "scan and parse disagree on the input")
+        guard let value, value.isFinite else { return }
         for (style, text) in [("compact", value.jsonText), ("pretty", value.prettyJSONText)] {
             let again = expect("the \(style) JSON text parses") { () throws(LiveformError) in
                 try JSONValue(parsing: text)
             }
             check(again == value, "the \(style) JSON text reads back to another value: \(text)")
         }
+        let compact = Array(value.jsonText.utf8).withUnsafeBytes { JSONReader.scan($0)?.hasWhitespace }
+        check(compact == false, "the scan finds whitespace in compact text")
     }
 
     // MARK: Backends

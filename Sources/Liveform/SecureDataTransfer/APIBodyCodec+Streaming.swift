@@ -282,7 +282,7 @@ final class BodyStream: @unchecked Sendable {
                     index += 1
                 }
             case .token(let shape):
-                let stop = JSONReader.scanPlainString(chunk, from: index).stop
+                let stop = JSONReader.skipPlainBytes(chunk, from: index)
                 if stop > index { try feed(UnsafeRawBufferPointer(rebasing: chunk[index..<stop])) }
                 index = stop
                 guard index < count else { break }
@@ -291,6 +291,7 @@ final class BodyStream: @unchecked Sendable {
                 switch byte {
                 case UInt8(ascii: "\""): phase = .afterToken(shape)
                 case UInt8(ascii: "\\"): phase = .escape(shape)
+                case 0x80...: try feed(UnsafeRawBufferPointer(rebasing: chunk[(index - 1)..<index]))  // not base64: the decoder says so
                 default: throw .malformed("the body's token holds control character 0x\(Hex.encode([byte]))")
                 }
             case .escape(let shape):

@@ -176,10 +176,8 @@ public struct WebhookEvent: Sendable, Hashable {
 
         mutating func member(name: Range<Int>, nameEscaped: Bool, value: Range<Int>) {
             if nameEscaped {
-                // Rare: decode the name, then match its text. (If it does not decode, the
-                // scan rejects the text anyway.)
-                let quoted = UnsafeRawBufferPointer(rebasing: input[(name.lowerBound - 1)..<(name.upperBound + 1)])
-                guard var text = (try? JSONReader.parse(quoted))?.stringValue else { return }
+                // Rare: decode the name (the scan has checked it), then match its text.
+                var text = JSONReader.unescape(UnsafeRawBufferPointer(rebasing: input[name]))
                 text.withUTF8 { record(UnsafeRawBufferPointer($0), value) }
             } else {
                 record(UnsafeRawBufferPointer(rebasing: input[name]), value)
@@ -212,13 +210,12 @@ public struct WebhookEvent: Sendable, Hashable {
             }
         }
 
-        /// The string at `span`, if it is one. The input was validated (UTF-8 included), so
-        /// text without escapes is taken as it is; text with escapes goes through the parser.
+        /// The string at `span`, if it is one. The input was validated (UTF-8 and escapes
+        /// included), so text without escapes is taken as it is.
         func string(_ span: Range<Int>?) -> String? {
             guard let span, input[span.lowerBound] == UInt8(ascii: "\"") else { return nil }
             let contents = UnsafeRawBufferPointer(rebasing: input[(span.lowerBound + 1)..<(span.upperBound - 1)])
-            if !contents.contains(UInt8(ascii: "\\")) { return String(decoding: contents, as: UTF8.self) }
-            return (try? JSONReader.parse(UnsafeRawBufferPointer(rebasing: input[span])))?.stringValue
+            return contents.contains(UInt8(ascii: "\\")) ? JSONReader.unescape(contents) : JSONReader.text(contents)
         }
 
         /// The members of the object at `span`, if it is one, found as in the plaintext.

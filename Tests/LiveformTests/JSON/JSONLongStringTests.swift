@@ -1,7 +1,7 @@
 import Testing
 @testable import Liveform
 
-/// The parser and the validating scanner give the same results on long strings with a
+/// `parse` and `scan` (one walker, two visitors) give the same results on long strings with a
 /// special byte anywhere (including right after a run of plain 32-byte blocks).
 @Suite("JSON: long strings")
 struct JSONLongStringTests {
