@@ -44,7 +44,7 @@ public enum JSONReader {
                               duplicateKeys: DuplicateKeys = .lastWins) throws(LiveformError) -> JSONValue {
         var builder = TreeBuilder(input: input, rejectDuplicateKeys: duplicateKeys == .reject)
         _ = try walk(input, maxDepth: maxDepth, &builder)
-        return builder.slots[0].value
+        return builder.result
     }
 
     /// What `scan` learned about a valid JSON text.
@@ -135,19 +135,41 @@ extension JSONReader {
 
         values: while true {
             position = skipWhitespace(input, from: position, spaced: &spaced)
-            if expectName {
-                guard position < count, input[position] == UInt8(ascii: "\"") else { throw failure(position, "expected a member name") }
-                let start = position &+ 1
-                let escaped = try skipString(input, &position)
-                visitor.name(start..<(position &- 1), escaped: escaped, depth: depth)
-                position = skipWhitespace(input, from: position, spaced: &spaced)
-                guard position < count, input[position] == UInt8(ascii: ":") else { throw failure(position, "expected ':'") }
-                position = skipWhitespace(input, from: position &+ 1, spaced: &spaced)
-            }
-            // A value at `position`.
-            guard position < count else { throw failure(position, "unexpected end of input") }
+            guard position < count else { throw failure(position, expectName ? "expected a member name" : "unexpected end of input") }
             let start = position, first = input[position]
-            if first == UInt8(ascii: "{") || first == UInt8(ascii: "[") {
+            if expectName && first != UInt8(ascii: "\"") { throw failure(position, "expected a member name") }
+            if first == UInt8(ascii: "\"") {
+                // A string, name or value: the one string scan, written here rather than
+                // called, because every name and most values are short strings. Its UTF-8 is
+                // validated, so that an escape-free string's bytes are its text as they are.
+                var escaped = false
+                position = skipPlainBytes(input, from: position &+ 1)
+                string: while true {
+                    guard position < count else { throw failure(position, "unterminated string") }
+                    switch input[position] {
+                    case UInt8(ascii: "\""):
+                        position &+= 1
+                        break string
+                    case UInt8(ascii: "\\"):
+                        escaped = true
+                        if let reason = skipEscape(input, &position) { throw failure(position, reason) }
+                    case 0x80...:
+                        guard skipUTF8Sequence(input, &position) else { throw failure(position, "a string is not valid UTF-8") }
+                    default:
+                        throw failure(position, "unescaped control character in a string")
+                    }
+                    position = skipPlainBytes(input, from: position)
+                }
+                if expectName {
+                    expectName = false
+                    visitor.name((start &+ 1)..<(position &- 1), escaped: escaped, depth: depth)
+                    position = skipWhitespace(input, from: position, spaced: &spaced)
+                    guard position < count, input[position] == UInt8(ascii: ":") else { throw failure(position, "expected ':'") }
+                    position &+= 1
+                    continue values
+                }
+                visitor.scalar(start..<position, escaped: escaped, depth: depth)
+            } else if first == UInt8(ascii: "{") || first == UInt8(ascii: "[") {
                 let object = first == UInt8(ascii: "{")
                 guard depth < maxDepth else { throw failure(position, "nesting deeper than \(maxDepth)") }
                 visitor.open(object: object, at: position, depth: depth)
@@ -163,16 +185,14 @@ extension JSONReader {
                 position &+= 1
                 try visitor.close(object: object, end: position, depth: depth)
             } else {
-                var escaped = false
                 switch first {
-                case UInt8(ascii: "\""): escaped = try skipString(input, &position)
                 case UInt8(ascii: "t"): try skipLiteral(input, &position, "true")
                 case UInt8(ascii: "f"): try skipLiteral(input, &position, "false")
                 case UInt8(ascii: "n"): try skipLiteral(input, &position, "null")
                 case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try skipNumber(input, &position)
                 default: throw failure(position, "unexpected character")
                 }
-                visitor.scalar(start..<position, escaped: escaped, depth: depth)
+                visitor.scalar(start..<position, escaped: false, depth: depth)
             }
             while depth > 0 {
                 position = skipWhitespace(input, from: position, spaced: &spaced)
@@ -214,37 +234,12 @@ extension JSONReader {
         return position
     }
 
-    /// Skips the string whose opening quote is at `position`, to just past its closing quote;
-    /// returns whether it holds escapes. Its UTF-8 is validated here, so that an escape-free
-    /// string's bytes are its text as they are.
-    @inline(__always)  // every name and most values are short strings: a call would cost more than the scan
-    static func skipString(_ input: UnsafeRawBufferPointer, _ position: inout Int) throws(LiveformError) -> Bool {
-        var escaped = false
-        position = skipPlainBytes(input, from: position &+ 1)
-        while position < input.count {
-            switch input[position] {
-            case UInt8(ascii: "\""):
-                position &+= 1
-                return escaped
-            case UInt8(ascii: "\\"):
-                escaped = true
-                try skipEscape(input, &position)
-            case 0x80...:
-                try skipUTF8Sequence(input, &position)
-            default:
-                throw failure(position, "unescaped control character in a string")
-            }
-            position = skipPlainBytes(input, from: position)
-        }
-        throw failure(position, "unterminated string")
-    }
-
     /// The offset of the first byte at or after `start` that is `"`, `\`, a control character
     /// or non-ASCII (or the end). Eight bytes at a time, straight to the first special byte of
     /// a word (the lowest flagged byte of `specialBits` is exact: borrows only run upwards);
     /// after two plain words, 32-byte blocks (long strings: a base64 image). Most strings are
     /// names and short values, for which a block test would be wasted.
-    @inline(__always)  // the loop `skipString` always had inline: one per string, mostly short
+    @inline(__always)  // the string scan's inner loop: one per string, mostly short
     static func skipPlainBytes(_ input: UnsafeRawBufferPointer, from start: Int) -> Int {
         let count = input.count
         var position = start, plainWords = 0
@@ -296,27 +291,30 @@ extension JSONReader {
     /// Skips the escape whose backslash is at `position`: one of `\"`, `\\`, `\/`, `\b`, `\f`,
     /// `\n`, `\r`, `\t`, or `\u` and four hex digits (any surrogate, paired or not: `unescape`
     /// makes a lone one U+FFFD).
-    static func skipEscape(_ input: UnsafeRawBufferPointer, _ position: inout Int) throws(LiveformError) {
+    /// Returns why it is not an escape (then `position` is left at the backslash), or nil.
+    @inline(never)  // rare: kept out of the string loop
+    static func skipEscape(_ input: UnsafeRawBufferPointer, _ position: inout Int) -> String? {
         let start = position
-        position &+= 2
-        guard position <= input.count else { throw failure(start, "unterminated string") }
+        guard start &+ 2 <= input.count else { return "unterminated string" }
         switch input[start &+ 1] {
         case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"),
              UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
-            return
+            position &+= 2
         case UInt8(ascii: "u"):
-            guard position &+ 4 <= input.count, input[position..<(position &+ 4)].allSatisfy({ Hex.digitValue($0) != nil }) else {
-                throw failure(start, "invalid \\u escape")
+            guard start &+ 6 <= input.count, input[(start &+ 2)..<(start &+ 6)].allSatisfy({ Hex.digitValue($0) != nil }) else {
+                return "invalid \\u escape"
             }
-            position &+= 4
+            position &+= 6
         default:
-            throw failure(start, "invalid escape sequence")
+            return "invalid escape sequence"
         }
+        return nil
     }
 
     /// Skips one well-formed UTF-8 sequence of two to four bytes (Unicode Table 3-7: no
     /// overlong forms, no surrogates, nothing above U+10FFFF), as String validation has it.
-    static func skipUTF8Sequence(_ input: UnsafeRawBufferPointer, _ position: inout Int) throws(LiveformError) {
+    @inline(never)  // kept out of the string loop, which ASCII text never leaves
+    static func skipUTF8Sequence(_ input: UnsafeRawBufferPointer, _ position: inout Int) -> Bool {
         let length: Int
         var low: UInt8 = 0x80, high: UInt8 = 0xBF  // bounds of the second byte
         switch input[position] {
@@ -327,17 +325,19 @@ extension JSONReader {
         case 0xF0: length = 4; low = 0x90
         case 0xF1...0xF3: length = 4
         case 0xF4: length = 4; high = 0x8F
-        default: throw failure(position, "a string is not valid UTF-8")
+        default: return false
         }
         guard position + length <= input.count, (low...high).contains(input[position + 1]),
               input[(position + 2)..<(position + length)].allSatisfy({ $0 & 0xC0 == 0x80 }) else {
-            throw failure(position, "a string is not valid UTF-8")
+            return false
         }
         position += length
+        return true
     }
 
     /// Skips a number: an optional minus, an integer part without leading zeros, then
     /// optionally a fraction and an exponent, each with at least one digit.
+    @inline(__always)  // numbers are common values, and short: a call would cost more than the scan
     static func skipNumber(_ input: UnsafeRawBufferPointer, _ position: inout Int) throws(LiveformError) {
         let start = position
         if input[position] == UInt8(ascii: "-") { position &+= 1 }
@@ -504,14 +504,18 @@ extension JSONReader {
 private struct TreeBuilder: JSONVisitor {
     let input: UnsafeRawBufferPointer
     let rejectDuplicateKeys: Bool
+    /// The values read so far of every open container, innermost last, each nested container
+    /// holding a slot (its key, a placeholder value) in the one around it.
     var slots: [JSONObject.Slot] = []
     /// Where the values of the innermost open container start in `slots`; `starts` keeps those
-    /// of the containers around it (the top-level container's needs no stack: a flat object
-    /// allocates nothing here beyond `slots`).
+    /// of the containers around it (the top-level container needs neither a slot nor a start:
+    /// a flat object allocates nothing here beyond `slots`, which becomes its storage).
     var current = 0
     var starts: [Int] = []
     /// The name of the member whose value comes next.
     var key = ""
+    /// The top-level value, once read.
+    var result = JSONValue.null
 
     init(input: UnsafeRawBufferPointer, rejectDuplicateKeys: Bool) {
         self.input = input
@@ -521,9 +525,9 @@ private struct TreeBuilder: JSONVisitor {
     mutating func open(object: Bool, at position: Int, depth: Int) {
         if depth == 0 {
             slots.reserveCapacity(16)  // a flat object of a dozen members or so (a Liveform URL's) without regrowing
-        } else {
-            starts.append(current)
+            return
         }
+        starts.append(current)
         slots.append(JSONObject.Slot(key: key, value: .null))  // filled when the container closes
         key = ""
         current = slots.count
@@ -546,28 +550,37 @@ private struct TreeBuilder: JSONVisitor {
         case UInt8(ascii: "n"): value = .null
         default: value = .number(JSONReader.number(bytes))
         }
-        slots.append(JSONObject.Slot(key: key, value: value))
-        key = ""
+        if depth == 0 {
+            result = value
+        } else {
+            slots.append(JSONObject.Slot(key: key, value: value))
+            key = ""
+        }
     }
 
     mutating func close(object: Bool, end: Int, depth: Int) throws(LiveformError) {
-        let start = current
-        current = depth == 0 ? 0 : starts.removeLast()
-        let value: JSONValue
-        if object {
-            let members = Array(slots[start...])
-            let built = JSONObject.parsed(members)  // a duplicate key: its first place, its last value
-            if rejectDuplicateKeys && built.count != members.count {
-                var seen = Set<[UInt8]>()
-                let repeated = members.first { !seen.insert(Array($0.key.utf8)).inserted }?.key ?? ""
-                throw JSONReader.failure(end, "the key '\(repeated)' appears twice")
-            }
-            value = .object(built)
+        if depth == 0 {
+            let members = slots  // the whole of `slots`, handed over without a copy
+            slots = []
+            result = try container(object: object, members, end: end)
         } else {
-            value = .array(slots[start...].map(\.value))
+            let start = current
+            current = starts.removeLast()
+            let value = try container(object: object, Array(slots[start...]), end: end)
+            slots.removeSubrange(start...)
+            slots[start - 1].value = value
         }
-        slots.removeSubrange(start...)
-        slots[start - 1].value = value
+    }
+
+    private func container(object: Bool, _ members: [JSONObject.Slot], end: Int) throws(LiveformError) -> JSONValue {
+        guard object else { return .array(members.map(\.value)) }
+        let built = JSONObject.parsed(members)  // a duplicate key: its first place, its last value
+        if rejectDuplicateKeys && built.count != members.count {
+            var seen = Set<[UInt8]>()
+            let repeated = members.first { !seen.insert(Array($0.key.utf8)).inserted }?.key ?? ""
+            throw JSONReader.failure(end, "the key '\(repeated)' appears twice")
+        }
+        return .object(built)
     }
 }
 
@@ -600,6 +613,7 @@ private struct ScanRecorder<Members: TopLevelMemberVisitor>: JSONVisitor {
         if escaped { escapedName = true }
     }
 
+    @inline(__always)  // called for every value at every depth, and mostly does nothing
     mutating func scalar(_ token: Range<Int>, escaped: Bool, depth: Int) {
         if depth == 0 {
             scan.topLevel = input[token.lowerBound]
