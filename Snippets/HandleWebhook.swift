@@ -3,9 +3,10 @@
 import Liveform
 
 let apiKey = try AES256.Key(credential: "DEMO-ONLY-not-a-real-argos-api-key")  // fake demo key
-let handler = WebhookHTTPHandler(decoder: WebhookDecoder(
-    keys: [apiKey],                       // several keys: tried in order (rotation)
-    senderPolicy: .argos))                // only the vendor's published sender address
+let handler = WebhookHTTPHandler(
+    decoder: WebhookDecoder(
+        keys: [apiKey],  // several keys: tried in order (rotation)
+        senderPolicy: .argos))  // only the vendor's published sender address
 
 // What ARGOS would send (made here with the encoder, for the example).
 let body = try WebhookEncoder(key: apiKey).encode(event: [

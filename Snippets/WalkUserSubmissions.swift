@@ -11,7 +11,7 @@ let client = try ArgosClient(apiKey: apiKey, configuration: ArgosClient.Configur
 
 let query = SubmissionQuery(userid: "user-42", startDate: "2026-01-01", requestType: .kyc, pageSize: 100)
 var approved = 0
-for try await submission in client.submissions(query) {    // an AsyncSequence; errors are ArgosError
+for try await submission in client.submissions(query) {  // an AsyncSequence; errors are ArgosError
     if submission.kycStatus == "approved" { approved += 1 }
     print(submission.id ?? "-", submission.createdAt ?? "-")
 }

@@ -25,6 +25,9 @@ if git grep -nE '\.\.[/]shared' -- . ; then
     exit 1
 fi
 
+echo "==> format: swift format lint --strict, with the rules in .swift-format"
+swift format lint --strict --recursive --parallel Package.swift Sources Tests Snippets Examples
+
 echo "==> swift build"
 swift build --build-tests
 

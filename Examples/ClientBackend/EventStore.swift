@@ -39,8 +39,10 @@ actor EventStore {
         let stored = StoredEvent(trigger: event.trigger.rawValue, submissionId: event.submissionId, receivedAt: Date())
         if let file {
             // The whole event as ARGOS sent it, with when it came.
-            let line: JSONValue = ["receivedAt": .string(ISO8601DateFormatter().string(from: stored.receivedAt)),
-                                   "event": .object(event.json)]
+            let line: JSONValue = [
+                "receivedAt": .string(ISO8601DateFormatter().string(from: stored.receivedAt)),
+                "event": .object(event.json),
+            ]
             try file.write(contentsOf: Data((line.jsonText + "\n").utf8))
             try file.synchronize()
         }

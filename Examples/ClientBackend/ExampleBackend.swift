@@ -39,25 +39,35 @@ struct ExampleBackend: AsyncParsableCommand {
     @Option(help: "The project id (pid) in the ARGOS dashboard.")
     var pid: String
 
-    @Option(name: .customLong("form-url"), help: ArgumentHelp(
-        "Where the Liveform lives, e.g. http://127.0.0.1:8787/ for `liveform sandbox`.", valueName: "url"))
+    @Option(
+        name: .customLong("form-url"),
+        help: ArgumentHelp(
+            "Where the Liveform lives, e.g. http://127.0.0.1:8787/ for `liveform sandbox`.", valueName: "url"))
     var formURL = LiveformSettings.defaultBaseURL
 
-    @Option(name: .customLong("api-base-url"), help: ArgumentHelp(
-        "The REST API, e.g. http://127.0.0.1:8787/v3 for `liveform sandbox`.", valueName: "url"))
+    @Option(
+        name: .customLong("api-base-url"),
+        help: ArgumentHelp(
+            "The REST API, e.g. http://127.0.0.1:8787/v3 for `liveform sandbox`.", valueName: "url"))
     var apiBaseURL = ArgosClient.Configuration.defaultBaseURL
 
-    @Option(help: ArgumentHelp("How the project encrypts Liveform parameters: none, ecb or gcm (its dashboard setting).",
-                               valueName: "mode"))
+    @Option(
+        help: ArgumentHelp(
+            "How the project encrypts Liveform parameters: none, ecb or gcm (its dashboard setting).",
+            valueName: "mode"))
     var encryption = "ecb"
 
-    @Option(name: .customLong("allow-sender"), help: ArgumentHelp(
-        "Also accept webhooks from this address or CIDR range (repeatable), e.g. 127.0.0.1 for a local sandbox.",
-        valueName: "cidr"))
+    @Option(
+        name: .customLong("allow-sender"),
+        help: ArgumentHelp(
+            "Also accept webhooks from this address or CIDR range (repeatable), e.g. 127.0.0.1 for a local sandbox.",
+            valueName: "cidr"))
     var allowSender: [String] = []
 
-    @Option(name: .customLong("events-file"), help: ArgumentHelp(
-        "Also append every webhook event to this file, one JSON line each.", valueName: "file"))
+    @Option(
+        name: .customLong("events-file"),
+        help: ArgumentHelp(
+            "Also append every webhook event to this file, one JSON line each.", valueName: "file"))
     var eventsFile: String?
 
     func validate() throws {
@@ -110,6 +120,6 @@ struct ExampleBackend: AsyncParsableCommand {
                 FileHandle.standardOutput.write(Data("example backend ready at http://\(urlHost):\(port)\n".utf8))
             },
             logger: Logger(label: "example-backend"))
-        try await app.runService()   // until SIGINT or SIGTERM
+        try await app.runService()  // until SIGINT or SIGTERM
     }
 }

@@ -37,7 +37,7 @@ struct Backend: Sendable {
     /// Sends the user to the Liveform with their email and user id inside `encrypted`, so
     /// nobody can change them on the way.
     func signup(_ request: Request, context: WebhookRequestContext) throws -> Response {
-        let query = try request.uri.decodeQuery(as: SignupQuery.self, context: context)   // 400 when one is missing
+        let query = try request.uri.decodeQuery(as: SignupQuery.self, context: context)  // 400 when one is missing
         var parameters = LiveformParameters()
         parameters.email = query.email
         parameters.userid = query.userid
@@ -59,7 +59,7 @@ struct Backend: Sendable {
     func kycReturn(_ request: Request) -> Response {
         let result: ReturnURLResult
         do {
-            result = try returnURLDecoder.decode(request.uri.description)   // "/kyc/return?encrypted=…" is enough
+            result = try returnURLDecoder.decode(request.uri.description)  // "/kyc/return?encrypted=…" is enough
         } catch {
             return html(.badRequest, title: "Something went wrong", body: "<p>This link cannot be read.</p>")
         }
@@ -84,9 +84,10 @@ struct Backend: Sendable {
     func status(submissionId: String) async throws -> SubmissionStatus {
         do {
             let submission = try await api.submission(id: submissionId)
-            return SubmissionStatus(submissionId: submission.id ?? submissionId, kycStatus: submission.kycStatus,
-                                    email: submission.email, userid: submission.userid, createdAt: submission.createdAt)
-        } catch where error.kind == .notFound {
+            return SubmissionStatus(
+                submissionId: submission.id ?? submissionId, kycStatus: submission.kycStatus,
+                email: submission.email, userid: submission.userid, createdAt: submission.createdAt)
+        } catch  where error.kind == .notFound {
             throw HTTPError(.notFound, message: "no such submission")
         } catch {
             // The error's kind and status only; ArgosError never carries the key.
@@ -105,8 +106,9 @@ struct Backend: Sendable {
             </body></html>
 
             """
-        return Response(status: status, headers: [.contentType: "text/html; charset=utf-8"],
-                        body: ResponseBody(byteBuffer: ByteBuffer(string: page)))
+        return Response(
+            status: status, headers: [.contentType: "text/html; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: page)))
     }
 }
 

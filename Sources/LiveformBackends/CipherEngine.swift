@@ -34,20 +34,26 @@ package protocol CipherEngine: AnyObject, Sendable {
     /// output buffer must hold `input.count + 16` bytes. Returns the bytes written.
     /// Without padding the input is whole blocks, the output holds `input.count` bytes, and
     /// the two may be the very same memory (in place; never partly overlapping).
-    func ecb(encrypt: Bool, padding: Bool, input: UnsafeRawBufferPointer,
-             output: UnsafeMutableRawBufferPointer) throws(CipherFailure) -> Int
+    func ecb(
+        encrypt: Bool, padding: Bool, input: UnsafeRawBufferPointer,
+        output: UnsafeMutableRawBufferPointer
+    ) throws(CipherFailure) -> Int
 
     /// AES-256-CBC with a 16-byte IV; padding and output rules as for `ecb`.
-    func cbc(encrypt: Bool, padding: Bool, iv: UnsafeRawBufferPointer, input: UnsafeRawBufferPointer,
-             output: UnsafeMutableRawBufferPointer) throws(CipherFailure) -> Int
+    func cbc(
+        encrypt: Bool, padding: Bool, iv: UnsafeRawBufferPointer, input: UnsafeRawBufferPointer,
+        output: UnsafeMutableRawBufferPointer
+    ) throws(CipherFailure) -> Int
 
     /// AES-256-GCM encryption: `output.count == input.count`, `tag.count` bytes of tag (4...16).
-    func gcmSeal(nonce: UnsafeRawBufferPointer, aad: UnsafeRawBufferPointer, input: UnsafeRawBufferPointer,
-                 output: UnsafeMutableRawBufferPointer, tag: UnsafeMutableRawBufferPointer) throws(CipherFailure)
+    func gcmSeal(
+        nonce: UnsafeRawBufferPointer, aad: UnsafeRawBufferPointer, input: UnsafeRawBufferPointer,
+        output: UnsafeMutableRawBufferPointer, tag: UnsafeMutableRawBufferPointer) throws(CipherFailure)
 
     /// AES-256-GCM decryption; throws `.rejected` (and wipes `output`) when the tag does not verify.
-    func gcmOpen(nonce: UnsafeRawBufferPointer, aad: UnsafeRawBufferPointer, input: UnsafeRawBufferPointer,
-                 tag: UnsafeRawBufferPointer, output: UnsafeMutableRawBufferPointer) throws(CipherFailure)
+    func gcmOpen(
+        nonce: UnsafeRawBufferPointer, aad: UnsafeRawBufferPointer, input: UnsafeRawBufferPointer,
+        tag: UnsafeRawBufferPointer, output: UnsafeMutableRawBufferPointer) throws(CipherFailure)
 }
 
 /// Creates the engine of `kind` for a 32-byte key. No native context is created until the

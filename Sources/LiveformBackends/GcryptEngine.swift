@@ -63,24 +63,31 @@ final class GcryptEngine: CipherEngine {
 
     // MARK: Operations
 
-    func ecb(encrypt: Bool, padding: Bool, input: UnsafeRawBufferPointer,
-             output: UnsafeMutableRawBufferPointer) throws(CipherFailure) -> Int {
+    func ecb(
+        encrypt: Bool, padding: Bool, input: UnsafeRawBufferPointer,
+        output: UnsafeMutableRawBufferPointer
+    ) throws(CipherFailure) -> Int {
         try blockMode(.ecb, encrypt: encrypt, padding: padding, iv: nil, input: input, output: output)
     }
 
-    func cbc(encrypt: Bool, padding: Bool, iv: UnsafeRawBufferPointer, input: UnsafeRawBufferPointer,
-             output: UnsafeMutableRawBufferPointer) throws(CipherFailure) -> Int {
+    func cbc(
+        encrypt: Bool, padding: Bool, iv: UnsafeRawBufferPointer, input: UnsafeRawBufferPointer,
+        output: UnsafeMutableRawBufferPointer
+    ) throws(CipherFailure) -> Int {
         try blockMode(.cbc, encrypt: encrypt, padding: padding, iv: iv, input: input, output: output)
     }
 
-    func gcmSeal(nonce: UnsafeRawBufferPointer, aad: UnsafeRawBufferPointer, input: UnsafeRawBufferPointer,
-                 output: UnsafeMutableRawBufferPointer, tag: UnsafeMutableRawBufferPointer) throws(CipherFailure) {
+    func gcmSeal(
+        nonce: UnsafeRawBufferPointer, aad: UnsafeRawBufferPointer, input: UnsafeRawBufferPointer,
+        output: UnsafeMutableRawBufferPointer, tag: UnsafeMutableRawBufferPointer
+    ) throws(CipherFailure) {
         try wipingOnFailure(output) { () throws(CipherFailure) in
             try pools[Slot.gcm.rawValue].withHandle { handle throws(CipherFailure) in
                 try startGCM(handle, nonce: nonce, aad: aad)
                 if input.count > 0 {
-                    try check(gcry_cipher_encrypt(handle, output.baseAddress, input.count, input.baseAddress, input.count),
-                              "AES-256-GCM encryption failed")
+                    try check(
+                        gcry_cipher_encrypt(handle, output.baseAddress, input.count, input.baseAddress, input.count),
+                        "AES-256-GCM encryption failed")
                 }
                 // libgcrypt hands out whole tags; shorter ones are their prefix.
                 var full = [UInt8](repeating: 0, count: 16)
@@ -91,14 +98,17 @@ final class GcryptEngine: CipherEngine {
         }
     }
 
-    func gcmOpen(nonce: UnsafeRawBufferPointer, aad: UnsafeRawBufferPointer, input: UnsafeRawBufferPointer,
-                 tag: UnsafeRawBufferPointer, output: UnsafeMutableRawBufferPointer) throws(CipherFailure) {
+    func gcmOpen(
+        nonce: UnsafeRawBufferPointer, aad: UnsafeRawBufferPointer, input: UnsafeRawBufferPointer,
+        tag: UnsafeRawBufferPointer, output: UnsafeMutableRawBufferPointer
+    ) throws(CipherFailure) {
         try wipingOnFailure(output) { () throws(CipherFailure) in
             try pools[Slot.gcm.rawValue].withHandle { handle throws(CipherFailure) in
                 try startGCM(handle, nonce: nonce, aad: aad)
                 if input.count > 0 {
-                    try check(gcry_cipher_decrypt(handle, output.baseAddress, input.count, input.baseAddress, input.count),
-                              "AES-256-GCM decryption failed")
+                    try check(
+                        gcry_cipher_decrypt(handle, output.baseAddress, input.count, input.baseAddress, input.count),
+                        "AES-256-GCM decryption failed")
                 }
                 let verdict = gcry_cipher_checktag(handle, tag.baseAddress, tag.count)
                 if liveform_gcry_err_code(verdict) == UInt32(GPG_ERR_INV_LENGTH.rawValue) {
@@ -111,8 +121,10 @@ final class GcryptEngine: CipherEngine {
 
     // MARK: Plumbing
 
-    private func blockMode(_ slot: Slot, encrypt: Bool, padding: Bool, iv: UnsafeRawBufferPointer?,
-                           input: UnsafeRawBufferPointer, output: UnsafeMutableRawBufferPointer) throws(CipherFailure) -> Int {
+    private func blockMode(
+        _ slot: Slot, encrypt: Bool, padding: Bool, iv: UnsafeRawBufferPointer?,
+        input: UnsafeRawBufferPointer, output: UnsafeMutableRawBufferPointer
+    ) throws(CipherFailure) -> Int {
         try wipingOnFailure(output) { () throws(CipherFailure) -> Int in
             guard let outBase = output.baseAddress else { throw .library("no output buffer") }
             let length: Int
@@ -148,8 +160,9 @@ final class GcryptEngine: CipherEngine {
                         if direct > 0 && !routed {
                             // Same memory in and out: libgcrypt's documented in-place form is a NULL input.
                             let source = input.baseAddress == UnsafeRawPointer(outBase) ? nil : input.baseAddress
-                            try check(gcry_cipher_encrypt(handle, outBase, direct, source, source == nil ? 0 : direct),
-                                      "AES-256 encryption failed")
+                            try check(
+                                gcry_cipher_encrypt(handle, outBase, direct, source, source == nil ? 0 : direct),
+                                "AES-256 encryption failed")
                         }
                         if length > direct {
                             try check(gcry_cipher_encrypt(handle, outBase + direct, length - direct, nil, 0), "AES-256 encryption failed")
@@ -180,8 +193,10 @@ final class GcryptEngine: CipherEngine {
     /// E(X[i]) xor X[i+1]; one more zero block gives E(X[n]); xoring X[i+1] back leaves
     /// E(X[1]) … E(X[n]), the ECB ciphertext. The vectors and the cross-backend tests check
     /// it against OpenSSL byte for byte.
-    private func encryptBlocksThroughCFB(_ input: UnsafeRawPointer, into output: UnsafeMutableRawPointer,
-                                         count: Int) throws(CipherFailure) {
+    private func encryptBlocksThroughCFB(
+        _ input: UnsafeRawPointer, into output: UnsafeMutableRawPointer,
+        count: Int
+    ) throws(CipherFailure) {
         let last = count - 16
         try pools[Slot.cfb.rawValue].withHandle { handle throws(CipherFailure) in
             try check(gcry_cipher_setiv(handle, input, 16), "gcry_cipher_setiv failed")
@@ -201,8 +216,10 @@ final class GcryptEngine: CipherEngine {
         }
     }
 
-    private func startGCM(_ handle: OpaquePointer, nonce: UnsafeRawBufferPointer,
-                          aad: UnsafeRawBufferPointer) throws(CipherFailure) {
+    private func startGCM(
+        _ handle: OpaquePointer, nonce: UnsafeRawBufferPointer,
+        aad: UnsafeRawBufferPointer
+    ) throws(CipherFailure) {
         guard nonce.count > 0 else { throw .unsupported("AES-256-GCM nonce of 0 bytes") }
         try check(liveform_gcry_cipher_reset(handle), "gcry_cipher_reset failed")
         try check(gcry_cipher_setiv(handle, nonce.baseAddress, nonce.count), "gcry_cipher_setiv failed")
@@ -211,8 +228,10 @@ final class GcryptEngine: CipherEngine {
         }
     }
 
-    private func wipingOnFailure<R>(_ output: UnsafeMutableRawBufferPointer,
-                                    _ body: () throws(CipherFailure) -> R) throws(CipherFailure) -> R {
+    private func wipingOnFailure<R>(
+        _ output: UnsafeMutableRawBufferPointer,
+        _ body: () throws(CipherFailure) -> R
+    ) throws(CipherFailure) -> R {
         do {
             return try body()
         } catch {

@@ -1,5 +1,3 @@
-
-
 /// A native context handle (an `EVP_CIPHER_CTX *` or a `gcry_cipher_hd_t`).
 ///
 /// `@unchecked Sendable` because it wraps a C pointer: a handle is only ever used by the one
@@ -20,8 +18,10 @@ final class HandlePool: Sendable {
     /// Enough for the cores of a typical server; extra contexts made under a burst are freed.
     private static let capacity = 16
 
-    init(make: @escaping @Sendable () throws(CipherFailure) -> NativeHandle,
-         destroy: @escaping @Sendable (NativeHandle) -> Void) {
+    init(
+        make: @escaping @Sendable () throws(CipherFailure) -> NativeHandle,
+        destroy: @escaping @Sendable (NativeHandle) -> Void
+    ) {
         self.make = make
         self.destroy = destroy
     }

@@ -53,13 +53,16 @@ final class OpenSSLEngine: CipherEngine {
         }
     }
 
-    private static func makeContext(cipher: NativeHandle?, key: SecureBytes, encrypt: Bool,
-                                    padding: Bool) throws(CipherFailure) -> NativeHandle {
+    private static func makeContext(
+        cipher: NativeHandle?, key: SecureBytes, encrypt: Bool,
+        padding: Bool
+    ) throws(CipherFailure) -> NativeHandle {
         guard let cipher else { throw .library(drainErrors(default: "AES-256 is not available in this OpenSSL")) }
         guard let context = EVP_CIPHER_CTX_new() else { throw .library(drainErrors(default: "EVP_CIPHER_CTX_new failed")) }
         let ok = key.withUnsafeBytes { keyBytes in
-            EVP_CipherInit_ex2(context, cipher.raw, keyBytes.baseAddress?.assumingMemoryBound(to: UInt8.self),
-                               nil, encrypt ? 1 : 0, nil)
+            EVP_CipherInit_ex2(
+                context, cipher.raw, keyBytes.baseAddress?.assumingMemoryBound(to: UInt8.self),
+                nil, encrypt ? 1 : 0, nil)
         }
         guard ok == 1, EVP_CIPHER_CTX_set_padding(context, padding ? 1 : 0) == 1 else {
             EVP_CIPHER_CTX_free(context)
@@ -70,8 +73,10 @@ final class OpenSSLEngine: CipherEngine {
 
     // MARK: Operations
 
-    func ecb(encrypt: Bool, padding: Bool, input: UnsafeRawBufferPointer,
-             output: UnsafeMutableRawBufferPointer) throws(CipherFailure) -> Int {
+    func ecb(
+        encrypt: Bool, padding: Bool, input: UnsafeRawBufferPointer,
+        output: UnsafeMutableRawBufferPointer
+    ) throws(CipherFailure) -> Int {
         if encrypt && padding { return try ecbEncryptPadded(input: input, output: output) }
         // Both settings are pooled: unpadded ECB streams large bodies in pieces.
         let slot: Slot = padding ? (encrypt ? .ecbEncrypt : .ecbDecrypt) : (encrypt ? .ecbRawEncrypt : .ecbRawDecrypt)
@@ -94,8 +99,11 @@ final class OpenSSLEngine: CipherEngine {
         return try run(slot: .ecbRawEncrypt, pooled: true, output: output) { context throws(CipherFailure) in
             func encryptBlocks(_ blocks: UnsafeRawBufferPointer, to out: UnsafeMutablePointer<UInt8>) throws(CipherFailure) {
                 var produced: Int32 = 0
-                guard EVP_CipherUpdate(context, out, &produced, blocks.baseAddress?.assumingMemoryBound(to: UInt8.self),
-                                       Int32(blocks.count)) == 1, Int(produced) == blocks.count else {
+                guard
+                    EVP_CipherUpdate(
+                        context, out, &produced, blocks.baseAddress?.assumingMemoryBound(to: UInt8.self),
+                        Int32(blocks.count)) == 1, Int(produced) == blocks.count
+                else {
                     throw .library(Self.drainErrors(default: "AES-256-ECB encryption failed"))
                 }
             }
@@ -121,30 +129,37 @@ final class OpenSSLEngine: CipherEngine {
         }
     }
 
-    func cbc(encrypt: Bool, padding: Bool, iv: UnsafeRawBufferPointer, input: UnsafeRawBufferPointer,
-             output: UnsafeMutableRawBufferPointer) throws(CipherFailure) -> Int {
+    func cbc(
+        encrypt: Bool, padding: Bool, iv: UnsafeRawBufferPointer, input: UnsafeRawBufferPointer,
+        output: UnsafeMutableRawBufferPointer
+    ) throws(CipherFailure) -> Int {
         try run(slot: encrypt ? .cbcEncrypt : .cbcDecrypt, pooled: padding, output: output) { context throws(CipherFailure) in
             try reinit(context, iv: iv, encrypt: encrypt)
             return try update(context, input: input, output: output, padding: padding)
         }
     }
 
-    func gcmSeal(nonce: UnsafeRawBufferPointer, aad: UnsafeRawBufferPointer, input: UnsafeRawBufferPointer,
-                 output: UnsafeMutableRawBufferPointer, tag: UnsafeMutableRawBufferPointer) throws(CipherFailure) {
+    func gcmSeal(
+        nonce: UnsafeRawBufferPointer, aad: UnsafeRawBufferPointer, input: UnsafeRawBufferPointer,
+        output: UnsafeMutableRawBufferPointer, tag: UnsafeMutableRawBufferPointer
+    ) throws(CipherFailure) {
         guard (1...16).contains(tag.count) else { throw .unsupported("AES-256-GCM tag of \(tag.count) bytes") }
         _ = try run(slot: .gcmEncrypt, pooled: nonce.count == 12, output: output) { context throws(CipherFailure) in
             try startGCM(context, nonce: nonce, aad: aad, encrypt: true)
             let written = try update(context, input: input, output: output, padding: true)
             guard written == input.count,
-                  liveform_gcm_get_tag(context, tag.baseAddress, Int32(tag.count)) == 1 else {
+                liveform_gcm_get_tag(context, tag.baseAddress, Int32(tag.count)) == 1
+            else {
                 throw .library(Self.drainErrors(default: "AES-256-GCM tag computation failed"))
             }
             return written
         }
     }
 
-    func gcmOpen(nonce: UnsafeRawBufferPointer, aad: UnsafeRawBufferPointer, input: UnsafeRawBufferPointer,
-                 tag: UnsafeRawBufferPointer, output: UnsafeMutableRawBufferPointer) throws(CipherFailure) {
+    func gcmOpen(
+        nonce: UnsafeRawBufferPointer, aad: UnsafeRawBufferPointer, input: UnsafeRawBufferPointer,
+        tag: UnsafeRawBufferPointer, output: UnsafeMutableRawBufferPointer
+    ) throws(CipherFailure) {
         guard (1...16).contains(tag.count) else { throw .unsupported("AES-256-GCM tag of \(tag.count) bytes") }
         _ = try run(slot: .gcmDecrypt, pooled: nonce.count == 12, output: output) { context throws(CipherFailure) in
             try startGCM(context, nonce: nonce, aad: aad, encrypt: false)
@@ -160,8 +175,10 @@ final class OpenSSLEngine: CipherEngine {
     /// Takes a pooled context — or, for calls outside the wire format (unpadded blocks, GCM
     /// nonces other than 12 bytes: standard test vectors), a throwaway one so pooled contexts
     /// never change their settings — runs the operation and wipes the output on any failure.
-    private func run(slot: Slot, pooled: Bool, output: UnsafeMutableRawBufferPointer,
-                     _ body: (OpaquePointer) throws(CipherFailure) -> Int) throws(CipherFailure) -> Int {
+    private func run(
+        slot: Slot, pooled: Bool, output: UnsafeMutableRawBufferPointer,
+        _ body: (OpaquePointer) throws(CipherFailure) -> Int
+    ) throws(CipherFailure) -> Int {
         do {
             if pooled {
                 return try pools[slot.rawValue].withHandle(body)
@@ -183,8 +200,10 @@ final class OpenSSLEngine: CipherEngine {
         }
     }
 
-    private func startGCM(_ context: OpaquePointer, nonce: UnsafeRawBufferPointer, aad: UnsafeRawBufferPointer,
-                          encrypt: Bool) throws(CipherFailure) {
+    private func startGCM(
+        _ context: OpaquePointer, nonce: UnsafeRawBufferPointer, aad: UnsafeRawBufferPointer,
+        encrypt: Bool
+    ) throws(CipherFailure) {
         // Pooled contexts keep OpenSSL's default 12-byte IV length (the wire format's); other
         // lengths arrive on throwaway contexts. OpenSSL 3 takes at most 128 bytes.
         if nonce.count != 12 {
@@ -197,8 +216,11 @@ final class OpenSSLEngine: CipherEngine {
         if aad.count > 0 {
             var ignored: Int32 = 0
             try forEachChunk(of: aad) { chunk throws(CipherFailure) in
-                guard EVP_CipherUpdate(context, nil, &ignored, chunk.baseAddress?.assumingMemoryBound(to: UInt8.self),
-                                       Int32(chunk.count)) == 1 else {
+                guard
+                    EVP_CipherUpdate(
+                        context, nil, &ignored, chunk.baseAddress?.assumingMemoryBound(to: UInt8.self),
+                        Int32(chunk.count)) == 1
+                else {
                     throw .library(Self.drainErrors(default: "AES-256-GCM AAD rejected"))
                 }
             }
@@ -208,16 +230,21 @@ final class OpenSSLEngine: CipherEngine {
     /// Update + Final over the whole input. A failed Final is a verification failure
     /// (padding or tag): its error-queue entries are cleared so they cannot leak into
     /// another caller's diagnostics.
-    private func update(_ context: OpaquePointer, input: UnsafeRawBufferPointer,
-                        output: UnsafeMutableRawBufferPointer, padding: Bool) throws(CipherFailure) -> Int {
+    private func update(
+        _ context: OpaquePointer, input: UnsafeRawBufferPointer,
+        output: UnsafeMutableRawBufferPointer, padding: Bool
+    ) throws(CipherFailure) -> Int {
         guard let outBase = output.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
             throw .library("no output buffer")
         }
         var written = 0
         try forEachChunk(of: input) { chunk throws(CipherFailure) in
             var produced: Int32 = 0
-            guard EVP_CipherUpdate(context, outBase + written, &produced,
-                                   chunk.baseAddress?.assumingMemoryBound(to: UInt8.self), Int32(chunk.count)) == 1 else {
+            guard
+                EVP_CipherUpdate(
+                    context, outBase + written, &produced,
+                    chunk.baseAddress?.assumingMemoryBound(to: UInt8.self), Int32(chunk.count)) == 1
+            else {
                 ERR_clear_error()
                 throw .rejected
             }
@@ -232,8 +259,10 @@ final class OpenSSLEngine: CipherEngine {
     }
 
     /// EVP takes `int` lengths; feed larger inputs in 1 GiB pieces.
-    private func forEachChunk(of buffer: UnsafeRawBufferPointer,
-                              _ body: (UnsafeRawBufferPointer) throws(CipherFailure) -> Void) throws(CipherFailure) {
+    private func forEachChunk(
+        of buffer: UnsafeRawBufferPointer,
+        _ body: (UnsafeRawBufferPointer) throws(CipherFailure) -> Void
+    ) throws(CipherFailure) {
         let chunkSize = 1 << 30
         var offset = 0
         repeat {

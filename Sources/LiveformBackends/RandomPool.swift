@@ -1,4 +1,5 @@
 internal import CLiveformOpenSSL
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)

@@ -66,8 +66,9 @@ package enum Base64 {
         // Whole 24-byte blocks through the AVX2 kernel first (on x86-64 with AVX2).
         if hasAVX2 && count >= 28, let base = input.baseAddress {
             var written = 0
-            inIndex = liveform_base64_encode_blocks(base.assumingMemoryBound(to: UInt8.self), count,
-                                                    out.assumingMemoryBound(to: UInt8.self), &written)
+            inIndex = liveform_base64_encode_blocks(
+                base.assumingMemoryBound(to: UInt8.self), count,
+                out.assumingMemoryBound(to: UInt8.self), &written)
             outIndex = written
         }
         // Six bytes to eight characters per step, reading eight bytes (so while eight are
@@ -75,7 +76,8 @@ package enum Base64 {
         pairs.withUnsafeBufferPointer { pairs in
             while inIndex + 8 <= count {
                 let bits = input.loadUnaligned(fromByteOffset: inIndex, as: UInt64.self).bigEndian
-                let chars = UInt64(pairs[Int(bits >> 52)]) | UInt64(pairs[Int((bits >> 40) & 0xFFF)]) << 16
+                let chars =
+                    UInt64(pairs[Int(bits >> 52)]) | UInt64(pairs[Int((bits >> 40) & 0xFFF)]) << 16
                     | UInt64(pairs[Int((bits >> 28) & 0xFFF)]) << 32 | UInt64(pairs[Int((bits >> 16) & 0xFFF)]) << 48
                 out.storeBytes(of: chars.littleEndian, toByteOffset: outIndex, as: UInt64.self)
                 inIndex += 6
@@ -162,8 +164,10 @@ package enum Base64 {
         /// Decodes `input` (the next piece of text) to the start of `output`, which must hold
         /// `maxDecodedLength(input.count)` bytes; returns the bytes written. Up to three
         /// decoded bytes may stay pending until the next piece or `finish`.
-        package mutating func update(_ input: UnsafeRawBufferPointer,
-                                     into output: UnsafeMutableRawBufferPointer) throws(DecodingError) -> Int {
+        package mutating func update(
+            _ input: UnsafeRawBufferPointer,
+            into output: UnsafeMutableRawBufferPointer
+        ) throws(DecodingError) -> Int {
             let capacity = maxDecodedLength(input.count)
             precondition(output.count >= capacity, "base64 output buffer too small")
             guard let out = output.baseAddress else { return 0 }
@@ -190,8 +194,9 @@ package enum Base64 {
                     if Base64.hasAVX2 && count - inIndex >= 32 {
                         var written = 0
                         let base = input.baseAddress!.assumingMemoryBound(to: UInt8.self) + inIndex
-                        let read = liveform_base64_decode_blocks(base, count - inIndex,
-                                                                 (out + outIndex).assumingMemoryBound(to: UInt8.self), &written)
+                        let read = liveform_base64_decode_blocks(
+                            base, count - inIndex,
+                            (out + outIndex).assumingMemoryBound(to: UInt8.self), &written)
                         inIndex += read
                         outIndex += written
                     }

@@ -12,7 +12,7 @@ package enum PercentEncoding {
     package static func isUnreserved(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-             UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
             return true
         default:
             return false
@@ -85,8 +85,10 @@ package enum PercentEncoding {
     /// `plusIsSpace`, `+` reads as a space, as an HTML form decoder (and `URLSearchParams`)
     /// reads it. Returns the bytes written, or nil for a bad escape (`%G1`, a lone `%`).
     /// The bytes are not checked to be UTF-8.
-    package static func decode(_ input: UnsafeRawBufferPointer, plusIsSpace: Bool,
-                               into output: UnsafeMutableRawBufferPointer) -> Int? {
+    package static func decode(
+        _ input: UnsafeRawBufferPointer, plusIsSpace: Bool,
+        into output: UnsafeMutableRawBufferPointer
+    ) -> Int? {
         precondition(output.count >= input.count, "percent-decoding output buffer too small")
         guard let target = output.baseAddress else { return 0 }
         let plus = plusIsSpace ? UInt8(ascii: "+") : UInt8(ascii: "%")

@@ -38,8 +38,10 @@ struct APICommand: AsyncParsableCommand {
 
 /// The options every `liveform api` command takes.
 struct APIOptions: ParsableArguments {
-    @Option(name: .customLong("base-url"), help: ArgumentHelp(
-        "The API's base URL (default: LIVEFORM_API_BASE_URL, else the vendor's production API).", valueName: "url"))
+    @Option(
+        name: .customLong("base-url"),
+        help: ArgumentHelp(
+            "The API's base URL (default: LIVEFORM_API_BASE_URL, else the vendor's production API).", valueName: "url"))
     var baseURL: String?
 
     @Flag(inversion: .prefixedNo, help: "Whether the project has Secure Data Transfer on (default: on).")
@@ -91,7 +93,8 @@ extension KeyOptions {
             credentials.append(value)
         }
         if !keyValue.isEmpty {
-            context.writeError("warning: --key leaves the key in your shell history and the process list; prefer --key-file, --key-env or LIVEFORM_KEY")
+            context.writeError(
+                "warning: --key leaves the key in your shell history and the process list; prefer --key-file, --key-env or LIVEFORM_KEY")
             credentials += keyValue
         }
         if credentials.isEmpty, let value = context.environment["LIVEFORM_KEY"] { credentials.append(value) }
@@ -142,8 +145,9 @@ struct APISubmission: AsyncParsableCommand {
                 }
                 requestType = known
             }
-            let query = SubmissionQuery(userid: userid, email: email, startDate: from, endDate: to, requestType: requestType,
-                                        pageSize: pageSize)
+            let query = SubmissionQuery(
+                userid: userid, email: email, startDate: from, endDate: to, requestType: requestType,
+                pageSize: pageSize)
             let all = all
             let items = try await api.withClient { client in
                 var items: [JSONValue] = []
@@ -184,8 +188,11 @@ struct APISubmission: AsyncParsableCommand {
         var api: APIOptions { root.options }
         @Argument(help: "The submission id.") var id: String
         @Option(help: "Who changes it.") var admin: String
-        @Option(name: .customLong("data-json"), help: ArgumentHelp("A file with the JSON object of the members to set; - for standard input.",
-                                                                    valueName: "file"))
+        @Option(
+            name: .customLong("data-json"),
+            help: ArgumentHelp(
+                "A file with the JSON object of the members to set; - for standard input.",
+                valueName: "file"))
         var dataJSON: String
 
         func run() async throws {
@@ -235,8 +242,9 @@ struct APISubmission: AsyncParsableCommand {
 // MARK: image, aml, settings
 
 struct APIImage: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "image", abstract: "Download a submission's image.",
-                                                    subcommands: [Get.self])
+    static let configuration = CommandConfiguration(
+        commandName: "image", abstract: "Download a submission's image.",
+        subcommands: [Get.self])
 
     struct Get: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Write an image's bytes to --output; print nothing.")
@@ -368,13 +376,14 @@ struct APITokens: AsyncParsableCommand {
 extension CLI {
     /// The exit status and hint for an API failure.
     static func report(_ error: ArgosError, context: CLIContext) -> Int32 {
-        let status: Int32 = switch error.kind {
-        case .invalidParameter: Status.usage
-        case .invalidKey: Status.invalidKey
-        case .rateLimited, .serverError, .transport: Status.unavailable
-        case .ipNotAllowed, .unauthorized: Status.noPermission
-        default: Status.failed
-        }
+        let status: Int32 =
+            switch error.kind {
+            case .invalidParameter: Status.usage
+            case .invalidKey: Status.invalidKey
+            case .rateLimited, .serverError, .transport: Status.unavailable
+            case .ipNotAllowed, .unauthorized: Status.noPermission
+            default: Status.failed
+            }
         var line = "liveform: \(error.kind): \(error.reason)"
         if let code = error.status, !line.contains("HTTP \(code)") { line += " (HTTP \(code))" }
         var vendor: [String] = []

@@ -1,5 +1,5 @@
-public import Foundation
 import ArgumentParser
+public import Foundation
 import Liveform
 import LiveformAPI
 
@@ -10,13 +10,13 @@ public enum CLI {
     /// Exit statuses (the root command's help lists them).
     public enum Status {
         public static let success: Int32 = 0
-        public static let failed: Int32 = 1          // decryption failed, or vectors failed
-        public static let usage: Int32 = 64          // usage error or invalidParameter
+        public static let failed: Int32 = 1  // decryption failed, or vectors failed
+        public static let usage: Int32 = 64  // usage error or invalidParameter
         public static let malformedInput: Int32 = 65
         public static let cannotOpenInput: Int32 = 66
-        public static let unavailable: Int32 = 69    // nothing answers: the API after retries (rate limited, server error, no answer), webhook send
-        public static let software: Int32 = 70       // a crypto library failed
-        public static let noPermission: Int32 = 77   // the API: IP address not allowed, key refused
+        public static let unavailable: Int32 = 69  // nothing answers: the API after retries (rate limited, server error, no answer), webhook send
+        public static let software: Int32 = 70  // a crypto library failed
+        public static let noPermission: Int32 = 77  // the API: IP address not allowed, key refused
         public static let invalidKey: Int32 = 78
     }
 
@@ -64,7 +64,8 @@ public enum CLI {
         // The parser answers `liveform nosuch --help` with the root help and status 0;
         // a script must be able to tell that the command does not exist.
         if let first = arguments.first, !first.hasPrefix("-"),
-           !LiveformCommand.configuration.subcommands.contains(where: { $0._commandName == first }) {
+            !LiveformCommand.configuration.subcommands.contains(where: { $0._commandName == first })
+        {
             throw CLIFailure.usage("unknown command '\(first)'; see liveform --help")
         }
         return try LiveformCommand.parseAsRoot(arguments)
@@ -90,14 +91,15 @@ public enum CLI {
     }
 
     static func report(_ error: LiveformError, context: CLIContext) -> Int32 {
-        let (status, hint): (Int32, String) = switch error.code {
-        case .decryptionFailed: (Status.failed, "check the key (--key-file, --key-env, --key-hex or LIVEFORM_KEY) and the mode")
-        case .invalidKey: (Status.invalidKey, "give the API key or secretKey with --key-file PATH, --key-env NAME, --key-hex HEX or LIVEFORM_KEY")
-        case .invalidParameter: (Status.usage, "see --help for the options")
-        case .malformedInput: (Status.malformedInput, "the input is not in the expected format")
-        case .backendFailure: (Status.software, "the crypto library failed; try --backend with the other library")
-        default: (Status.failed, "")
-        }
+        let (status, hint): (Int32, String) =
+            switch error.code {
+            case .decryptionFailed: (Status.failed, "check the key (--key-file, --key-env, --key-hex or LIVEFORM_KEY) and the mode")
+            case .invalidKey: (Status.invalidKey, "give the API key or secretKey with --key-file PATH, --key-env NAME, --key-hex HEX or LIVEFORM_KEY")
+            case .invalidParameter: (Status.usage, "see --help for the options")
+            case .malformedInput: (Status.malformedInput, "the input is not in the expected format")
+            case .backendFailure: (Status.software, "the crypto library failed; try --backend with the other library")
+            default: (Status.failed, "")
+            }
         context.writeError("liveform: \(error.code): \(error.reason)" + (hint.isEmpty ? "" : "\nhint: \(hint)"))
         return status
     }
@@ -123,8 +125,10 @@ public final class CLIContext: @unchecked Sendable {
     private let writeOutput: @Sendable (Data) -> Void
     private let writeErrorOutput: @Sendable (Data) -> Void
 
-    public init(environment: [String: String], stdin: @escaping @Sendable () -> Data,
-                stdout: @escaping @Sendable (Data) -> Void, stderr: @escaping @Sendable (Data) -> Void) {
+    public init(
+        environment: [String: String], stdin: @escaping @Sendable () -> Data,
+        stdout: @escaping @Sendable (Data) -> Void, stderr: @escaping @Sendable (Data) -> Void
+    ) {
         self.environment = environment
         readInput = stdin
         writeOutput = stdout
@@ -132,10 +136,11 @@ public final class CLIContext: @unchecked Sendable {
     }
 
     public static func process() -> CLIContext {
-        CLIContext(environment: ProcessInfo.processInfo.environment,
-                   stdin: { FileHandle.standardInput.readDataToEndOfFile() },
-                   stdout: { FileHandle.standardOutput.write($0) },
-                   stderr: { FileHandle.standardError.write($0) })
+        CLIContext(
+            environment: ProcessInfo.processInfo.environment,
+            stdin: { FileHandle.standardInput.readDataToEndOfFile() },
+            stdout: { FileHandle.standardOutput.write($0) },
+            stderr: { FileHandle.standardError.write($0) })
     }
 
     func write(_ text: String) { writeOutput(Data(text.utf8)) }

@@ -27,7 +27,8 @@ struct Demo: AsyncParsableCommand {
         func section(_ title: String) { out.write("\n== \(title)\n") }
         func line(_ label: String, _ value: String) { out.write("   \(label.padding(toLength: 18, withPad: " ", startingAt: 0)) \(value)\n") }
 
-        out.write("""
+        out.write(
+            """
             Liveform demo — backend \(common.backend.name) (\(common.backend.libraryVersion))
             Demo key: the SHA-256 of the credential "\(Self.demoCredential)" (fingerprint \(key.fingerprint)).
             It is fake and public: never use it for a real project.
@@ -48,8 +49,9 @@ struct Demo: AsyncParsableCommand {
             ("2. Liveform URL with AES-256-GCM, encryption-only mode", .gcm, true),
         ] {
             section(title)
-            let settings = try LiveformSettings(projectId: Self.demoProject, encryption: encryption, encryptionOnly: encryptionOnly,
-                                                credential: .init(kind: .apiKey, key: key), backend: common.backend)
+            let settings = try LiveformSettings(
+                projectId: Self.demoProject, encryption: encryption, encryptionOnly: encryptionOnly,
+                credential: .init(kind: .apiKey, key: key), backend: common.backend)
             let builder = try LiveformURLBuilder(settings: settings)
             line("parameters", JSONValue.object(JSONObject(parameters.map { ($0.name, $0.value) })).jsonText)
             line("JSON encrypted", builder.encryptedJSONText(for: parameters) ?? "")
@@ -61,8 +63,10 @@ struct Demo: AsyncParsableCommand {
         }
 
         section("3. Return URL (the form redirects here; ECB)")
-        let fields: JSONObject = ["kycStatus": "approved", "userid": "user-42", "email": "kim.minji@example.com",
-                                  "submissionId": "sub-20261121-0001", "cf1": "order #1001 & more"]
+        let fields: JSONObject = [
+            "kycStatus": "approved", "userid": "user-42", "email": "kim.minji@example.com",
+            "submissionId": "sub-20261121-0001", "cf1": "order #1001 & more",
+        ]
         let returnURL = try ReturnURLBuilder(returnURL: "https://shop.example.test/kyc/done", key: key, backend: common.backend)
             .url(for: fields)
         line("URL", returnURL)

@@ -22,8 +22,10 @@ extension Demo {
     /// - Parameters:
     ///   - webhookPolls: how many times step 5 looks for the webhooks, 20 ms apart.
     ///   - adjust: changes the sandbox's project after the demo set it up (tests break a step with it).
-    func demoSandboxLoop(key: AES256.Key, section: (String) -> Void, line: (String, String) -> Void,
-                         webhookPolls: Int = Demo.webhookPolls, adjust: (inout SandboxProject) -> Void = { _ in }) async throws {
+    func demoSandboxLoop(
+        key: AES256.Key, section: (String) -> Void, line: (String, String) -> Void,
+        webhookPolls: Int = Demo.webhookPolls, adjust: (inout SandboxProject) -> Void = { _ in }
+    ) async throws {
         section("6. The whole loop on the embedded sandbox (headless, in this process, on loopback)")
         let backend: DemoBackend
         do {
@@ -51,8 +53,9 @@ extension Demo {
         line("your backend", "\(backend.base)   (webhooks: POST /webhooks/argos with LiveformHummingbird; Return URL: /kyc/done)")
 
         // No redirect following: the demo shows each 302 and where it points.
-        let http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup,
-                              configuration: HTTPClient.Configuration(redirectConfiguration: .disallow))
+        let http = HTTPClient(
+            eventLoopGroup: HTTPClient.defaultEventLoopGroup,
+            configuration: HTTPClient.Configuration(redirectConfiguration: .disallow))
         let outcome: Result<Void, any Error>
         do {
             try await walkLoop(key: key, sandbox: sandbox.base, backend: backend, http: http, webhookPolls: webhookPolls, line: line)
@@ -66,16 +69,19 @@ extension Demo {
         try outcome.get()
     }
 
-    private func walkLoop(key: AES256.Key, sandbox: String, backend: DemoBackend, http: HTTPClient, webhookPolls: Int,
-                          line: (String, String) -> Void) async throws {
+    private func walkLoop(
+        key: AES256.Key, sandbox: String, backend: DemoBackend, http: HTTPClient, webhookPolls: Int,
+        line: (String, String) -> Void
+    ) async throws {
         let out = CLIContext.current
         func step(_ number: Int, _ title: String) { out.write("   -- step \(number)/6: \(title)\n") }
 
         step(1, "sign a Liveform URL with the SDK (ECB, the demo key)")
         let url = try DemoStep.attempt("1") {
-            let settings = try LiveformSettings(projectId: SandboxConfiguration.demoProjectId, encryption: .ecb,
-                                                credential: .init(kind: .apiKey, key: key), baseURL: sandbox + "/",
-                                                backend: common.backend)
+            let settings = try LiveformSettings(
+                projectId: SandboxConfiguration.demoProjectId, encryption: .ecb,
+                credential: .init(kind: .apiKey, key: key), baseURL: sandbox + "/",
+                backend: common.backend)
             var parameters = LiveformParameters()
             parameters.email = "kim.minji@example.com"
             parameters.userid = "user-42"
@@ -86,13 +92,15 @@ extension Demo {
 
         step(2, "the form reads it (GET the URL)")
         let page = try await DemoStep.attemptAsync("2") { try await Self.fetch(http, url) }
-        try DemoStep.expect(page.status == 200 && page.body.contains("SANDBOX — not ARGOS"), step: "2",
-                               "the Liveform page answered \(page.status)")
+        try DemoStep.expect(
+            page.status == 200 && page.body.contains("SANDBOX — not ARGOS"), step: "2",
+            "the Liveform page answered \(page.status)")
         line("GET", "\(page.status), the sandbox's Liveform page")
         let rows = Self.parameterRows(page.body)
         for row in rows { line(row.name, "\(row.value)   (\(row.origin))") }
-        try DemoStep.expect(rows.contains { $0.name == "email" && $0.value == "kim.minji@example.com" && $0.origin == "encrypted" },
-                               step: "2", "the page does not show the decrypted email")
+        try DemoStep.expect(
+            rows.contains { $0.name == "email" && $0.value == "kim.minji@example.com" && $0.origin == "encrypted" },
+            step: "2", "the page does not show the decrypted email")
         guard let session = Self.hiddenValue("session", in: page.body) else {
             throw DemoStep.failure("2", "the page has no completion form")
         }
@@ -100,8 +108,9 @@ extension Demo {
         step(3, "complete it: the applicant is approved (POST the form)")
         let form = "session=\(Self.formEncode(session))&fullName=Kim+Minji&nationality=KOR&decision=approved"
         let completed = try await DemoStep.attemptAsync("3") {
-            try await Self.fetch(http, sandbox + "/_sandbox/complete", method: .POST, body: form,
-                                 contentType: "application/x-www-form-urlencoded")
+            try await Self.fetch(
+                http, sandbox + "/_sandbox/complete", method: .POST, body: form,
+                contentType: "application/x-www-form-urlencoded")
         }
         guard completed.status == 302, let location = completed.headers.first(name: "location") else {
             throw DemoStep.failure("3", "the completion answered \(completed.status), not a redirect")
@@ -137,15 +146,18 @@ extension Demo {
             }
             try await Task.sleep(for: .milliseconds(20))
         }
-        try DemoStep.expect(complete, step: "5", """
+        try DemoStep.expect(
+            complete, step: "5",
+            """
             the webhooks created and approved did not both arrive within \(String(format: "%g", Double(webhookPolls) * 0.02)) s \
             (received: \(backend.inbox.events.map(\.trigger.rawValue).joined(separator: ", ")))
             """)
 
         step(6, "the REST API: ArgosClient reads the submission, with Secure Data Transfer")
         let submission = try await DemoStep.attemptAsync("6") {
-            let client = try ArgosClient(apiKey: Self.demoCredential,
-                                         configuration: ArgosClient.Configuration(baseURL: sandbox + "/v3"))
+            let client = try ArgosClient(
+                apiKey: Self.demoCredential,
+                configuration: ArgosClient.Configuration(baseURL: sandbox + "/v3"))
             return try await client.submission(id: submissionId)
         }
         line("GET", "/v3/submission?submission_id=\(submissionId) -> 200, {\"data\":…} decrypted")
@@ -158,8 +170,10 @@ extension Demo {
 
     // MARK: HTTP
 
-    static func fetch(_ http: HTTPClient, _ url: String, method: HTTPMethod = .GET, body: String? = nil,
-                      contentType: String? = nil) async throws -> (status: Int, headers: HTTPHeaders, body: String) {
+    static func fetch(
+        _ http: HTTPClient, _ url: String, method: HTTPMethod = .GET, body: String? = nil,
+        contentType: String? = nil
+    ) async throws -> (status: Int, headers: HTTPHeaders, body: String) {
         var request = HTTPClientRequest(url: url)
         request.method = method
         if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
@@ -232,8 +246,11 @@ struct DemoServer {
 
     /// Starts `run` (which calls its argument with the port once listening) and returns once
     /// it listens; throws if it stops first.
-    static func start(_ run: @escaping @Sendable (_ onReady: @escaping @Sendable (Int) async -> Void) async throws -> Void)
-        async throws -> DemoServer {
+    static func start(
+        _ run: @escaping @Sendable (_ onReady: @escaping @Sendable (Int) async -> Void) async throws -> Void
+    )
+        async throws -> DemoServer
+    {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let task = Task {
             defer { continuation.finish() }
@@ -272,8 +289,9 @@ struct DemoBackend {
         let inbox = Inbox()
         let router = Router(context: WebhookRequestContext.self)
         // The sandbox delivers from loopback; ARGOS would from its published address (.argos).
-        let decoder = WebhookDecoder(keys: [key], backend: cryptoBackend,
-                                     senderPolicy: try WebhookSenderPolicy(allowing: ["127.0.0.0/8", "::1"]))
+        let decoder = WebhookDecoder(
+            keys: [key], backend: cryptoBackend,
+            senderPolicy: try WebhookSenderPolicy(allowing: ["127.0.0.0/8", "::1"]))
         router.webhook("/webhooks/argos", decoder: decoder) { event, _ in inbox.append(event) }
         router.get("/kyc/done") { request, _ -> String in
             let result = try? ReturnURLDecoder(keys: [key], backend: cryptoBackend).decode(request.uri.description)

@@ -4,20 +4,26 @@ import Liveform
 
 /// How commands get keys. Never on the command line by default: `--key` works but warns.
 struct KeyOptions: ParsableArguments {
-    @Option(name: .customLong("key-file"), help: ArgumentHelp(
-        "A file holding the API key or secretKey (a trailing newline is stripped). Repeatable when decoding: keys are tried in order.",
-        valueName: "path"))
+    @Option(
+        name: .customLong("key-file"),
+        help: ArgumentHelp(
+            "A file holding the API key or secretKey (a trailing newline is stripped). Repeatable when decoding: keys are tried in order.",
+            valueName: "path"))
     var keyFiles: [String] = []
 
     @Option(name: .customLong("key-env"), help: ArgumentHelp("An environment variable holding the API key or secretKey.", valueName: "name"))
     var keyEnvironment: [String] = []
 
-    @Option(name: .customLong("key-hex"), help: ArgumentHelp("A raw 32-byte key as 64 hex digits (the derived key, not the credential).", valueName: "hex"))
+    @Option(
+        name: .customLong("key-hex"),
+        help: ArgumentHelp("A raw 32-byte key as 64 hex digits (the derived key, not the credential).", valueName: "hex"))
     var keyHex: [String] = []
 
-    @Option(name: .customLong("key"), help: ArgumentHelp(
-        "The API key or secretKey itself. Works, but leaves the key in shell history and the process list; prefer the options above or LIVEFORM_KEY.",
-        valueName: "value"))
+    @Option(
+        name: .customLong("key"),
+        help: ArgumentHelp(
+            "The API key or secretKey itself. Works, but leaves the key in shell history and the process list; prefer the options above or LIVEFORM_KEY.",
+            valueName: "value"))
     var keyValue: [String] = []
 
     /// Every key given, in the order: files, environment variables, hex, values; or
@@ -39,7 +45,8 @@ struct KeyOptions: ParsableArguments {
         }
         for hex in keyHex { keys.append(try AES256.Key(hex: hex)) }
         if !keyValue.isEmpty {
-            context.writeError("warning: --key leaves the key in your shell history and the process list; prefer --key-file, --key-env or LIVEFORM_KEY")
+            context.writeError(
+                "warning: --key leaves the key in your shell history and the process list; prefer --key-file, --key-env or LIVEFORM_KEY")
             for value in keyValue { keys.append(try AES256.Key(credential: value)) }
         }
         if keys.isEmpty, let value = context.environment["LIVEFORM_KEY"] {

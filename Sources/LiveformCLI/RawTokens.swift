@@ -14,7 +14,8 @@ struct Encrypt: ParsableCommand {
 
     @Option(help: "The cipher: ecb, cbc or gcm.") var mode: RawMode
     @Argument(help: "The text; - or nothing reads standard input.") var text: String?
-    @Option(help: ArgumentHelp("A fixed IV (cbc, 16 bytes) or nonce (gcm, 12 bytes) in hex, for test vectors only.", valueName: "hex")) var iv: String?
+    @Option(help: ArgumentHelp("A fixed IV (cbc, 16 bytes) or nonce (gcm, 12 bytes) in hex, for test vectors only.", valueName: "hex")) var iv:
+        String?
     @OptionGroup var keys: KeyOptions
     @OptionGroup var common: CommonOptions
 

@@ -27,7 +27,9 @@ struct ReturnURLCommand: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "build", abstract: "Build a Return URL as the form would.")
 
         @Option(help: "Your Return URL.") var returnURL: String
-        @Option(name: .customLong("field"), help: ArgumentHelp("A field (kycStatus, userid, email, submissionId, cf1–cf3, errorCode…). Repeatable.", valueName: "name=value"))
+        @Option(
+            name: .customLong("field"),
+            help: ArgumentHelp("A field (kycStatus, userid, email, submissionId, cf1–cf3, errorCode…). Repeatable.", valueName: "name=value"))
         var fields: [String] = []
         @Option(help: ArgumentHelp("A JSON object of fields; - reads standard input.", valueName: "file|-")) var fieldsJson: String?
         @Flag(help: "Encrypt the fields (ECB), as a project with encryption on does.") var encrypt = false

@@ -42,7 +42,8 @@ struct SandboxCommand: ParsableCommand {
             }
         } else {
             configuration = try SandboxConfiguration.demo(apiKey: Demo.demoCredential)
-            context.writeError("""
+            context.writeError(
+                """
                 demo project: pid \(SandboxConfiguration.demoProjectId), apiKey "\(Demo.demoCredential)" \
                 (fake and public, as in `liveform demo`); Liveform encryption ecb, Secure Data Transfer on
                 """)
@@ -53,8 +54,9 @@ struct SandboxCommand: ParsableCommand {
         do {
             sandbox = try Sandbox(configuration: configuration, statePath: state, logger: logger)
         } catch {
-            throw CLIFailure(status: CLI.Status.cannotOpenInput,
-                             message: "liveform: cannot open the state file '\(state ?? ":memory:")': \(error)")
+            throw CLIFailure(
+                status: CLI.Status.cannotOpenInput,
+                message: "liveform: cannot open the state file '\(state ?? ":memory:")': \(error)")
         }
         let (host, port) = (host, port)
         let urlHost = host.contains(":") ? "[\(host)]" : host
@@ -66,7 +68,7 @@ struct SandboxCommand: ParsableCommand {
                     context.write("sandbox ready at http://\(urlHost):\(port)\n")
                 }
             }
-        } catch where !ready.withLock({ $0 }) {
+        } catch  where !ready.withLock({ $0 }) {
             throw CLIFailure(status: CLI.Status.failed, message: "liveform: the sandbox cannot listen on \(urlHost):\(port): \(error)")
         }
     }

@@ -14,9 +14,10 @@ private func printPlaintext(_ plaintext: [UInt8], common: CommonOptions) throws 
 
 /// The webhook framing options.
 struct FramingOptions: ParsableArguments {
-    @Option(help: ArgumentHelp(
-        "Use the pre-2024 fixed-IV framing with this 16-byte IV in hex (e.g. 32 zeros) instead of IV ‖ ciphertext.",
-        valueName: "hex"))
+    @Option(
+        help: ArgumentHelp(
+            "Use the pre-2024 fixed-IV framing with this 16-byte IV in hex (e.g. 32 zeros) instead of IV ‖ ciphertext.",
+            valueName: "hex"))
     var fixedIv: String?
 
     func framing() throws -> TokenCipher.CBCFraming {
@@ -104,8 +105,9 @@ struct BodyCommand: ParsableCommand {
         func run() throws {
             let plaintext = Array(try readInput(file)).trimmingTrailingNewline()
             // A one-shot tool with one large body at most: let it use every core.
-            let codec = APIBodyCodec(key: try keys.key(), backend: common.backend,
-                                     maxThreadsPerBody: ProcessInfo.processInfo.activeProcessorCount)
+            let codec = APIBodyCodec(
+                key: try keys.key(), backend: common.backend,
+                maxThreadsPerBody: ProcessInfo.processInfo.activeProcessorCount)
             // Streamed to the output as it is encrypted: no second copy of a large body. Nothing
             // is written before the plaintext passes its JSON check (the first chunk comes after).
             let output = CLIContext.current

@@ -77,8 +77,9 @@ struct Decode: ParsableCommand {
 
     func run() throws {
         let needsKey = url.contains("encrypted=")
-        let decoder = LiveformURLDecoder(keys: needsKey ? try keys.keys() : [], mode: mode.mode,
-                                         encryptionOnly: encryptionOnly, backend: common.backend)
+        let decoder = LiveformURLDecoder(
+            keys: needsKey ? try keys.keys() : [], mode: mode.mode,
+            encryptionOnly: encryptionOnly, backend: common.backend)
         common.print(try decoder.decode(url).json)
     }
 }

@@ -11,8 +11,10 @@ struct StandardErrorLogHandler: LogHandler {
     var metadata: Logger.Metadata = [:]
     private let write: @Sendable (String) -> Void
 
-    init(label: String, level: Logger.Level,
-         write: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }) {
+    init(
+        label: String, level: Logger.Level,
+        write: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }
+    ) {
         self.label = label
         logLevel = level
         self.write = write

@@ -44,8 +44,9 @@ struct ListenWebhook: ParsableCommand {
 
     func run() throws {
         let policy = try WebhookSenderPolicy(allowing: Self.defaultSenders + allow)
-        let decoder = WebhookDecoder(keys: try keys.keys(), framing: try framing.framing(), backend: backendName.backend,
-                                     senderPolicy: policy)
+        let decoder = WebhookDecoder(
+            keys: try keys.keys(), framing: try framing.framing(), backend: backendName.backend,
+            senderPolicy: policy)
         let output = LineOutput(CLIContext.current)
         let (host, port, path) = (host, port, path)
         try runToCompletion {
@@ -58,9 +59,11 @@ struct ListenWebhook: ParsableCommand {
 enum WebhookListener {
     static func run(host: String, port: Int, path: String, decoder: WebhookDecoder, output: LineOutput) async throws {
         let router = Router(context: WebhookRequestContext.self)
-        router.webhook(RouterPath(path), decoder: decoder, onRejection: { status, error, _ in
-            output.line(.object(["status": .number(Double(status)), "error": .string(error.code.description)]))
-        }, onEvent: { event, _ in output.bytes(acceptedLine(event)) })
+        router.webhook(
+            RouterPath(path), decoder: decoder,
+            onRejection: { status, error, _ in
+                output.line(.object(["status": .number(Double(status)), "error": .string(error.code.description)]))
+            }, onEvent: { event, _ in output.bytes(acceptedLine(event)) })
         // Quiet by default: the JSON lines on stdout are the output. LOG_LEVEL=info shows rejections.
         let level = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
         let logger = Logger(label: "liveform.webhook.listen") { StandardErrorLogHandler(label: $0, level: level) }
@@ -132,7 +135,12 @@ final class LineOutput: Sendable {
     private func writePending() {
         let bytes = pending.withLock { state -> [UInt8] in
             state.scheduled = false
-            return state.bytes.isEmpty ? [] : { defer { state.bytes = [] }; return state.bytes }()
+            return state.bytes.isEmpty
+                ? []
+                : {
+                    defer { state.bytes = [] }
+                    return state.bytes
+                }()
         }
         if !bytes.isEmpty { context.writeBytes(bytes) }
     }
@@ -150,11 +158,14 @@ struct SendWebhook: ParsableCommand {
             """)
 
     @Option(help: ArgumentHelp("The receiver's URL (http or https).", valueName: "url")) var to: String
-    @Option(help: ArgumentHelp(
-        "The trigger: created, retry, submit, approved, rejected, updated, delete, token_expired, injection, aml, aml_monitor.",
-        valueName: "trigger"))
+    @Option(
+        help: ArgumentHelp(
+            "The trigger: created, retry, submit, approved, rejected, updated, delete, token_expired, injection, aml, aml_monitor.",
+            valueName: "trigger"))
     var trigger: String?
-    @Option(name: .customLong("event-json"), help: ArgumentHelp("Send this file's JSON object instead of the sample (- reads standard input).", valueName: "file"))
+    @Option(
+        name: .customLong("event-json"),
+        help: ArgumentHelp("Send this file's JSON object instead of the sample (- reads standard input).", valueName: "file"))
     var eventJson: String?
     @Option(name: .customLong("submission-id"), help: ArgumentHelp("Set the event's submission_id.", valueName: "id"))
     var submissionId: String?
@@ -168,7 +179,8 @@ struct SendWebhook: ParsableCommand {
     func validate() throws {
         guard trigger != nil || eventJson != nil else { throw ValidationError("give --trigger, --event-json, or both") }
         guard let url = URL(string: to), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
-              url.host != nil else {
+            url.host != nil
+        else {
             throw ValidationError("--to must be an http:// or https:// URL")
         }
     }

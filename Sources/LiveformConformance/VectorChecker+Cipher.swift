@@ -10,7 +10,8 @@ extension VectorChecker {
         let token = try v.string("token")
         let iv = try v.optionalHex("iv")
         if let expected {
-            _ = v.optional("plaintext"); _ = v.optional("plaintextHex")
+            _ = v.optional("plaintext")
+            _ = v.optional("plaintextHex")
             try expectFailure(expected, "decrypt") {
                 let key = try v.key()
                 _ = try cipher.decrypt(token, using: key)

@@ -33,15 +33,19 @@ extension VectorChecker {
         let key: AES256.Key? = hasKey || encryption != .off ? try expectSuccess("key") { try v.key() } : nil
 
         let settings = try expectSuccess("settings") {
-            try LiveformSettings(projectId: pid, encryption: encryption, encryptionOnly: encryptionOnly,
-                                 credential: key.map { .init(kind: .apiKey, key: $0) }, baseURL: baseURL,
-                                 maxURLLength: 1 << 20, backend: backend)
+            try LiveformSettings(
+                projectId: pid, encryption: encryption, encryptionOnly: encryptionOnly,
+                credential: key.map { .init(kind: .apiKey, key: $0) }, baseURL: baseURL,
+                maxURLLength: 1 << 20, backend: backend)
         }
         let builder = try expectSuccess("builder") { try LiveformURLBuilder(settings: settings) }
         switch (encryption, plaintext, nonce) {
         case (.off, nil, nil): break
         case (.ecb, _?, nil), (.gcm, _?, _?): break
-        default: throw VectorFailure("mode \(modeName) needs \(encryption == .off ? "no plaintext or iv" : encryption == .ecb ? "a plaintext and no iv" : "a plaintext and a 12-byte iv")")
+        default:
+            throw VectorFailure(
+                "mode \(modeName) needs \(encryption == .off ? "no plaintext or iv" : encryption == .ecb ? "a plaintext and no iv" : "a plaintext and a 12-byte iv")"
+            )
         }
         try expectEqual(builder.encryptedJSONText(for: parameters), plaintext, "JSON text inside 'encrypted'")
         let built = try expectSuccess("build") {
@@ -51,8 +55,10 @@ extension VectorChecker {
 
         let decoderMode: LiveformURLDecoder.Mode = encryption == .gcm ? .gcm : .ecb
         let decoded = try expectSuccess("decode") {
-            try LiveformURLDecoder(keys: key.map { [$0] } ?? [], mode: decoderMode, encryptionOnly: encryptionOnly,
-                                   backend: backend).decode(url)
+            try LiveformURLDecoder(
+                keys: key.map { [$0] } ?? [], mode: decoderMode, encryptionOnly: encryptionOnly,
+                backend: backend
+            ).decode(url)
         }
         try expectEqual(decoded.pid, pid, "decoded pid")
         try expectEqual(decoded.lang, lang, "decoded lang")

@@ -189,19 +189,21 @@ enum FuzzTargets {
         check(text == Data(input).base64EncodedString(), "base64 encode differs from Foundation's")
         check((try? Base64.decode(text)) == input, "base64 text does not decode back")
         let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-        check(QueryString.encode(text) == text.addingPercentEncoding(withAllowedCharacters: unreserved),
-              "percent-encoding differs from Foundation's")
+        check(
+            QueryString.encode(text) == text.addingPercentEncoding(withAllowedCharacters: unreserved),
+            "percent-encoding differs from Foundation's")
     }
 
     static func aesDifferential(_ input: [UInt8]) {
         guard input.count >= 48, let key = try? AES256.Key(rawKey: input[0..<32]) else { return }
         let iv = Array(input[32..<48]), plaintext = Array(input[48...])
         for mode in TokenCipher.Mode.allCases {
-            let ivForMode: [UInt8]? = switch mode {
-            case .ecb: nil
-            case .cbc: iv
-            case .gcm: Array(iv.prefix(12))
-            }
+            let ivForMode: [UInt8]? =
+                switch mode {
+                case .ecb: nil
+                case .cbc: iv
+                case .gcm: Array(iv.prefix(12))
+                }
             let openssl = TokenCipher(mode: mode, backend: .openssl)
             let gcrypt = TokenCipher(mode: mode, backend: .gcrypt)
             let tokens = [openssl, gcrypt].map { cipher in

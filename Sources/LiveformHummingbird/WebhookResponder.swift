@@ -1,7 +1,7 @@
-public import Hummingbird
-public import Liveform
 import HTTPTypes
+public import Hummingbird
 import HummingbirdCore
+public import Liveform
 import Logging
 import NIOCore
 
@@ -88,21 +88,26 @@ public struct WebhookResponder<Context: RemoteAddressRequestContext>: HTTPRespon
         do {
             body = try await request.collectBody(upTo: decoder.maxBodySize)
         } catch is NIOTooManyBytesError {
-            return await reject(status: 413, body: "payload too large",
-                                error: LiveformError(.malformedInput, "the webhook body is over \(decoder.maxBodySize) bytes"),
-                                context: context)
+            return await reject(
+                status: 413, body: "payload too large",
+                error: LiveformError(.malformedInput, "the webhook body is over \(decoder.maxBodySize) bytes"),
+                context: context)
         }
-        let outcome = body.readableBytesView.withContiguousStorageIfAvailable { bytes in
-            bodyHandler.handle(body: bytes, headers: headers, remoteAddress: remoteAddress)
-        } ?? bodyHandler.handle(body: body.readableBytesView, headers: headers, remoteAddress: remoteAddress)
+        let outcome =
+            body.readableBytesView.withContiguousStorageIfAvailable { bytes in
+                bodyHandler.handle(body: bytes, headers: headers, remoteAddress: remoteAddress)
+            } ?? bodyHandler.handle(body: body.readableBytesView, headers: headers, remoteAddress: remoteAddress)
         switch outcome {
         case .accepted(let event):
             do {
                 try await onEvent(event, context)
             } catch {
-                context.logger.error("webhook handler threw; answering 500 so that the sender retries",
-                                     metadata: ["liveform.webhook.trigger": "\(event.trigger)",
-                                                "liveform.error.type": "\(String(reflecting: type(of: error)))"])
+                context.logger.error(
+                    "webhook handler threw; answering 500 so that the sender retries",
+                    metadata: [
+                        "liveform.webhook.trigger": "\(event.trigger)",
+                        "liveform.error.type": "\(String(reflecting: type(of: error)))",
+                    ])
                 return Self.response(500, "internal error")
             }
             return Response(status: .ok)
@@ -112,9 +117,11 @@ public struct WebhookResponder<Context: RemoteAddressRequestContext>: HTTPRespon
     }
 
     private func reject(status: Int, body: String, error: LiveformError, context: Context) async -> Response {
-        context.logger.info("webhook rejected", metadata: [
-            "http.response.status_code": "\(status)", "liveform.error": "\(error.code)", "liveform.error.reason": "\(error.reason)",
-        ])
+        context.logger.info(
+            "webhook rejected",
+            metadata: [
+                "http.response.status_code": "\(status)", "liveform.error": "\(error.code)", "liveform.error.reason": "\(error.reason)",
+            ])
         await onRejection?(status, error, context)
         return Self.response(status, body)
     }
@@ -122,8 +129,9 @@ public struct WebhookResponder<Context: RemoteAddressRequestContext>: HTTPRespon
     private static func response(_ status: Int, _ text: String) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "text/plain; charset=utf-8"
-        return Response(status: HTTPResponse.Status(code: status), headers: headers,
-                        body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+        return Response(
+            status: HTTPResponse.Status(code: status), headers: headers,
+            body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }
 
     /// The `X-Forwarded-For` values, only when the policy reads them (the policy ignores
@@ -145,9 +153,11 @@ extension RouterMethods where Context: RemoteAddressRequestContext {
     ///
     /// - Parameters: as in ``WebhookResponder/init(decoder:onRejection:onEvent:)``.
     @discardableResult
-    public func webhook(_ path: RouterPath = "", decoder: WebhookDecoder,
-                        onRejection: WebhookResponder<Context>.RejectionHandler? = nil,
-                        onEvent: @escaping WebhookResponder<Context>.EventHandler) -> Self {
+    public func webhook(
+        _ path: RouterPath = "", decoder: WebhookDecoder,
+        onRejection: WebhookResponder<Context>.RejectionHandler? = nil,
+        onEvent: @escaping WebhookResponder<Context>.EventHandler
+    ) -> Self {
         on(path, method: .post, responder: WebhookResponder(decoder: decoder, onRejection: onRejection, onEvent: onEvent))
     }
 }

@@ -64,8 +64,10 @@ extension Sandbox {
             guard let seconds = value.doubleValue, seconds >= 0 else { throw Refusal(.badRequest, "retryAfter must be seconds ≥ 0") }
             retryAfter = seconds
         }
-        let id = try await store.addFault(.init(method: method, path: path, status: status, times: times, body: faultBody,
-                                                retryAfter: retryAfter))
+        let id = try await store.addFault(
+            .init(
+                method: method, path: path, status: status, times: times, body: faultBody,
+                retryAfter: retryAfter))
         return Self.json(.ok, ["faultId": .string(String(id))])
     }
 

@@ -2,9 +2,9 @@ import AsyncHTTPClient
 import Foundation
 import Liveform
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
-import NIOConcurrencyHelpers
 
 /// Webhook delivery (sandbox spec §4): each attempt is recorded before the request is sent
 /// and again when it ends, so a sandbox stopped at any moment resumes where it was.
@@ -99,11 +99,12 @@ extension Sandbox {
             logger.error("webhook \(job.id): cannot record the outcome: \(type(of: error))")
         }
         let trigger = (try? JSONValue(parsing: job.payload))?["webhook_trigger"]?.stringValue ?? "?"
-        let result = switch outcome {
-        case .delivered: "delivered"
-        case .failed(_, _, let retryAt?): "retry in \(String(format: "%.2f", retryAt.timeIntervalSince(started))) s"
-        case .failed: "failed"
-        }
+        let result =
+            switch outcome {
+            case .delivered: "delivered"
+            case .failed(_, _, let retryAt?): "retry in \(String(format: "%.2f", retryAt.timeIntervalSince(started))) s"
+            case .failed: "failed"
+            }
         logger.info("webhook \(job.id) \(trigger) attempt \(attemptNumber) -> \(status.map(String.init) ?? failure ?? "?") (\(result))")
     }
 

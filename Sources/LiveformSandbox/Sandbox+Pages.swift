@@ -8,7 +8,8 @@ extension Sandbox {
     func liveformPage(_ request: Request) async throws -> Response {
         // Only to find the project: the SDK decodes the whole query with its keys below.
         guard let pid = request.uri.queryParameters["pid"].map(String.init), let project = configuration.project(pid: pid) else {
-            return Self.html(.notFound, Self.page(title: "Unknown project", body: "<p>No project with this <code>pid</code> is configured in the sandbox.</p>"))
+            return Self.html(
+                .notFound, Self.page(title: "Unknown project", body: "<p>No project with this <code>pid</code> is configured in the sandbox.</p>"))
         }
         let decoder = LiveformURLDecoder(
             keys: project.liveformEncryption == .none ? [] : project.urlKeys,
@@ -19,8 +20,11 @@ extension Sandbox {
             decoded = try decoder.decode(request.uri.description)
         } catch {
             // The category only: a reason could help someone probe the key.
-            return Self.html(.badRequest, Self.page(title: "Invalid Liveform URL",
-                                                    body: "<p>The URL cannot be read: <code>\(escape(error.code.description))</code>.</p>"))
+            return Self.html(
+                .badRequest,
+                Self.page(
+                    title: "Invalid Liveform URL",
+                    body: "<p>The URL cannot be read: <code>\(escape(error.code.description))</code>.</p>"))
         }
         let now = clock()
         // What the form takes: encrypted parameters, and plain ones it does not ignore.
@@ -45,9 +49,12 @@ extension Sandbox {
         }
         if project.privateMode {
             guard let token = parameters.token else { return Self.redirect("/error-page/invalid-token") }
-            let expiredEvent: (@Sendable (Date) -> JSONObject)? = project.webhookURL == nil ? nil : { @Sendable expiredAt in
-                SandboxEvents.tokenExpired(tokenId: token, expiredAt: expiredAt)
-            }
+            let expiredEvent: (@Sendable (Date) -> JSONObject)? =
+                project.webhookURL == nil
+                ? nil
+                : { @Sendable expiredAt in
+                    SandboxEvents.tokenExpired(tokenId: token, expiredAt: expiredAt)
+                }
             switch try await store.checkToken(pid: pid, tokenId: token, now: now, lifetime: tokenLifetime, expiredEvent: expiredEvent) {
             case .valid: break
             case .unknown: return Self.redirect("/error-page/invalid-token")
@@ -60,8 +67,10 @@ extension Sandbox {
         return Self.html(.ok, Self.liveformHTML(pid: pid, lang: decoded.lang, rows: rows, warnings: warnings, session: session))
     }
 
-    static func liveformHTML(pid: String, lang: String?, rows: [(name: String, value: JSONValue, origin: String)],
-                             warnings: [String], session: String) -> String {
+    static func liveformHTML(
+        pid: String, lang: String?, rows: [(name: String, value: JSONValue, origin: String)],
+        warnings: [String], session: String
+    ) -> String {
         var body = "<dl><dt>pid</dt><dd id=\"pid\">\(escape(pid))</dd><dt>lang</dt><dd id=\"lang\">\(escape(lang ?? "(none)"))</dd></dl>\n"
         body += "<h2>Parameters</h2>\n"
         if rows.isEmpty {
@@ -103,7 +112,8 @@ extension Sandbox {
             Self.html(.badRequest, Self.page(title: "Bad form", body: "<p>\(escape(message))</p>"))
         }
         guard let sessionId = form["session"], let session = try await store.session(id: sessionId),
-              let project = configuration.project(pid: session.pid) else {
+            let project = configuration.project(pid: session.pid)
+        else {
             return refuse("Unknown or missing session: open the Liveform URL again.")
         }
         guard let decision = form["decision"], ["approved", "rejected", "pending"].contains(decision) else {
@@ -115,17 +125,26 @@ extension Sandbox {
         } catch let refusal as Refusal {
             return refuse(refusal.message)
         }
-        let (submission, returnURL) = try await createSubmission(project: project, parameters: session.parameters,
-                                                                 decision: decision, data: data)
+        let (submission, returnURL) = try await createSubmission(
+            project: project, parameters: session.parameters,
+            decision: decision, data: data)
         guard let returnURL else {
-            return Self.html(.ok, Self.page(title: "Verification complete", body: Self.resultSummary(submission)
-                + "<p>The project has no Return URL.</p>\n"))
+            return Self.html(
+                .ok,
+                Self.page(
+                    title: "Verification complete",
+                    body: Self.resultSummary(submission)
+                        + "<p>The project has no Return URL.</p>\n"))
         }
         if project.skipResultPage { return Self.redirect(returnURL) }
         let link = escape(returnURL)
-        return Self.html(.ok, Self.page(title: "Verification complete", body: Self.resultSummary(submission)
-            + "<p>Redirecting in 5 seconds… <a id=\"return\" href=\"\(link)\">Return to the site</a></p>\n",
-            head: "<meta http-equiv=\"refresh\" content=\"5;url=\(link)\">\n"))
+        return Self.html(
+            .ok,
+            Self.page(
+                title: "Verification complete",
+                body: Self.resultSummary(submission)
+                    + "<p>Redirecting in 5 seconds… <a id=\"return\" href=\"\(link)\">Return to the site</a></p>\n",
+                head: "<meta http-equiv=\"refresh\" content=\"5;url=\(link)\">\n"))
     }
 
     static func resultSummary(_ submission: SandboxStore.Submission) -> String {
@@ -153,8 +172,10 @@ extension Sandbox {
 
     /// Stores a completed verification with its webhooks, then builds its Return URL (nil
     /// when the project has none).
-    func createSubmission(project: SandboxProject, parameters: JSONObject, decision: String,
-                          data: JSONObject) async throws -> (SandboxStore.Submission, String?) {
+    func createSubmission(
+        project: SandboxProject, parameters: JSONObject, decision: String,
+        data: JSONObject
+    ) async throws -> (SandboxStore.Submission, String?) {
         let now = clock()
         func text(_ name: String) -> String? {
             guard let value = parameters[name], !value.isNull else { return nil }
@@ -171,16 +192,17 @@ extension Sandbox {
         guard let returnURL = project.returnURL else { return (submission, nil) }
         var fields = JSONObject()
         for field in project.returnFields {
-            let value: String? = switch field {
-            case "kycStatus": decision
-            case "userid": submission.userid
-            case "email": submission.email
-            case "submissionId": submission.id
-            case "cf1": submission.cf1
-            case "cf2": submission.cf2
-            case "cf3": submission.cf3
-            default: nil  // errorCode: none for a completed verification
-            }
+            let value: String? =
+                switch field {
+                case "kycStatus": decision
+                case "userid": submission.userid
+                case "email": submission.email
+                case "submissionId": submission.id
+                case "cf1": submission.cf1
+                case "cf2": submission.cf2
+                case "cf3": submission.cf3
+                default: nil  // errorCode: none for a completed verification
+                }
             if let value { fields[field] = .string(value) }
         }
         let builder = ReturnURLBuilder(returnURL: returnURL, key: project.returnEncrypted ? project.apiAESKey : nil)
@@ -195,9 +217,11 @@ extension Sandbox {
     // MARK: Pages
 
     static func errorPage(reason: String) -> Response {
-        let known = ["expired-start-valid-until": "The link is no longer valid (startValidUntil has passed).",
-                     "invalid-token": "The token is missing or not registered for this project.",
-                     "expired-token": "The token has expired."]
+        let known = [
+            "expired-start-valid-until": "The link is no longer valid (startValidUntil has passed).",
+            "invalid-token": "The token is missing or not registered for this project.",
+            "expired-token": "The token has expired.",
+        ]
         guard let text = known[reason] else { return html(.notFound, page(title: "Not found", body: "<p>No such page.</p>")) }
         return html(.ok, page(title: "Cannot continue", body: "<p id=\"error\">\(escape(text))</p>\n"))
     }

@@ -31,8 +31,9 @@ extension Sandbox {
         let method = request.method.rawValue
         // Faults stand for the gateway in front of ARGOS: they answer before the key is read.
         if let fault = try await store.takeFault(method: method, path: path) {
-            var response = Response(status: .init(code: fault.status), headers: [.contentType: "application/json"],
-                                    body: ResponseBody(byteBuffer: ByteBuffer(string: fault.body ?? "")))
+            var response = Response(
+                status: .init(code: fault.status), headers: [.contentType: "application/json"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: fault.body ?? "")))
             if let retryAfter = fault.retryAfter { response.headers[.retryAfter] = String(Int(retryAfter.rounded(.up))) }
             return response
         }
@@ -77,16 +78,18 @@ extension Sandbox {
             case .json(let value): answer = value
             case .binary(let bytes, let contentType):
                 // Binary answers are never encrypted (rest-api §2).
-                return Response(status: .ok, headers: [.contentType: contentType],
-                                body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+                return Response(
+                    status: .ok, headers: [.contentType: contentType],
+                    body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
             }
         } catch let error as VendorError {
             return Self.json(error.status, error.body)
         }
         guard project.secureDataTransfer else { return Self.json(.ok, answer) }
         let encrypted = try APIBodyCodec(key: project.apiAESKey).encryptResponse(answer.jsonText.utf8)
-        return Response(status: .ok, headers: [.contentType: "application/json"],
-                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: encrypted)))
+        return Response(
+            status: .ok, headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: encrypted)))
     }
 
     /// An error answer in one of the vendor's shapes.
@@ -176,7 +179,8 @@ extension Sandbox {
     private func review(_ call: RESTCall) async throws -> JSONValue {
         let body = call.body ?? [:]
         guard let id = body["submissionId"]?.stringValue, let status = body["status"]?.stringValue,
-              let admin = body["admin"]?.stringValue else {
+            let admin = body["admin"]?.stringValue
+        else {
             throw VendorError.errorCode("submissionId, status and admin are required")
         }
         // The admin first, as ARGOS checks it.
@@ -201,8 +205,9 @@ extension Sandbox {
             result["kyc_result_at"] = time
         }
         event["kyc_result"] = .object(result)
-        try await store.review(id: id, pid: call.project.pid, status: status,
-                               event: call.project.webhookURL == nil ? nil : event, now: now)
+        try await store.review(
+            id: id, pid: call.project.pid, status: status,
+            event: call.project.webhookURL == nil ? nil : event, now: now)
         if call.project.webhookURL != nil { wakeDeliveries() }
         return ["submissionId": .string(id), "message": "Review completed", "finalStatus": .string(status)]
     }
@@ -213,8 +218,10 @@ extension Sandbox {
         guard ids.count == list.count, !ids.isEmpty else { throw VendorError.errorCode("tokenId must be an array of strings") }
         guard ids.count <= 500 else { throw VendorError.errorCode("at most 500 tokens a request") }
         try await store.addTokens(pid: call.project.pid, tokenIds: ids, now: clock())
-        return ["success": true, "message": "Tokens saved",
-                "summary": ["requested": .number(Double(ids.count)), "added": .number(Double(ids.count))]]
+        return [
+            "success": true, "message": "Tokens saved",
+            "summary": ["requested": .number(Double(ids.count)), "added": .number(Double(ids.count))],
+        ]
     }
 
     private func getTokens(_ call: RESTCall) async throws -> JSONValue {
@@ -224,8 +231,10 @@ extension Sandbox {
             guard let token = tokens.first(where: { $0.id == id }) else {
                 throw VendorError(status: .notFound, body: ["errorCode": "TokenNotFound", "errorMessage": "no such token"])
             }
-            return ["success": true, "tokenId": .string(id),
-                    "data": ["tokenId": .string(id), "updateTime": .string(token.addedAt), "expired": .bool(token.expired)]]
+            return [
+                "success": true, "tokenId": .string(id),
+                "data": ["tokenId": .string(id), "updateTime": .string(token.addedAt), "expired": .bool(token.expired)],
+            ]
         }
         // Pages in the order the tokens were added; the next page starts after `nextPageKeyId`.
         var rest = tokens[...]
@@ -233,8 +242,10 @@ extension Sandbox {
             rest = tokens.firstIndex { $0.id == after }.map { tokens[($0 + 1)...] } ?? []
         }
         let page = rest.prefix(Self.tokenPageSize)
-        var answer: JSONObject = ["success": true,
-                                  "data": .array(page.map { ["tokenId": .string($0.id), "updateTime": .string($0.addedAt)] })]
+        var answer: JSONObject = [
+            "success": true,
+            "data": .array(page.map { ["tokenId": .string($0.id), "updateTime": .string($0.addedAt)] }),
+        ]
         if rest.count > page.count, let last = page.last {
             answer["nextPageKeyId"] = .string(last.id)
             answer["nextPageKeyTime"] = .string(last.addedAt)
@@ -294,8 +305,10 @@ extension Sandbox {
         let now = clock()
         var event: JSONObject?
         if let admin, call.project.webhookURL != nil {
-            event = ["webhook_trigger": "delete", "submission_id": .string(submission.id), "account_email": .string(admin),
-                     "delete_time": .string(Timestamp.text(now)), "comment": "Deleted in the sandbox"]
+            event = [
+                "webhook_trigger": "delete", "submission_id": .string(submission.id), "account_email": .string(admin),
+                "delete_time": .string(Timestamp.text(now)), "comment": "Deleted in the sandbox",
+            ]
         }
         try await store.delete(id: submission.id, pid: call.project.pid, event: event, now: now)
         if event != nil { wakeDeliveries() }
@@ -339,8 +352,10 @@ extension Sandbox {
             try await store.queue(pid: call.project.pid, submissionId: submission.id, event: event, now: clock())
             wakeDeliveries()
         }
-        return ["message": "AML screening completed", "result": .object(result),
-                "raw_data": [["resourceId": .string("aml-\(submission.id)")]]]
+        return [
+            "message": "AML screening completed", "result": .object(result),
+            "raw_data": [["resourceId": .string("aml-\(submission.id)")]],
+        ]
     }
 
     private func deleteTokens(_ call: RESTCall) async throws -> JSONValue {
@@ -349,18 +364,27 @@ extension Sandbox {
         guard ids.count == list.count else { throw VendorError.errorCode("tokenId must be an array of strings") }
         guard ids.count <= 100 else { throw VendorError.errorCode("at most 100 tokens a request") }
         let deleted = try await store.deleteTokens(pid: call.project.pid, tokenIds: ids)
-        return ["success": .bool(deleted == ids.count), "message": "Tokens deleted",
-                "summary": ["requested": .number(Double(ids.count)), "deleted": .number(Double(deleted)),
-                            "notFound": .number(Double(ids.count - deleted))]]
+        return [
+            "success": .bool(deleted == ids.count), "message": "Tokens deleted",
+            "summary": [
+                "requested": .number(Double(ids.count)), "deleted": .number(Double(deleted)),
+                "notFound": .number(Double(ids.count - deleted)),
+            ],
+        ]
     }
 
     private func settings(_ call: RESTCall) throws -> JSONValue {
         guard call.query["category"] == "management" else { throw VendorError.errorCode("category must be management") }
         let project = call.project
-        return ["traceId": .string(UUID().uuidString.lowercased()), "item": ["management": [
-            "privateMode": .bool(project.privateMode), "secureDataTransfer": .bool(project.secureDataTransfer),
-            "liveformEncryption": .string(project.liveformEncryption.rawValue), "encryptionOnly": .bool(project.encryptionOnly),
-        ]]]
+        return [
+            "traceId": .string(UUID().uuidString.lowercased()),
+            "item": [
+                "management": [
+                    "privateMode": .bool(project.privateMode), "secureDataTransfer": .bool(project.secureDataTransfer),
+                    "liveformEncryption": .string(project.liveformEncryption.rawValue), "encryptionOnly": .bool(project.encryptionOnly),
+                ]
+            ],
+        ]
     }
 
     /// The image types `GET /image` knows.

@@ -30,13 +30,15 @@ extension Sandbox {
     // MARK: Answers
 
     static func json(_ status: HTTPResponse.Status, _ value: JSONValue) -> Response {
-        Response(status: status, headers: [.contentType: "application/json"],
-                 body: ResponseBody(byteBuffer: ByteBuffer(string: value.jsonText)))
+        Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: value.jsonText)))
     }
 
     static func html(_ status: HTTPResponse.Status, _ page: String) -> Response {
-        Response(status: status, headers: [.contentType: "text/html; charset=utf-8"],
-                 body: ResponseBody(byteBuffer: ByteBuffer(string: page)))
+        Response(
+            status: status, headers: [.contentType: "text/html; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: page)))
     }
 
     static func redirect(_ location: String) -> Response {
@@ -64,8 +66,10 @@ struct SandboxGuard: RouterMiddleware {
     typealias Context = SandboxRequestContext
     let logger: Logger
 
-    func handle(_ request: Request, context: Context,
-                next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         let path = request.uri.path
         let peer = context.remoteAddress?.ipAddress ?? "?"
         func log(_ status: HTTPResponse.Status) {

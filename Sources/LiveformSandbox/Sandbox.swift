@@ -4,8 +4,8 @@ package import Hummingbird
 import HummingbirdCore
 package import Liveform
 package import Logging
-package import NIOCore
 import NIOConcurrencyHelpers
+package import NIOCore
 
 /// `liveform sandbox`: a local server that plays ARGOS for the configured projects — the
 /// Liveform page, the completion and its Return URL, webhook delivery with retries, and a
@@ -36,8 +36,10 @@ package final class Sandbox: Sendable {
     /// - Parameters:
     ///   - tokenLifetime: seconds after its first page load at which a Private Mode token expires.
     ///   - clock: the time, for tests that move it.
-    package init(configuration: SandboxConfiguration, statePath: String?, logger: Logger,
-                 tokenLifetime: TimeInterval = 180, clock: @escaping @Sendable () -> Date = { Date() }) throws {
+    package init(
+        configuration: SandboxConfiguration, statePath: String?, logger: Logger,
+        tokenLifetime: TimeInterval = 180, clock: @escaping @Sendable () -> Date = { Date() }
+    ) throws {
         self.configuration = configuration
         store = try SandboxStore(path: statePath)
         self.logger = logger
@@ -48,8 +50,10 @@ package final class Sandbox: Sendable {
     /// Serves until the task is cancelled or, with `handleSignals`, until SIGINT or SIGTERM.
     ///
     /// - Parameter onReady: called once with the port listened on (useful with port 0).
-    package func run(host: String, port: Int, handleSignals: Bool,
-                     onReady: @escaping @Sendable (Int) async -> Void) async throws {
+    package func run(
+        host: String, port: Int, handleSignals: Bool,
+        onReady: @escaping @Sendable (Int) async -> Void
+    ) async throws {
         let app = Application(
             router: makeRouter(),
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: nil),

@@ -56,8 +56,9 @@ package struct SandboxConfiguration: Sendable {
 
     static func rejectUnknown(_ object: JSONObject, known: Set<String>, at path: String) throws(SandboxConfigurationError) {
         for name in object.keys where !known.contains(name) {
-            throw SandboxConfigurationError(member: path.isEmpty ? name : "\(path).\(name)",
-                                            problem: "unknown member; known: \(known.sorted().joined(separator: ", "))")
+            throw SandboxConfigurationError(
+                member: path.isEmpty ? name : "\(path).\(name)",
+                problem: "unknown member; known: \(known.sorted().joined(separator: ", "))")
         }
     }
 }

@@ -19,14 +19,18 @@ enum SandboxEvents {
             final["created_at"] = time
             final["ipAddress"] = .string(ipAddress)
         case "approved":
-            final["kyc_result"] = .object(["status": "approved", "created_at": time, "updated_at": time, "kyc_result_at": time,
-                                           "reviewer": "sandbox"])
+            final["kyc_result"] = .object([
+                "status": "approved", "created_at": time, "updated_at": time, "kyc_result_at": time,
+                "reviewer": "sandbox",
+            ])
             if let name = submission.data["fullName"] { final["full_name"] = name }
             if let birth = submission.data["birthDate"] { final["date_of_birth"] = birth }
             if let nationality = submission.data["nationality"] { final["nationality"] = nationality }
         default:
-            final["kyc_result"] = .object(["status": .string(submission.status), "comment": "Rejected in the sandbox",
-                                           "commentCode": "SANDBOX", "updated_at": time])
+            final["kyc_result"] = .object([
+                "status": .string(submission.status), "comment": "Rejected in the sandbox",
+                "commentCode": "SANDBOX", "updated_at": time,
+            ])
         }
         return [created, final]
     }
@@ -47,7 +51,9 @@ enum SandboxEvents {
 
     /// `token_expired` for a token whose time ran out at `expiredAt`.
     static func tokenExpired(tokenId: String, expiredAt: Date) -> JSONObject {
-        ["webhook_trigger": "token_expired", "token_id": .string(tokenId), "expired_condition": "time",
-         "expected_expired_at": .string(Timestamp.text(expiredAt)), "service": "idCheck"]
+        [
+            "webhook_trigger": "token_expired", "token_id": .string(tokenId), "expired_condition": "time",
+            "expected_expired_at": .string(Timestamp.text(expiredAt)), "service": "idCheck",
+        ]
     }
 }

@@ -104,8 +104,9 @@ package final class SandboxStore: Sendable {
     package func createSession(pid: String, lang: String?, parameters: JSONObject, now: Date) async throws -> String {
         let id = UUID().uuidString.lowercased()
         try await database.write { db in
-            try db.execute(sql: "INSERT INTO session (id, pid, lang, parameters, createdAt) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [id, pid, lang, JSONValue.object(parameters).jsonText, Timestamp.text(now)])
+            try db.execute(
+                sql: "INSERT INTO session (id, pid, lang, parameters, createdAt) VALUES (?, ?, ?, ?, ?)",
+                arguments: [id, pid, lang, JSONValue.object(parameters).jsonText, Timestamp.text(now)])
         }
         return id
     }
@@ -133,8 +134,9 @@ package final class SandboxStore: Sendable {
     package func addTokens(pid: String, tokenIds: [String], now: Date) async throws {
         try await database.write { db in
             for tokenId in tokenIds {
-                try db.execute(sql: "INSERT OR IGNORE INTO token (pid, tokenId, addedAt) VALUES (?, ?, ?)",
-                               arguments: [pid, tokenId, Timestamp.text(now)])
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO token (pid, tokenId, addedAt) VALUES (?, ?, ?)",
+                    arguments: [pid, tokenId, Timestamp.text(now)])
             }
         }
     }
@@ -153,16 +155,22 @@ package final class SandboxStore: Sendable {
     /// Checks `tokenId` for a page load at `now`, recording the first load, and when the
     /// token has just been found expired queues `expiredEvent` (if given) in the same
     /// transaction.
-    package func checkToken(pid: String, tokenId: String, now: Date, lifetime: TimeInterval,
-                            expiredEvent: (@Sendable (Date) -> JSONObject)?) async throws -> TokenCheck {
+    package func checkToken(
+        pid: String, tokenId: String, now: Date, lifetime: TimeInterval,
+        expiredEvent: (@Sendable (Date) -> JSONObject)?
+    ) async throws -> TokenCheck {
         try await database.write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT firstLoadAt, expiredNotified FROM token WHERE pid = ? AND tokenId = ?",
-                                             arguments: [pid, tokenId]) else {
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT firstLoadAt, expiredNotified FROM token WHERE pid = ? AND tokenId = ?",
+                    arguments: [pid, tokenId])
+            else {
                 return .unknown
             }
             guard let firstLoad: Double = row["firstLoadAt"] else {
-                try db.execute(sql: "UPDATE token SET firstLoadAt = ? WHERE pid = ? AND tokenId = ?",
-                               arguments: [now.timeIntervalSince1970, pid, tokenId])
+                try db.execute(
+                    sql: "UPDATE token SET firstLoadAt = ? WHERE pid = ? AND tokenId = ?",
+                    arguments: [now.timeIntervalSince1970, pid, tokenId])
                 return .valid
             }
             guard now.timeIntervalSince1970 - firstLoad > lifetime else { return .valid }
@@ -170,8 +178,9 @@ package final class SandboxStore: Sendable {
             if notified { return .expired(notify: false) }
             try db.execute(sql: "UPDATE token SET expiredNotified = 1 WHERE pid = ? AND tokenId = ?", arguments: [pid, tokenId])
             if let expiredEvent {
-                try Self.insertDelivery(db, pid: pid, submissionId: nil,
-                                        event: expiredEvent(Date(timeIntervalSince1970: firstLoad + lifetime)), now: now)
+                try Self.insertDelivery(
+                    db, pid: pid, submissionId: nil,
+                    event: expiredEvent(Date(timeIntervalSince1970: firstLoad + lifetime)), now: now)
             }
             return .expired(notify: true)
         }
@@ -198,12 +207,16 @@ package final class SandboxStore: Sendable {
     /// Stores `submission` and queues `events` (in order) in one transaction.
     package func insert(_ submission: Submission, events: [JSONObject], now: Date) async throws {
         try await database.write { db in
-            try db.execute(sql: """
-                INSERT INTO submission (id, pid, status, email, userid, cf1, cf2, cf3, tokenId, data, createdAt)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [submission.id, submission.pid, submission.status, submission.email, submission.userid,
-                                 submission.cf1, submission.cf2, submission.cf3, submission.tokenId,
-                                 JSONValue.object(submission.data).jsonText, Timestamp.text(submission.createdAt)])
+            try db.execute(
+                sql: """
+                    INSERT INTO submission (id, pid, status, email, userid, cf1, cf2, cf3, tokenId, data, createdAt)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    submission.id, submission.pid, submission.status, submission.email, submission.userid,
+                    submission.cf1, submission.cf2, submission.cf3, submission.tokenId,
+                    JSONValue.object(submission.data).jsonText, Timestamp.text(submission.createdAt),
+                ])
             for event in events {
                 try Self.insertDelivery(db, pid: submission.pid, submissionId: submission.id, event: event, now: now)
             }
@@ -227,10 +240,11 @@ package final class SandboxStore: Sendable {
     private static func submission(_ row: Row) -> Submission {
         let data: String = row["data"]
         let created: String = row["createdAt"]
-        return Submission(id: row["id"], pid: row["pid"], status: row["status"], email: row["email"], userid: row["userid"],
-                          cf1: row["cf1"], cf2: row["cf2"], cf3: row["cf3"], tokenId: row["tokenId"],
-                          data: (try? JSONValue(parsing: data))?.objectValue ?? [:],
-                          createdAt: Timestamp.date(created) ?? Date(timeIntervalSince1970: 0))
+        return Submission(
+            id: row["id"], pid: row["pid"], status: row["status"], email: row["email"], userid: row["userid"],
+            cf1: row["cf1"], cf2: row["cf2"], cf3: row["cf3"], tokenId: row["tokenId"],
+            data: (try? JSONValue(parsing: data))?.objectValue ?? [:],
+            createdAt: Timestamp.date(created) ?? Date(timeIntervalSince1970: 0))
     }
 
     /// Sets a submission's status and queues its review webhook, in one transaction.
@@ -245,9 +259,12 @@ package final class SandboxStore: Sendable {
     /// `event` (if any), in one transaction.
     package func update(_ submission: Submission, event: JSONObject?, now: Date) async throws {
         try await database.write { db in
-            try db.execute(sql: "UPDATE submission SET status = ?, email = ?, userid = ?, data = ? WHERE id = ? AND pid = ?",
-                           arguments: [submission.status, submission.email, submission.userid,
-                                       JSONValue.object(submission.data).jsonText, submission.id, submission.pid])
+            try db.execute(
+                sql: "UPDATE submission SET status = ?, email = ?, userid = ?, data = ? WHERE id = ? AND pid = ?",
+                arguments: [
+                    submission.status, submission.email, submission.userid,
+                    JSONValue.object(submission.data).jsonText, submission.id, submission.pid,
+                ])
             if let event { try Self.insertDelivery(db, pid: submission.pid, submissionId: submission.id, event: event, now: now) }
         }
     }
@@ -277,8 +294,9 @@ package final class SandboxStore: Sendable {
     package func replaceImages(pid: String, submissionId: String, images: [(type: String, bytes: [UInt8])]) async throws {
         try await database.write { db in
             for (type, bytes) in images {
-                try db.execute(sql: "INSERT OR REPLACE INTO image (pid, submissionId, type, bytes) VALUES (?, ?, ?, ?)",
-                               arguments: [pid, submissionId, type, Data(bytes)])
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO image (pid, submissionId, type, bytes) VALUES (?, ?, ?, ?)",
+                    arguments: [pid, submissionId, type, Data(bytes)])
             }
         }
     }
@@ -286,8 +304,10 @@ package final class SandboxStore: Sendable {
     /// A stored image, if the image PUT stored one.
     package func image(pid: String, submissionId: String, type: String) async throws -> [UInt8]? {
         try await database.read { db in
-            try Data.fetchOne(db, sql: "SELECT bytes FROM image WHERE pid = ? AND submissionId = ? AND type = ?",
-                              arguments: [pid, submissionId, type]).map { Array($0) }
+            try Data.fetchOne(
+                db, sql: "SELECT bytes FROM image WHERE pid = ? AND submissionId = ? AND type = ?",
+                arguments: [pid, submissionId, type]
+            ).map { Array($0) }
         }
     }
 
@@ -320,14 +340,20 @@ package final class SandboxStore: Sendable {
     }
 
     @discardableResult
-    private static func insertDelivery(_ db: Database, pid: String, submissionId: String?, event: JSONObject,
-                                       now: Date) throws -> Int64 {
+    private static func insertDelivery(
+        _ db: Database, pid: String, submissionId: String?, event: JSONObject,
+        now: Date
+    ) throws -> Int64 {
         let trigger = event["webhook_trigger"]?.stringValue ?? ""
-        try db.execute(sql: """
-            INSERT INTO delivery (pid, trigger, submissionId, payload, status, nextAttemptAt, createdAt)
-            VALUES (?, ?, ?, ?, 'pending', ?, ?)
-            """, arguments: [pid, trigger, submissionId, JSONValue.object(event).jsonText, now.timeIntervalSince1970,
-                             Timestamp.text(now)])
+        try db.execute(
+            sql: """
+                INSERT INTO delivery (pid, trigger, submissionId, payload, status, nextAttemptAt, createdAt)
+                VALUES (?, ?, ?, ?, 'pending', ?, ?)
+                """,
+            arguments: [
+                pid, trigger, submissionId, JSONValue.object(event).jsonText, now.timeIntervalSince1970,
+                Timestamp.text(now),
+            ])
         return db.lastInsertedRowID
     }
 
@@ -347,14 +373,17 @@ package final class SandboxStore: Sendable {
     /// (the events of one submission go out in order), oldest first.
     package func dueDeliveries(now: Date, excluding busy: Set<Int64>, limit: Int) async throws -> [DeliveryJob] {
         try await database.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT d.id, d.pid, d.payload, d.attemptsInSchedule FROM delivery d
-                WHERE d.status = 'pending' AND d.nextAttemptAt <= ?
-                  AND (d.submissionId IS NULL OR NOT EXISTS (
-                    SELECT 1 FROM delivery e WHERE e.pid = d.pid AND e.submissionId = d.submissionId
-                      AND e.status = 'pending' AND e.id < d.id))
-                ORDER BY d.id LIMIT ?
-                """, arguments: [now.timeIntervalSince1970, limit + busy.count])
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT d.id, d.pid, d.payload, d.attemptsInSchedule FROM delivery d
+                    WHERE d.status = 'pending' AND d.nextAttemptAt <= ?
+                      AND (d.submissionId IS NULL OR NOT EXISTS (
+                        SELECT 1 FROM delivery e WHERE e.pid = d.pid AND e.submissionId = d.submissionId
+                          AND e.status = 'pending' AND e.id < d.id))
+                    ORDER BY d.id LIMIT ?
+                    """, arguments: [now.timeIntervalSince1970, limit + busy.count]
+            )
             .map { DeliveryJob(id: $0["id"], pid: $0["pid"], payload: $0["payload"], attemptsInSchedule: $0["attemptsInSchedule"]) }
             .filter { !busy.contains($0.id) }
             .prefix(limit).map { $0 }
@@ -364,8 +393,9 @@ package final class SandboxStore: Sendable {
     /// The earliest time after `now` at which a pending delivery falls due, if any.
     package func nextDueTime(after now: Date) async throws -> Date? {
         try await database.read { db in
-            try Double.fetchOne(db, sql: "SELECT MIN(nextAttemptAt) FROM delivery WHERE status = 'pending' AND nextAttemptAt > ?",
-                                arguments: [now.timeIntervalSince1970])
+            try Double.fetchOne(
+                db, sql: "SELECT MIN(nextAttemptAt) FROM delivery WHERE status = 'pending' AND nextAttemptAt > ?",
+                arguments: [now.timeIntervalSince1970])
         }.map(Date.init(timeIntervalSince1970:))
     }
 
@@ -391,16 +421,19 @@ package final class SandboxStore: Sendable {
             switch outcome {
             case .delivered(let status):
                 try db.execute(sql: "UPDATE attempt SET status = ? WHERE id = ?", arguments: [status, attemptId])
-                try db.execute(sql: "UPDATE delivery SET status = 'delivered', attemptsInSchedule = attemptsInSchedule + 1 WHERE id = ?",
-                               arguments: [deliveryId])
+                try db.execute(
+                    sql: "UPDATE delivery SET status = 'delivered', attemptsInSchedule = attemptsInSchedule + 1 WHERE id = ?",
+                    arguments: [deliveryId])
             case .failed(let status, let error, let retryAt):
                 try db.execute(sql: "UPDATE attempt SET status = ?, error = ? WHERE id = ?", arguments: [status, error, attemptId])
                 if let retryAt {
-                    try db.execute(sql: "UPDATE delivery SET attemptsInSchedule = attemptsInSchedule + 1, nextAttemptAt = ? WHERE id = ?",
-                                   arguments: [retryAt.timeIntervalSince1970, deliveryId])
+                    try db.execute(
+                        sql: "UPDATE delivery SET attemptsInSchedule = attemptsInSchedule + 1, nextAttemptAt = ? WHERE id = ?",
+                        arguments: [retryAt.timeIntervalSince1970, deliveryId])
                 } else {
-                    try db.execute(sql: "UPDATE delivery SET status = 'failed', attemptsInSchedule = attemptsInSchedule + 1 WHERE id = ?",
-                                   arguments: [deliveryId])
+                    try db.execute(
+                        sql: "UPDATE delivery SET status = 'failed', attemptsInSchedule = attemptsInSchedule + 1 WHERE id = ?",
+                        arguments: [deliveryId])
                 }
             }
         }
@@ -423,8 +456,9 @@ package final class SandboxStore: Sendable {
                 return .notFound
             }
             guard status == "failed" else { return .notFailed(status: status) }
-            try db.execute(sql: "UPDATE delivery SET status = 'pending', attemptsInSchedule = 0, nextAttemptAt = ? WHERE id = ?",
-                           arguments: [now.timeIntervalSince1970, deliveryId])
+            try db.execute(
+                sql: "UPDATE delivery SET status = 'pending', attemptsInSchedule = 0, nextAttemptAt = ? WHERE id = ?",
+                arguments: [now.timeIntervalSince1970, deliveryId])
             return .queued
         }
     }
@@ -473,8 +507,9 @@ package final class SandboxStore: Sendable {
     /// Stores a fault; returns its id.
     package func addFault(_ fault: Fault) async throws -> Int64 {
         try await database.write { db in
-            try db.execute(sql: "INSERT INTO fault (method, path, status, remaining, body, retryAfter) VALUES (?, ?, ?, ?, ?, ?)",
-                           arguments: [fault.method, fault.path, fault.status, fault.times, fault.body, fault.retryAfter])
+            try db.execute(
+                sql: "INSERT INTO fault (method, path, status, remaining, body, retryAfter) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [fault.method, fault.path, fault.status, fault.times, fault.body, fault.retryAfter])
             return db.lastInsertedRowID
         }
     }
@@ -482,13 +517,18 @@ package final class SandboxStore: Sendable {
     /// Takes one use of the oldest fault matching `method` and `path`, if any.
     package func takeFault(method: String, path: String) async throws -> Fault? {
         try await database.write { db in
-            guard let row = try Row.fetchOne(db, sql: """
-                SELECT * FROM fault WHERE remaining > 0 AND path = ? AND (method IS NULL OR method = ?) ORDER BY id LIMIT 1
-                """, arguments: [path, method]) else { return nil }
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT * FROM fault WHERE remaining > 0 AND path = ? AND (method IS NULL OR method = ?) ORDER BY id LIMIT 1
+                        """, arguments: [path, method])
+            else { return nil }
             let id: Int64 = row["id"]
             try db.execute(sql: "UPDATE fault SET remaining = remaining - 1 WHERE id = ?", arguments: [id])
-            return Fault(method: row["method"], path: row["path"], status: row["status"], times: row["remaining"],
-                         body: row["body"], retryAfter: row["retryAfter"])
+            return Fault(
+                method: row["method"], path: row["path"], status: row["status"], times: row["remaining"],
+                body: row["body"], retryAfter: row["retryAfter"])
         }
     }
 }

@@ -27,7 +27,8 @@ enum Fixtures {
 
     /// The ~4 KiB webhook plaintext (4,031 bytes).
     static func webhookPlaintext() -> [UInt8] {
-        var text = #"{"webhook_trigger":"approved","submission_id":"sub_8f3c2a61d4e94b7c","email":"email@email.com","#
+        var text =
+            #"{"webhook_trigger":"approved","submission_id":"sub_8f3c2a61d4e94b7c","email":"email@email.com","#
             + #""userid":"userid","cf":{"cf1":"value 1","cf2":"value 2","cf3":"value 3"},"#
             + #""tokenId":"token_id","kyc_result":{"status":"approved","reviewer":"reviewer@argosidentity.com","#
             + #""comment":"ID document and selfie verified","created_at":"2026-03-01T09:12:44.000Z","#
@@ -40,7 +41,8 @@ enum Fixtures {
         var index = 1
         while true {
             let two = index < 10 ? "0\(index)" : "\(index)"
-            let entry = (index > 1 ? "," : "") + #"{"step":\#(index),"event":"check_\#(two)","result":"pass","#
+            let entry =
+                (index > 1 ? "," : "") + #"{"step":\#(index),"event":"check_\#(two)","result":"pass","#
                 + #""detail":"automated check \#(two) completed without findings"}"#
             if text.utf8.count + entry.utf8.count + 2 > 4096 { break }
             text += entry
@@ -83,8 +85,9 @@ enum Fixtures {
                 }
                 _ = try counters.withUnsafeBytes { input in
                     try keystream.withUnsafeMutableBytes { output in
-                        try engine.ecb(encrypt: true, padding: false, input: UnsafeRawBufferPointer(rebasing: input[..<(blocks * 16)]),
-                                       output: output)
+                        try engine.ecb(
+                            encrypt: true, padding: false, input: UnsafeRawBufferPointer(rebasing: input[..<(blocks * 16)]),
+                            output: output)
                     }
                 }
                 written += keystream.withUnsafeBytes { Base64.encode(UnsafeRawBufferPointer(rebasing: $0[..<count]), into: out + written) }

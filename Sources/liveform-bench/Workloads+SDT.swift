@@ -1,3 +1,6 @@
+import Liveform
+import LiveformBackends
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -5,8 +8,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Liveform
-import LiveformBackends
 
 // W4–W6: webhooks and API bodies, through the public `WebhookDecoder` and `APIBodyCodec`.
 extension Workloads {
@@ -33,32 +34,40 @@ extension Workloads {
         let decoder = WebhookDecoder(keys: [key], backend: backend)
         let check = try decoder.decode(body: body)
         guard check.trigger.rawValue == "approved", check.submissionId == "sub_8f3c2a61d4e94b7c",
-              check.kycResult?.status == "approved", check.json == (try JSONValue(parsing: plaintext)).objectValue
+            check.kycResult?.status == "approved", check.json == (try JSONValue(parsing: plaintext)).objectValue
         else { fail("W4 fields") }
-        return row("W4", nanoseconds: harness.nanosecondsPerOperation {
-            guard let event = try? decoder.decode(body: body) else { fail("W4 failed") }
-            sink &+= event.trigger.rawValue.utf8.count + (event.submissionId?.utf8.count ?? 0)
-                + (event.kycResult?.status?.utf8.count ?? 0)
-        })
+        return row(
+            "W4",
+            nanoseconds: harness.nanosecondsPerOperation {
+                guard let event = try? decoder.decode(body: body) else { fail("W4 failed") }
+                sink &+=
+                    event.trigger.rawValue.utf8.count + (event.submissionId?.utf8.count ?? 0)
+                    + (event.kycResult?.status?.utf8.count ?? 0)
+            })
     }
 
     /// W5: the 10 MiB request JSON → its ECB token (the HTTP body), as bytes for the HTTP
     /// client (`encrypt`).
     private func runRequestBody(key: AES256.Key) throws -> JSONValue {
-        try requestBodyRow("W5", key: key, verify: { codec, plaintext in
-            try verifyRequestBody(try codec.encrypt(plaintext), plaintext: plaintext, key: key)
-        }, encrypt: { codec, plaintext in
-            try codec.encrypt(plaintext).count
-        })
+        try requestBodyRow(
+            "W5", key: key,
+            verify: { codec, plaintext in
+                try verifyRequestBody(try codec.encrypt(plaintext), plaintext: plaintext, key: key)
+            },
+            encrypt: { codec, plaintext in
+                try codec.encrypt(plaintext).count
+            })
     }
 
     /// A request-body row (W5, W5s): `encrypt` timed with `maxThreadsPerBody` set to the
     /// online cores (`mb_per_s`, and `threads` says how many) and with the default of one
     /// thread (`mb_per_s_one_thread`, measured first in the same process), once `verify` has
     /// checked both codecs' output.
-    private func requestBodyRow(_ workload: String, key: AES256.Key,
-                                verify: (APIBodyCodec, [UInt8]) throws -> Void,
-                                encrypt: (APIBodyCodec, [UInt8]) throws -> Int) throws -> JSONValue {
+    private func requestBodyRow(
+        _ workload: String, key: AES256.Key,
+        verify: (APIBodyCodec, [UInt8]) throws -> Void,
+        encrypt: (APIBodyCodec, [UInt8]) throws -> Int
+    ) throws -> JSONValue {
         let plaintext = try Fixtures.bodyPlaintext()
         try Fixtures.checkDigest(plaintext, Fixtures.bodyDigest, "W5 body")
         let threads = max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
@@ -67,10 +76,11 @@ extension Workloads {
         for codec in [serial, parallel] { try verify(codec, plaintext) }
         let megabytes = Double(plaintext.count) / 1e6
         func throughput(_ codec: APIBodyCodec) -> Double {
-            megabytes / (harness.nanosecondsPerOperation {
-                guard let count = try? encrypt(codec, plaintext) else { fail("\(workload) failed") }
-                sink &+= count
-            } / 1e9)
+            megabytes
+                / (harness.nanosecondsPerOperation {
+                    guard let count = try? encrypt(codec, plaintext) else { fail("\(workload) failed") }
+                    sink &+= count
+                } / 1e9)
         }
         let oneThread = throughput(serial)
         guard case .object(var fields) = row(workload, megabytesPerSecond: threads > 1 ? throughput(parallel) : oneThread) else {
@@ -99,7 +109,8 @@ extension Workloads {
                     }
                 }
                 guard plainOffset + count <= plaintext.count,
-                      plaintext[plainOffset..<(plainOffset + count)].elementsEqual(piece[..<count]) else { return false }
+                    plaintext[plainOffset..<(plainOffset + count)].elementsEqual(piece[..<count])
+                else { return false }
                 plainOffset += count
                 offset = end
             }
@@ -122,10 +133,11 @@ extension Workloads {
         guard check.count == count, try check.withUnsafeBytes({ try sha256($0) }) == digest else {
             fail("W6 output is not the W5 plaintext")
         }
-        let seconds = harness.nanosecondsPerOperation {
-            guard let plaintext = try? codec.decrypt(body) else { fail("W6 failed") }
-            sink &+= plaintext.count
-        } / 1e9
+        let seconds =
+            harness.nanosecondsPerOperation {
+                guard let plaintext = try? codec.decrypt(body) else { fail("W6 failed") }
+                sink &+= plaintext.count
+            } / 1e9
         return row("W6", megabytesPerSecond: Double(count) / 1e6 / seconds)
     }
 
@@ -135,17 +147,20 @@ extension Workloads {
     /// (`encryptedChunks`), threads as in W5. The writer touches each chunk and
     /// counts it, as a client copying it to a socket would.
     private func runStreamedRequestBody(key: AES256.Key) throws -> JSONValue {
-        try requestBodyRow("W5s", key: key, verify: { codec, plaintext in
-            var verifier = try StreamedBodyVerifier(plaintext: plaintext, engine: try key.engine(backend))
-            var chunks = codec.encryptedChunks(plaintext).makeAsyncIterator()
-            while let chunk = try chunks.next() { try chunk.withUnsafeBytes { try verifier.check($0) } }
-            guard verifier.finished else { fail("W5s body ends early") }
-        }, encrypt: { codec, plaintext in
-            var written = 0
-            var chunks = codec.encryptedChunks(plaintext).makeAsyncIterator()
-            while let chunk = try chunks.next() { written &+= chunk.count &+ Int(chunk[chunk.count - 1]) }
-            return written
-        })
+        try requestBodyRow(
+            "W5s", key: key,
+            verify: { codec, plaintext in
+                var verifier = try StreamedBodyVerifier(plaintext: plaintext, engine: try key.engine(backend))
+                var chunks = codec.encryptedChunks(plaintext).makeAsyncIterator()
+                while let chunk = try chunks.next() { try chunk.withUnsafeBytes { try verifier.check($0) } }
+                guard verifier.finished else { fail("W5s body ends early") }
+            },
+            encrypt: { codec, plaintext in
+                var written = 0
+                var chunks = codec.encryptedChunks(plaintext).makeAsyncIterator()
+                while let chunk = try chunks.next() { written &+= chunk.count &+ Int(chunk[chunk.count - 1]) }
+                return written
+            })
     }
 
     /// W6s: W6's response body read as it would come off the connection, 64 KiB at a time
@@ -181,10 +196,11 @@ extension Workloads {
         guard check.count == count, try check.withUnsafeBytes({ try sha256($0) }) == digest else {
             fail("W6s output is not the W5 plaintext")
         }
-        let seconds = harness.nanosecondsPerOperation {
-            guard let plaintext = try? decrypt() else { fail("W6s failed") }
-            sink &+= plaintext.count
-        } / 1e9
+        let seconds =
+            harness.nanosecondsPerOperation {
+                guard let plaintext = try? decrypt() else { fail("W6s failed") }
+                sink &+= plaintext.count
+            } / 1e9
         return row("W6s", megabytesPerSecond: Double(count) / 1e6 / seconds)
     }
 }

@@ -1,3 +1,5 @@
+import Liveform
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -5,7 +7,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Liveform
 
 // liveform-bench [--json] [--quick] [--workload W1…W6|W5s|W6s]... [--backend openssl|gcrypt]...
 // W1–W4 report ns/op; W5 and W6 MB/s and peak RSS (each in a process of its own when
@@ -31,12 +32,17 @@ let json = takeFlag("--json")
 let quick = takeFlag("--quick")
 var workloads = takeValues("--workload")
 let backendNames = takeValues("--backend")
-guard arguments.isEmpty else { fail("unknown arguments \(arguments); usage: liveform-bench [--json] [--quick] [--workload Wn]... [--backend openssl|gcrypt]...") }
-if workloads.isEmpty { workloads = ["W1", "W2", "W3", "W4", "W5", "W6", "W5s", "W6s"] }
-let backends = backendNames.isEmpty ? AES256.Backend.allCases : backendNames.map { name in
-    guard let backend = AES256.Backend(name: name) else { fail("unknown backend \(name)") }
-    return backend
+guard arguments.isEmpty else {
+    fail("unknown arguments \(arguments); usage: liveform-bench [--json] [--quick] [--workload Wn]... [--backend openssl|gcrypt]...")
 }
+if workloads.isEmpty { workloads = ["W1", "W2", "W3", "W4", "W5", "W6", "W5s", "W6s"] }
+let backends =
+    backendNames.isEmpty
+    ? AES256.Backend.allCases
+    : backendNames.map { name in
+        guard let backend = AES256.Backend(name: name) else { fail("unknown backend \(name)") }
+        return backend
+    }
 let harness = Harness(budget: quick ? .milliseconds(200) : .seconds(2))
 
 var results: [JSONValue] = []
@@ -61,7 +67,8 @@ if json {
     print(JSONValue.array(results).jsonText)
 } else {
     for row in results {
-        let figure = row["ns_per_op"].flatMap(\.doubleValue).map { pad(fixed($0), 10) + " ns/op" }
+        let figure =
+            row["ns_per_op"].flatMap(\.doubleValue).map { pad(fixed($0), 10) + " ns/op" }
             ?? row["mb_per_s"].flatMap(\.doubleValue).map { value in
                 pad(fixed(value), 10) + " MB/s  peak RSS " + fixed((row["peak_rss_bytes"]?.doubleValue ?? 0) / 1_048_576) + " MiB"
                     + (row["threads"].flatMap(\.doubleValue).map { threads in
@@ -96,7 +103,7 @@ func runChild(_ arguments: [String]) -> [JSONValue]? {
     posix_spawn_file_actions_adddup2(&actions, pipeEnds[1], 1)
     posix_spawn_file_actions_addclose(&actions, pipeEnds[0])
     let argv = ([CommandLine.arguments[0]] + arguments).map { strdup($0) } + [nil]
-    defer { argv.forEach { free($0) } }
+    defer { for pointer in argv { free(pointer) } }
     var pid: pid_t = 0
     let spawned = posix_spawn(&pid, CommandLine.arguments[0], &actions, nil, argv, environ)
     close(pipeEnds[1])

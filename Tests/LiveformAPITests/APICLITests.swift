@@ -73,11 +73,13 @@ struct APICLITests {
             #expect(outputs["submission get sub-1"]?.stdout.hasPrefix(#"{"submission_id":"sub-1","created_at":"#) == true)
             let list = outputs.first { $0.key.hasPrefix("submission list") }?.value.json?.arrayValue
             #expect(list?.compactMap { $0["submission_id"]?.stringValue } == ["sub-1", "sub-2"])
-            #expect(outputs["submission review sub-1 --approve --admin kim@example.com"]?.stdout
+            #expect(
+                outputs["submission review sub-1 --approve --admin kim@example.com"]?.stdout
                     == #"{"submissionId":"sub-1","message":"review updated","finalStatus":"approved"}"# + "\n")
             #expect(outputs["submission delete sub-6 --admin-name dpo@example.com"]?.json?["content"]?["webhook"] == true)
             #expect(try Data(contentsOf: URL(filePath: imageFile)).starts(with: [0xFF, 0xD8]))
-            #expect(outputs["tokens add --file \(tokenFile)"]?.stdout
+            #expect(
+                outputs["tokens add --file \(tokenFile)"]?.stdout
                     == #"{"success":true,"message":"tokens saved","summary":{"requested":601,"added":601,"updated":0,"note":"ok"}}"# + "\n")
             #expect(outputs["tokens count"]?.json?["count"] == 603)
             #expect(outputs["tokens delete --file \(tokenFile)"]?.json?["summary"] == ["requested": 601, "deleted": 601, "notFound": 0])
@@ -124,52 +126,70 @@ struct APICLITests {
     }
 
     static let exitCases: [ExitCase] = [
-        ExitCase(name: "notFound", fault: nil, arguments: ["submission", "get", "sub-404"], environment: nil, status: 1,
-                 stderr: ["notFound"]),
-        ExitCase(name: "rejected", fault: #"{"status":400,"body":{"errorCode":"E9","errorMessage":"no way"}}"#,
-                 arguments: ["settings"], environment: nil, status: 1, stderr: ["rejected", "HTTP 400", "no way", "E9"]),
-        ExitCase(name: "payloadTooLarge", fault: #"{"status":413,"body":{"message":"too big"}}"#,
-                 arguments: ["settings"], environment: nil, status: 1, stderr: ["payloadTooLarge", "413", "too big"]),
-        ExitCase(name: "decryption failed", fault: #"{"status":200,"body":{"data":"bm9wZW5vcGVub3Blbm9wZQ=="}}"#,
-                 arguments: ["settings"], environment: nil, status: 1, stderr: ["decryptionFailed"]),
+        ExitCase(
+            name: "notFound", fault: nil, arguments: ["submission", "get", "sub-404"], environment: nil, status: 1,
+            stderr: ["notFound"]),
+        ExitCase(
+            name: "rejected", fault: #"{"status":400,"body":{"errorCode":"E9","errorMessage":"no way"}}"#,
+            arguments: ["settings"], environment: nil, status: 1, stderr: ["rejected", "HTTP 400", "no way", "E9"]),
+        ExitCase(
+            name: "payloadTooLarge", fault: #"{"status":413,"body":{"message":"too big"}}"#,
+            arguments: ["settings"], environment: nil, status: 1, stderr: ["payloadTooLarge", "413", "too big"]),
+        ExitCase(
+            name: "decryption failed", fault: #"{"status":200,"body":{"data":"bm9wZW5vcGVub3Blbm9wZQ=="}}"#,
+            arguments: ["settings"], environment: nil, status: 1, stderr: ["decryptionFailed"]),
         ExitCase(name: "usage: unknown option", fault: nil, arguments: ["settings", "--nope"], environment: nil, status: 64, stderr: []),
-        ExitCase(name: "usage: --approve and --reject", fault: nil, arguments: ["submission", "review", "s", "--approve", "--reject", "--admin", "a"],
-                 environment: nil, status: 64, stderr: []),
-        ExitCase(name: "invalidParameter: reject without comment", fault: nil,
-                 arguments: ["submission", "review", "sub-1", "--reject", "--admin", "a@b.c"], environment: nil, status: 64,
-                 stderr: ["invalidParameter"]),
-        ExitCase(name: "invalidParameter: bad token id", fault: nil, arguments: ["tokens", "add", "short"], environment: nil, status: 64,
-                 stderr: ["invalidParameter"]),
-        ExitCase(name: "invalidParameter: unknown field", fault: nil, arguments: ["submission", "delete", "sub-1", "--fields", "nose"],
-                 environment: nil, status: 64, stderr: ["invalidParameter"]),
-        ExitCase(name: "tokens file cannot be read", fault: nil, arguments: ["tokens", "add", "--file", "/nonexistent/ids"],
-                 environment: nil, status: 66, stderr: ["/nonexistent/ids"]),
-        ExitCase(name: "data file cannot be read", fault: nil,
-                 arguments: ["submission", "update", "sub-1", "--admin", "a", "--data-json", "/nonexistent/data.json"],
-                 environment: nil, status: 66, stderr: ["/nonexistent/data.json"]),
-        ExitCase(name: "rateLimited after retries", fault: #"{"status":429,"count":4,"headers":{"Retry-After":"0"},"body":{"message":"slow down"}}"#,
-                 arguments: ["tokens", "count"], environment: nil, status: 69, stderr: ["rateLimited", "429", "slow down"]),
-        ExitCase(name: "serverError after retries", fault: #"{"status":503,"count":4,"headers":{"Retry-After":"0"}}"#,
-                 arguments: ["tokens", "count"], environment: nil, status: 69, stderr: ["serverError", "503"]),
-        ExitCase(name: "transport", fault: #"{"drop":true,"count":4}"#, arguments: ["tokens", "count"],
-                 environment: nil, status: 69, stderr: ["transport"]),
-        ExitCase(name: "ipNotAllowed", fault: #"{"status":403,"body":{"Message":"... with an explicit deny"}}"#,
-                 arguments: ["settings"], environment: nil, status: 77, stderr: ["ipNotAllowed", "403", "explicit deny"]),
-        ExitCase(name: "unauthorized (wrong key)", fault: nil, arguments: ["settings"],
-                 environment: ["LIVEFORM_KEY": "DEMO-ONLY-wrong-key"], status: 77, stderr: ["unauthorized", "403"]),
+        ExitCase(
+            name: "usage: --approve and --reject", fault: nil, arguments: ["submission", "review", "s", "--approve", "--reject", "--admin", "a"],
+            environment: nil, status: 64, stderr: []),
+        ExitCase(
+            name: "invalidParameter: reject without comment", fault: nil,
+            arguments: ["submission", "review", "sub-1", "--reject", "--admin", "a@b.c"], environment: nil, status: 64,
+            stderr: ["invalidParameter"]),
+        ExitCase(
+            name: "invalidParameter: bad token id", fault: nil, arguments: ["tokens", "add", "short"], environment: nil, status: 64,
+            stderr: ["invalidParameter"]),
+        ExitCase(
+            name: "invalidParameter: unknown field", fault: nil, arguments: ["submission", "delete", "sub-1", "--fields", "nose"],
+            environment: nil, status: 64, stderr: ["invalidParameter"]),
+        ExitCase(
+            name: "tokens file cannot be read", fault: nil, arguments: ["tokens", "add", "--file", "/nonexistent/ids"],
+            environment: nil, status: 66, stderr: ["/nonexistent/ids"]),
+        ExitCase(
+            name: "data file cannot be read", fault: nil,
+            arguments: ["submission", "update", "sub-1", "--admin", "a", "--data-json", "/nonexistent/data.json"],
+            environment: nil, status: 66, stderr: ["/nonexistent/data.json"]),
+        ExitCase(
+            name: "rateLimited after retries", fault: #"{"status":429,"count":4,"headers":{"Retry-After":"0"},"body":{"message":"slow down"}}"#,
+            arguments: ["tokens", "count"], environment: nil, status: 69, stderr: ["rateLimited", "429", "slow down"]),
+        ExitCase(
+            name: "serverError after retries", fault: #"{"status":503,"count":4,"headers":{"Retry-After":"0"}}"#,
+            arguments: ["tokens", "count"], environment: nil, status: 69, stderr: ["serverError", "503"]),
+        ExitCase(
+            name: "transport", fault: #"{"drop":true,"count":4}"#, arguments: ["tokens", "count"],
+            environment: nil, status: 69, stderr: ["transport"]),
+        ExitCase(
+            name: "ipNotAllowed", fault: #"{"status":403,"body":{"Message":"... with an explicit deny"}}"#,
+            arguments: ["settings"], environment: nil, status: 77, stderr: ["ipNotAllowed", "403", "explicit deny"]),
+        ExitCase(
+            name: "unauthorized (wrong key)", fault: nil, arguments: ["settings"],
+            environment: ["LIVEFORM_KEY": "DEMO-ONLY-wrong-key"], status: 77, stderr: ["unauthorized", "403"]),
         ExitCase(name: "no key", fault: nil, arguments: ["settings"], environment: [:], status: 78, stderr: ["invalidKey"]),
-        ExitCase(name: "key file cannot be read", fault: nil, arguments: ["--key-file", "/nonexistent/key", "settings"],
-                 environment: [:], status: 78, stderr: ["invalidKey"]),
-        ExitCase(name: "key padded with whitespace", fault: nil, arguments: ["settings"], environment: ["LIVEFORM_KEY": " padded "],
-                 status: 78, stderr: ["invalidKey"]),
+        ExitCase(
+            name: "key file cannot be read", fault: nil, arguments: ["--key-file", "/nonexistent/key", "settings"],
+            environment: [:], status: 78, stderr: ["invalidKey"]),
+        ExitCase(
+            name: "key padded with whitespace", fault: nil, arguments: ["settings"], environment: ["LIVEFORM_KEY": " padded "],
+            status: 78, stderr: ["invalidKey"]),
     ]
 
     @Test("exit statuses", arguments: exitCases)
     func exitStatus(_ testCase: ExitCase) async throws {
         try await withFake { fake in
             if let fault = testCase.fault { try await fake.faults("[\(fault)]") }
-            let run = await Self.run(Self.api(fake) + testCase.arguments,
-                                     environment: testCase.environment ?? ["LIVEFORM_KEY": FakeArgos.apiKey])
+            let run = await Self.run(
+                Self.api(fake) + testCase.arguments,
+                environment: testCase.environment ?? ["LIVEFORM_KEY": FakeArgos.apiKey])
             #expect(run.status == testCase.status, "\(run.stderr)")
             #expect(run.stdout.isEmpty)
             // The argument parser's own usage errors carry a usage line; everything else is one or two lines.

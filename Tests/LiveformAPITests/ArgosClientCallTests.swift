@@ -15,13 +15,17 @@ struct ArgosClientCallTests {
             #expect(one.json.keys == ["submission_id", "created_at", "email", "userid", "kyc", "data", "vendor_extra"])
             #expect(one["vendor_extra"]?["alpha"] == [1])
 
-            let page = try await client.submissionPage(SubmissionQuery(userid: "u-1", startDate: "2026-01-01", endDate: "2026-12-31",
-                                                                       requestType: .kyc, pageSize: 2))
+            let page = try await client.submissionPage(
+                SubmissionQuery(
+                    userid: "u-1", startDate: "2026-01-01", endDate: "2026-12-31",
+                    requestType: .kyc, pageSize: 2))
             #expect(page.submissions.map(\.id) == ["sub-1", "sub-2"])
             #expect(page.nextPage == SubmissionPage.NextPage(id: "sub-2", createdAt: "2026-01-02T10:00:00.000Z"))
 
-            let review = try await client.review(SubmissionReview(submissionId: "sub-1", decision: .reject(comment: "blurry ID"),
-                                                                  admin: "kim@example.com", updateFields: ["note": "x"]))
+            let review = try await client.review(
+                SubmissionReview(
+                    submissionId: "sub-1", decision: .reject(comment: "blurry ID"),
+                    admin: "kim@example.com", updateFields: ["note": "x"]))
             #expect(review.submissionId == "sub-1" && review.finalStatus == "rejected" && review.message == "review updated")
             #expect(try await client.submission(id: "sub-1").kycStatus == "rejected")
 
@@ -45,11 +49,17 @@ struct ArgosClientCallTests {
                 #expect(request["encrypted"]?.boolValue == sdt)
                 #expect(request["content_type"]?.stringValue == (sdt ? "text/plain" : "application/json"))
             }
-            #expect(bodies[0]["json"] == ["submissionId": "sub-1", "status": "rejected", "admin": "kim@example.com",
-                                          "rejectComment": "blurry ID", "updateFields": ["note": "x"]])
+            #expect(
+                bodies[0]["json"] == [
+                    "submissionId": "sub-1", "status": "rejected", "admin": "kim@example.com",
+                    "rejectComment": "blurry ID", "updateFields": ["note": "x"],
+                ])
             #expect(bodies[1]["json"] == ["submissionId": "sub-2", "admin": "kim@example.com", "data": ["name": "Kim", "city": "Seoul"]])
-            #expect(requests[1]["query"] == [["userid", "u-1"], ["start_date", "2026-01-01"], ["end_date", "2026-12-31"],
-                                             ["request_type", "kyc"], ["count", "2"]])
+            #expect(
+                requests[1]["query"] == [
+                    ["userid", "u-1"], ["start_date", "2026-01-01"], ["end_date", "2026-12-31"],
+                    ["request_type", "kyc"], ["count", "2"],
+                ])
         }
     }
 
@@ -62,8 +72,10 @@ struct ArgosClientCallTests {
             #expect(image.bytes == Array("\u{FF}\u{D8}\u{FF}\u{E0}JPEG sub-1/selfieImage".unicodeScalars.map { UInt8($0.value) }))
 
             let newImage: [UInt8] = Array(0...255)
-            let replaced = try await client.replaceImages(ImageReplacement(submissionId: "sub-1", admin: "kim@example.com", idType: "passport",
-                                                                           images: [.idImage: newImage, .selfieImage: [1, 2, 3]]))
+            let replaced = try await client.replaceImages(
+                ImageReplacement(
+                    submissionId: "sub-1", admin: "kim@example.com", idType: "passport",
+                    images: [.idImage: newImage, .selfieImage: [1, 2, 3]]))
             #expect(replaced.message == "images updated: idImage,selfieImage")
             #expect(try await client.image(submissionId: "sub-1", .idImage).bytes == newImage)
 

@@ -18,39 +18,56 @@ struct ArgosClientErrorTests {
     }
 
     static let cases: [Case] = [
-        Case(name: "403 explicit deny", fault: #"{"status":403,"body":{"Message":"User: anonymous is not authorized to perform: execute-api:Invoke with an explicit deny"}}"#,
-             kind: .ipNotAllowed, status: 403, code: nil,
-             message: "User: anonymous is not authorized to perform: execute-api:Invoke with an explicit deny"),
-        Case(name: "403 explicit deny as text", fault: #"{"status":403,"text":"explicit deny"}"#,
-             kind: .ipNotAllowed, status: 403, code: nil, message: nil),
-        Case(name: "403 other", fault: #"{"status":403,"body":{"message":"Forbidden"}}"#,
-             kind: .unauthorized, status: 403, code: nil, message: "Forbidden"),
-        Case(name: "401", fault: #"{"status":401,"body":{"message":"Unauthorized"}}"#,
-             kind: .unauthorized, status: 401, code: nil, message: "Unauthorized"),
-        Case(name: "400 {errorCode}", fault: #"{"status":400,"body":{"errorCode":"InvalidSubmissionId"}}"#,
-             kind: .rejected, status: 400, code: "InvalidSubmissionId", message: nil),
-        Case(name: "400 {message,statusCode}", fault: #"{"status":400,"body":{"message":"bad request","statusCode":400}}"#,
-             kind: .rejected, status: 400, code: nil, message: "bad request"),
-        Case(name: "400 {errorCode,errorMessage}", fault: #"{"status":400,"body":{"errorCode":"E1","errorMessage":"first shape"}}"#,
-             kind: .rejected, status: 400, code: "E1", message: "first shape"),
-        Case(name: "400 {errorCode,Message}", fault: #"{"status":400,"body":{"errorCode":"E2","Message":"capital M"}}"#,
-             kind: .rejected, status: 400, code: "E2", message: "capital M"),
-        Case(name: "409 is rejected too", fault: #"{"status":409,"body":{"message":"conflict"}}"#,
-             kind: .rejected, status: 409, code: nil, message: "conflict"),
-        Case(name: "404", fault: #"{"status":404,"body":{"message":"Not Found"}}"#,
-             kind: .notFound, status: 404, code: nil, message: "Not Found"),
-        Case(name: "413", fault: #"{"status":413,"body":{"message":"Request Entity Too Large"}}"#,
-             kind: .payloadTooLarge, status: 413, code: nil, message: "Request Entity Too Large"),
-        Case(name: "429 after retries", fault: #"{"status":429,"count":4,"body":{"message":"Too Many Requests"}}"#,
-             kind: .rateLimited, status: 429, code: nil, message: "Too Many Requests"),
-        Case(name: "500 (not retried)", fault: #"{"status":500,"body":{"message":"Internal server error"}}"#,
-             kind: .serverError, status: 500, code: nil, message: "Internal server error"),
-        Case(name: "503 after retries", fault: #"{"status":503,"count":4,"body":{"message":"Service Unavailable"}}"#,
-             kind: .serverError, status: 503, code: nil, message: "Service Unavailable"),
-        Case(name: "no answer", fault: #"{"drop":true,"count":4}"#,
-             kind: .transport, status: nil, code: nil, message: nil),
-        Case(name: "answer not JSON", fault: #"{"status":200,"text":"<html>gateway</html>"}"#,
-             kind: .invalidResponse, status: nil, code: nil, message: nil),
+        Case(
+            name: "403 explicit deny",
+            fault: #"{"status":403,"body":{"Message":"User: anonymous is not authorized to perform: execute-api:Invoke with an explicit deny"}}"#,
+            kind: .ipNotAllowed, status: 403, code: nil,
+            message: "User: anonymous is not authorized to perform: execute-api:Invoke with an explicit deny"),
+        Case(
+            name: "403 explicit deny as text", fault: #"{"status":403,"text":"explicit deny"}"#,
+            kind: .ipNotAllowed, status: 403, code: nil, message: nil),
+        Case(
+            name: "403 other", fault: #"{"status":403,"body":{"message":"Forbidden"}}"#,
+            kind: .unauthorized, status: 403, code: nil, message: "Forbidden"),
+        Case(
+            name: "401", fault: #"{"status":401,"body":{"message":"Unauthorized"}}"#,
+            kind: .unauthorized, status: 401, code: nil, message: "Unauthorized"),
+        Case(
+            name: "400 {errorCode}", fault: #"{"status":400,"body":{"errorCode":"InvalidSubmissionId"}}"#,
+            kind: .rejected, status: 400, code: "InvalidSubmissionId", message: nil),
+        Case(
+            name: "400 {message,statusCode}", fault: #"{"status":400,"body":{"message":"bad request","statusCode":400}}"#,
+            kind: .rejected, status: 400, code: nil, message: "bad request"),
+        Case(
+            name: "400 {errorCode,errorMessage}", fault: #"{"status":400,"body":{"errorCode":"E1","errorMessage":"first shape"}}"#,
+            kind: .rejected, status: 400, code: "E1", message: "first shape"),
+        Case(
+            name: "400 {errorCode,Message}", fault: #"{"status":400,"body":{"errorCode":"E2","Message":"capital M"}}"#,
+            kind: .rejected, status: 400, code: "E2", message: "capital M"),
+        Case(
+            name: "409 is rejected too", fault: #"{"status":409,"body":{"message":"conflict"}}"#,
+            kind: .rejected, status: 409, code: nil, message: "conflict"),
+        Case(
+            name: "404", fault: #"{"status":404,"body":{"message":"Not Found"}}"#,
+            kind: .notFound, status: 404, code: nil, message: "Not Found"),
+        Case(
+            name: "413", fault: #"{"status":413,"body":{"message":"Request Entity Too Large"}}"#,
+            kind: .payloadTooLarge, status: 413, code: nil, message: "Request Entity Too Large"),
+        Case(
+            name: "429 after retries", fault: #"{"status":429,"count":4,"body":{"message":"Too Many Requests"}}"#,
+            kind: .rateLimited, status: 429, code: nil, message: "Too Many Requests"),
+        Case(
+            name: "500 (not retried)", fault: #"{"status":500,"body":{"message":"Internal server error"}}"#,
+            kind: .serverError, status: 500, code: nil, message: "Internal server error"),
+        Case(
+            name: "503 after retries", fault: #"{"status":503,"count":4,"body":{"message":"Service Unavailable"}}"#,
+            kind: .serverError, status: 503, code: nil, message: "Service Unavailable"),
+        Case(
+            name: "no answer", fault: #"{"drop":true,"count":4}"#,
+            kind: .transport, status: nil, code: nil, message: nil),
+        Case(
+            name: "answer not JSON", fault: #"{"status":200,"text":"<html>gateway</html>"}"#,
+            kind: .invalidResponse, status: nil, code: nil, message: nil),
     ]
 
     @Test("each status and vendor error-body shape gives its kind, status, code and message", arguments: cases)
@@ -73,8 +90,10 @@ struct ArgosClientErrorTests {
             let client = try fake.client(apiKey: otherKey)
             let error = await argosError { try await client.projectSettings() }
             #expect(error?.kind == .unauthorized && error?.status == 403)
-            for text in [String(describing: error), String(reflecting: error), client.description, client.debugDescription,
-                         String(reflecting: client)] {
+            for text in [
+                String(describing: error), String(reflecting: error), client.description, client.debugDescription,
+                String(reflecting: client),
+            ] {
                 #expect(!text.contains(otherKey) && !text.contains(FakeArgos.apiKey))
             }
         }
@@ -148,8 +167,14 @@ struct ArgosClientErrorTests {
         try await withFake { fake in
             let client = try fake.client()
             let refusals: [(String, () async throws -> Void)] = [
-                ("reject without comment", { _ = try await client.review(SubmissionReview(submissionId: "sub-1", decision: .reject(comment: ""), admin: "a@b.c")) }),
-                ("empty updateFields", { _ = try await client.review(SubmissionReview(submissionId: "sub-1", decision: .approve, admin: "a@b.c", updateFields: [:])) }),
+                (
+                    "reject without comment",
+                    { _ = try await client.review(SubmissionReview(submissionId: "sub-1", decision: .reject(comment: ""), admin: "a@b.c")) }
+                ),
+                (
+                    "empty updateFields",
+                    { _ = try await client.review(SubmissionReview(submissionId: "sub-1", decision: .approve, admin: "a@b.c", updateFields: [:])) }
+                ),
                 ("empty admin", { _ = try await client.review(SubmissionReview(submissionId: "sub-1", decision: .approve, admin: "")) }),
                 ("empty update data", { _ = try await client.updateSubmission(id: "sub-1", admin: "a@b.c", data: [:]) }),
                 ("data_fields without data", { _ = try await client.deleteSubmissionFields(id: "sub-1", fields: [.ocr], dataFields: ["x"]) }),
@@ -161,7 +186,10 @@ struct ArgosClientErrorTests {
                 ("one bad id among 600", { _ = try await client.addTokens((1...599).map { "token-\($0)-ok" } + ["bad"]) }),
                 ("no token ids", { _ = try await client.addTokens([]) }),
                 ("no image", { _ = try await client.replaceImages(ImageReplacement(submissionId: "sub-1", admin: "a@b.c", images: [:])) }),
-                ("ID image without idType", { _ = try await client.replaceImages(ImageReplacement(submissionId: "sub-1", admin: "a@b.c", images: [.idImage: [1]])) }),
+                (
+                    "ID image without idType",
+                    { _ = try await client.replaceImages(ImageReplacement(submissionId: "sub-1", admin: "a@b.c", images: [.idImage: [1]])) }
+                ),
                 ("bad date", { _ = try await client.submissionPage(SubmissionQuery(startDate: "2026-13-01")) }),
                 ("page size 0", { _ = try await client.submissionPage(SubmissionQuery(pageSize: 0)) }),
                 ("AML threshold 101", { _ = try await client.runAMLScreening(submissionId: "sub-1", threshold: 101) }),

@@ -58,10 +58,13 @@ struct ArgosClientRetryTests {
     func idempotentWrites() async throws {
         try await withFake { fake in
             let client = try fake.client()
-            try await fake.faults(#"[{"status":503,"method":"POST","path":"/submission/tokens"},{"status":502,"method":"DELETE","path":"/submission"},{"drop":true,"method":"PUT","path":"/submission/image"}]"#)
+            try await fake.faults(
+                #"[{"status":503,"method":"POST","path":"/submission/tokens"},{"status":502,"method":"DELETE","path":"/submission"},{"drop":true,"method":"PUT","path":"/submission/image"}]"#
+            )
             #expect(try await client.addTokens(["abcdefgh1"]).success)
             #expect(try await client.deleteSubmission(id: "sub-7").message == "deleted")
-            #expect(try await client.replaceImages(ImageReplacement(submissionId: "sub-1", admin: "a@b.c", images: [.selfieImage: [9]])).message != nil)
+            #expect(
+                try await client.replaceImages(ImageReplacement(submissionId: "sub-1", admin: "a@b.c", images: [.selfieImage: [9]])).message != nil)
             let methods = try await fake.requests().compactMap { $0["method"]?.stringValue }
             #expect(methods == ["POST", "POST", "DELETE", "DELETE", "PUT", "PUT"])
         }
@@ -94,10 +97,11 @@ struct ArgosClientRetryTests {
             try await fake.faults(#"[{"status":503,"count":3}]"#)
             let sleeps = SleepLog()
             let bounds = SleepLog()
-            let policy = ArgosClient.RetryPolicy(jitter: { bound in
-                bounds.append(bound)
-                return ArgosClient.RetryPolicy.uniformJitter(bound)
-            }, sleep: { sleeps.append($0) })
+            let policy = ArgosClient.RetryPolicy(
+                jitter: { bound in
+                    bounds.append(bound)
+                    return ArgosClient.RetryPolicy.uniformJitter(bound)
+                }, sleep: { sleeps.append($0) })
             _ = try await fake.client(retry: policy).tokenCount()
             #expect(bounds.all == [.milliseconds(500), .seconds(1), .seconds(2)])
             #expect(zip(sleeps.all, bounds.all).allSatisfy { $0 >= .zero && $0 <= $1 })
@@ -140,11 +144,17 @@ struct ArgosClientRetryTests {
             while let submission = try await iterator.next() { rest.append(submission.id ?? "?") }
             #expect(rest == ["sub-3", "sub-4", "sub-5"])
             let queries = try await fake.requests().map { $0["query"] }
-            #expect(queries == [[["userid", "u-1"], ["count", "2"]],
-                                [["userid", "u-1"], ["count", "2"], ["nextpage_id", "sub-2"], ["nextpage_date", "2026-01-02T10:00:00.000Z"]],
-                                [["userid", "u-1"], ["count", "2"], ["nextpage_id", "sub-4"], ["nextpage_date", "2026-01-04T10:00:00.000Z"]]])
+            #expect(
+                queries == [
+                    [["userid", "u-1"], ["count", "2"]],
+                    [["userid", "u-1"], ["count", "2"], ["nextpage_id", "sub-2"], ["nextpage_date", "2026-01-02T10:00:00.000Z"]],
+                    [["userid", "u-1"], ["count", "2"], ["nextpage_id", "sub-4"], ["nextpage_date", "2026-01-04T10:00:00.000Z"]],
+                ])
             var pages = 0
-            for try await page in client.submissionPages() { pages += 1; #expect(page.submissions.count == 7) }
+            for try await page in client.submissionPages() {
+                pages += 1
+                #expect(page.submissions.count == 7)
+            }
             #expect(pages == 1)
             // An error ends the sequence: the next call returns nil, no further request.
             try await fake.faults(#"[{"status":400,"body":{"errorCode":"X"}}]"#)
@@ -161,8 +171,11 @@ struct ArgosClientRetryTests {
             let ids = (1...1201).map { String(format: "tok-%05d", $0) }
             let added = try await client.addTokens(ids)
             #expect(added.batches.count == 3 && added.success)
-            #expect(added.json == ["success": true, "message": "tokens saved",
-                                   "summary": ["requested": 1201, "added": 1201, "updated": 0, "note": "ok"]])
+            #expect(
+                added.json == [
+                    "success": true, "message": "tokens saved",
+                    "summary": ["requested": 1201, "added": 1201, "updated": 0, "note": "ok"],
+                ])
             let sizes = try await fake.requests().map { $0["json"]?["tokenId"]?.arrayValue?.count }
             #expect(sizes == [500, 500, 201])
 

@@ -1,8 +1,5 @@
 import AsyncHTTPClient
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import Liveform
 import LiveformAPI
 import Logging
@@ -10,6 +7,10 @@ import NIOCore
 import NIOHTTP1
 import Synchronization
 import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `Tools/interop/fake_argos.py`, started for one test and stopped after it: the vendor's
 /// side over real HTTP on loopback, written apart from the client.
@@ -88,8 +89,10 @@ struct FakeArgos {
 
     /// A client of this fake. Retries are fast by default (10 ms base, jitter off) and every
     /// wait is recorded in `sleeps`.
-    func client(retry: ArgosClient.RetryPolicy? = nil, timeout: Duration = .seconds(30), apiKey: String = FakeArgos.apiKey,
-                logger: Logger? = nil) throws -> ArgosClient {
+    func client(
+        retry: ArgosClient.RetryPolicy? = nil, timeout: Duration = .seconds(30), apiKey: String = FakeArgos.apiKey,
+        logger: Logger? = nil
+    ) throws -> ArgosClient {
         var configuration = ArgosClient.Configuration(baseURL: baseURL, secureDataTransfer: sdt, timeout: timeout)
         configuration.retryPolicy = retry ?? FakeArgos.fastRetries()
         if let logger { configuration.logger = logger }
@@ -98,12 +101,13 @@ struct FakeArgos {
 
     /// Retries with a 10 ms base and no jitter (each wait is its bound), recorded in `sleeps`.
     static func fastRetries(maxRetries: Int = 3, sleeps: SleepLog? = nil, realSleep: Bool = true) -> ArgosClient.RetryPolicy {
-        ArgosClient.RetryPolicy(maxRetries: maxRetries, baseDelay: .milliseconds(10), maxDelay: .milliseconds(40),
-                                jitter: { $0 },
-                                sleep: { duration in
-                                    sleeps?.append(duration)
-                                    if realSleep { try await Task.sleep(for: duration) }
-                                })
+        ArgosClient.RetryPolicy(
+            maxRetries: maxRetries, baseDelay: .milliseconds(10), maxDelay: .milliseconds(40),
+            jitter: { $0 },
+            sleep: { duration in
+                sleeps?.append(duration)
+                if realSleep { try await Task.sleep(for: duration) }
+            })
     }
 }
 

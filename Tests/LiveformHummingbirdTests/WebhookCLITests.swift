@@ -2,10 +2,11 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Liveform
-@testable import LiveformCLI
 import LiveformHummingbird
 import Synchronization
 import Testing
+
+@testable import LiveformCLI
 
 /// Runs `liveform` in-process with captured streams, on a Dispatch thread: the CLI waits for
 /// its async work, and must not hold one of the few threads of the concurrency pool.
@@ -16,14 +17,16 @@ struct CLIOutcome {
 
     static func run(_ arguments: [String], environment: [String: String] = [:]) async -> CLIOutcome {
         let out = Mutex(Data()), err = Mutex(Data())
-        let context = CLIContext(environment: environment, stdin: { Data() },
-                                 stdout: { data in out.withLock { $0.append(data) } },
-                                 stderr: { data in err.withLock { $0.append(data) } })
+        let context = CLIContext(
+            environment: environment, stdin: { Data() },
+            stdout: { data in out.withLock { $0.append(data) } },
+            stderr: { data in err.withLock { $0.append(data) } })
         let status: Int32 = await withCheckedContinuation { continuation in
             DispatchQueue.global().async { continuation.resume(returning: CLI.run(arguments: arguments, context: context)) }
         }
-        return CLIOutcome(status: status, stdout: String(decoding: out.withLock { $0 }, as: UTF8.self),
-                          stderr: String(decoding: err.withLock { $0 }, as: UTF8.self))
+        return CLIOutcome(
+            status: status, stdout: String(decoding: out.withLock { $0 }, as: UTF8.self),
+            stderr: String(decoding: err.withLock { $0 }, as: UTF8.self))
     }
 }
 
@@ -44,8 +47,11 @@ final class ListenProcess: Sendable {
     /// Starts the binary on a free port; nil when it was not built (recorded as an issue under CI).
     static func start(_ arguments: [String], environment: [String: String]) async throws -> ListenProcess? {
         guard FileManager.default.isExecutableFile(atPath: binary) else {
-            if ProcessInfo.processInfo.environment["CI"] == "true" { Issue.record("\(binary) was not built") }
-            else { print("SKIPPED: \(binary) not built") }
+            if ProcessInfo.processInfo.environment["CI"] == "true" {
+                Issue.record("\(binary) was not built")
+            } else {
+                print("SKIPPED: \(binary) not built")
+            }
             return nil
         }
         return try await ListenProcess(arguments: arguments, environment: environment)
@@ -117,8 +123,9 @@ struct WebhookCLITests {
                 #expect(sent.status == 0, "\(trigger): \(sent.stderr)")
                 #expect(sent.stdout == "<-- [200] POST \(url)\n")
             }
-            let renamed = await CLIOutcome.run(["webhook", "send", "--to", url, "--trigger", "rejected", "--submission-id", "sub-X"],
-                                               environment: Self.environment)
+            let renamed = await CLIOutcome.run(
+                ["webhook", "send", "--to", url, "--trigger", "rejected", "--submission-id", "sub-X"],
+                environment: Self.environment)
             #expect(renamed.status == 0)
             let file = FileManager.default.temporaryDirectory.appending(path: "liveform-send-\(UUID().uuidString).json")
             try Data(#"{"webhook_trigger":"approved","submission_id":"from-file","custom":[1]}"#.utf8).write(to: file)
@@ -149,8 +156,9 @@ struct WebhookCLITests {
             return port
         }
         // The test server has stopped: nothing answers on its port any more.
-        let nobody = await CLIOutcome.run(["webhook", "send", "--to", "http://127.0.0.1:\(closedPort)/in", "--trigger", "aml"],
-                                          environment: Self.environment)
+        let nobody = await CLIOutcome.run(
+            ["webhook", "send", "--to", "http://127.0.0.1:\(closedPort)/in", "--trigger", "aml"],
+            environment: Self.environment)
         #expect(nobody.status == 69 && nobody.stdout.isEmpty && nobody.stderr.contains("nothing answers"))
         let unknown = await CLIOutcome.run(["webhook", "send", "--to", "http://127.0.0.1:1/", "--trigger", "nosuch"], environment: Self.environment)
         #expect(unknown.status == 64)
@@ -172,8 +180,9 @@ struct WebhookCLITests {
         let approved = try JSONValue(parsing: try await listener.line(2))
         #expect(approved["trigger"] == "approved" && approved["submissionId"] == "sub-DEMO-0001")
         // Another key: 403 and the category, never the reason or the body.
-        let wrongKey = await CLIOutcome.run(["webhook", "send", "--to", listener.url, "--trigger", "aml"],
-                                            environment: ["LIVEFORM_KEY": "DEMO-ONLY-not-this-one"])
+        let wrongKey = await CLIOutcome.run(
+            ["webhook", "send", "--to", listener.url, "--trigger", "aml"],
+            environment: ["LIVEFORM_KEY": "DEMO-ONLY-not-this-one"])
         #expect(wrongKey.status == 1 && wrongKey.stdout.hasPrefix("<-- [403] POST "))
         #expect(try await listener.line(3) == #"{"status":403,"error":"decryptionFailed"}"#)
         let plain = await CLIOutcome.run(["webhook", "send", "--to", listener.url, "--trigger", "aml", "--no-secure-data-transfer"])
@@ -199,12 +208,13 @@ struct AcceptedLineTests {
         return try WebhookDecoder(keys: [key]).decode(body: Array(body.utf8))
     }
 
-    @Test("compact plaintext is printed as sent; anything else is written compactly; the line is always one JSON line",
-          arguments: [
-              #"{"webhook_trigger":"delete","submission_id":"s \"1\"","comment":"a b\\ c"}"#,
-              "{\"webhook_trigger\": \"delete\",\n  \"submission_id\": \"s \\\"1\\\"\", \"comment\":\"a b\\\\ c\"}",
-              "{\"webhook_trigger\":\"delete\"}\r\n",
-          ])
+    @Test(
+        "compact plaintext is printed as sent; anything else is written compactly; the line is always one JSON line",
+        arguments: [
+            #"{"webhook_trigger":"delete","submission_id":"s \"1\"","comment":"a b\\ c"}"#,
+            "{\"webhook_trigger\": \"delete\",\n  \"submission_id\": \"s \\\"1\\\"\", \"comment\":\"a b\\\\ c\"}",
+            "{\"webhook_trigger\":\"delete\"}\r\n",
+        ])
     func line(plaintext: String) throws {
         let event = try Self.decoded(plaintext)
         let line = String(decoding: acceptedLine(event), as: UTF8.self)
@@ -216,8 +226,10 @@ struct AcceptedLineTests {
         // Copied as it is only when compact: spaces inside strings do not count, between tokens they do.
         let compact = #"{"webhook_trigger":"delete","a":"x y","b":["\""," ",": "]}"#
         #expect(try Self.decoded(compact).compactPlaintext == Array(compact.utf8))
-        for spaced in [#"{"webhook_trigger": "delete"}"#, "{\"webhook_trigger\":\"delete\"}\n", " {\"webhook_trigger\":\"delete\"}",
-                       #"{"webhook_trigger":"delete","b":[1 ,2]}"#] {
+        for spaced in [
+            #"{"webhook_trigger": "delete"}"#, "{\"webhook_trigger\":\"delete\"}\n", " {\"webhook_trigger\":\"delete\"}",
+            #"{"webhook_trigger":"delete","b":[1 ,2]}"#,
+        ] {
             #expect(try Self.decoded(spaced).compactPlaintext == nil, "\(spaced)")
         }
     }

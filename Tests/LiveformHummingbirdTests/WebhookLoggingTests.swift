@@ -3,12 +3,13 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Liveform
-@testable import LiveformCLI
 import LiveformHummingbird
 import Logging
 import NIOCore
 import Synchronization
 import Testing
+
+@testable import LiveformCLI
 
 /// Keeps every log record's text: level, message and metadata.
 final class CapturedLogs: Sendable {
@@ -58,9 +59,11 @@ struct WebhookLoggingTests {
         let text = logs.all.joined(separator: "\n")
         #expect(text.contains("webhook rejected") && text.contains("decryptionFailed"))
         #expect(text.contains("webhook handler threw") && text.contains("HandlerFailed"))
-        let secrets = ["sub-DEMO-0001", "jane.sample@example.com", "user-DEMO-1001", "ID_EXPIRED", "DEMO-ONLY-hummingbird-key",
-                       "DEMO-ONLY-another-key", String(String(buffer: body).dropFirst(9).prefix(24)),
-                       String(String(buffer: wrongKeyBody).dropFirst(9).prefix(24))]
+        let secrets = [
+            "sub-DEMO-0001", "jane.sample@example.com", "user-DEMO-1001", "ID_EXPIRED", "DEMO-ONLY-hummingbird-key",
+            "DEMO-ONLY-another-key", String(String(buffer: body).dropFirst(9).prefix(24)),
+            String(String(buffer: wrongKeyBody).dropFirst(9).prefix(24)),
+        ]
         for secret in secrets { #expect(!text.contains(secret), "the logs contain \(secret)") }
     }
 }
@@ -79,8 +82,9 @@ struct StandardErrorLogHandlerTests {
         let written = lines.withLock { $0 }
         #expect(written.count == 1)
         let line = written.first ?? ""
-        #expect(line.hasSuffix(" info liveform.test: hb.request.id=r-1 http.response.status_code=400 [LiveformHummingbirdTests] webhook rejected\n"),
-                "\(line)")
+        #expect(
+            line.hasSuffix(" info liveform.test: hb.request.id=r-1 http.response.status_code=400 [LiveformHummingbirdTests] webhook rejected\n"),
+            "\(line)")
         #expect(line.split(separator: " ").first.map { $0.hasPrefix("20") && $0.hasSuffix("Z") } == true)
     }
 }

@@ -50,14 +50,19 @@ enum Fixture {
     }
 
     /// A router-tested app: POST /webhook through a ``WebhookResponder``.
-    static func app(decoder: WebhookDecoder, recorder: Recorder,
-                    onEvent: @escaping @Sendable (WebhookEvent) async throws -> Void = { _ in }) -> some ApplicationProtocol {
+    static func app(
+        decoder: WebhookDecoder, recorder: Recorder,
+        onEvent: @escaping @Sendable (WebhookEvent) async throws -> Void = { _ in }
+    ) -> some ApplicationProtocol {
         let router = Router(context: PeerContext.self)
         router.add(middleware: PeerFromTestHeader())
-        router.webhook("/webhook", decoder: decoder, onRejection: { status, error, _ in recorder.reject(status, error) }) { event, _ in
-            try await onEvent(event)
-            recorder.record(event)
-        }
+        router.webhook(
+            "/webhook", decoder: decoder,
+            onRejection: { status, error, _ in recorder.reject(status, error) },
+            onEvent: { event, _ in
+                try await onEvent(event)
+                recorder.record(event)
+            })
         return Application(router: router)
     }
 
@@ -86,8 +91,9 @@ struct WebhookResponderTests {
         #expect(recorder.events.first?.submissionId == "sub-DEMO-0001" && recorder.rejections.isEmpty)
     }
 
-    @Test("400: a body that is not a webhook, and the closure is not called",
-          arguments: ["not json", #"{"data":"***"}"#, #"{"data":"AAAA"}"#, ""])
+    @Test(
+        "400: a body that is not a webhook, and the closure is not called",
+        arguments: ["not json", #"{"data":"***"}"#, #"{"data":"AAAA"}"#, ""])
     func badRequest(body: String) async throws {
         let recorder = Recorder()
         let app = Fixture.app(decoder: WebhookDecoder(keys: [Fixture.key]), recorder: recorder)
@@ -104,8 +110,9 @@ struct WebhookResponderTests {
         let recorder = Recorder()
         let app = Fixture.app(decoder: WebhookDecoder(keys: [Fixture.key]), recorder: recorder)
         try await app.test(.router) { client in
-            let response = try await client.execute(uri: "/webhook", method: .post, headers: Fixture.headers(),
-                                                    body: try Fixture.body(key: Fixture.otherKey))
+            let response = try await client.execute(
+                uri: "/webhook", method: .post, headers: Fixture.headers(),
+                body: try Fixture.body(key: Fixture.otherKey))
             #expect(response.status == .forbidden && String(buffer: response.body) == "forbidden")
         }
         #expect(recorder.events.isEmpty && recorder.rejections.map(\.1.code) == [.decryptionFailed])
@@ -163,14 +170,15 @@ struct WebhookResponderTests {
                 ("52.78.194.237", nil, .ok),
                 ("::ffff:52.78.194.237", nil, .ok),
                 ("203.0.113.9", nil, .forbidden),
-                ("203.0.113.9", "52.78.194.237", .forbidden),   // anyone can write the header
-                ("52.78.194.237", "203.0.113.9", .ok),          // and it does not count against either
-                (nil, nil, .forbidden),                          // unknown address
+                ("203.0.113.9", "52.78.194.237", .forbidden),  // anyone can write the header
+                ("52.78.194.237", "203.0.113.9", .ok),  // and it does not count against either
+                (nil, nil, .forbidden),  // unknown address
             ]
             for item in cases {
-                let response = try await client.execute(uri: "/webhook", method: .post,
-                                                        headers: Fixture.headers(peer: item.peer, forwardedFor: item.forwardedFor),
-                                                        body: try Fixture.body())
+                let response = try await client.execute(
+                    uri: "/webhook", method: .post,
+                    headers: Fixture.headers(peer: item.peer, forwardedFor: item.forwardedFor),
+                    body: try Fixture.body())
                 #expect(response.status == item.status, "\(item)")
                 if response.status == .forbidden { #expect(String(buffer: response.body) == "forbidden") }
             }
@@ -194,9 +202,10 @@ struct WebhookResponderTests {
                 ("10.0.0.2", nil, .forbidden),
             ]
             for item in cases {
-                let response = try await client.execute(uri: "/webhook", method: .post,
-                                                        headers: Fixture.headers(peer: item.peer, forwardedFor: item.forwardedFor),
-                                                        body: try Fixture.body())
+                let response = try await client.execute(
+                    uri: "/webhook", method: .post,
+                    headers: Fixture.headers(peer: item.peer, forwardedFor: item.forwardedFor),
+                    body: try Fixture.body())
                 #expect(response.status == item.status, "\(item)")
             }
         }

@@ -1,10 +1,11 @@
 import ArgumentParser
 import Foundation
 import Liveform
-@testable import LiveformCLI
 import LiveformSandbox
 import Synchronization
 import Testing
+
+@testable import LiveformCLI
 
 /// `liveform demo`'s last part: the whole loop on the embedded sandbox, run in-process.
 @Suite("liveform demo, the loop on the embedded sandbox")
@@ -12,15 +13,17 @@ struct DemoLoopTests {
     /// Runs `liveform demo` with buffers for its streams.
     static func demo(_ arguments: [String] = []) async -> (status: Int32, stdout: String, stderr: String) {
         let out = Mutex(Data()), err = Mutex(Data())
-        let context = CLIContext(environment: [:], stdin: { Data() },
-                                 stdout: { data in out.withLock { $0.append(data) } },
-                                 stderr: { data in err.withLock { $0.append(data) } })
+        let context = CLIContext(
+            environment: [:], stdin: { Data() },
+            stdout: { data in out.withLock { $0.append(data) } },
+            stderr: { data in err.withLock { $0.append(data) } })
         let status = await CLI.run(arguments: ["demo"] + arguments, context: context)
         return (status, String(decoding: out.withLock { $0 }, as: UTF8.self), String(decoding: err.withLock { $0 }, as: UTF8.self))
     }
 
-    @Test("each step prints its line, in order, the loop agrees, and the demo exits 0 with nothing on stderr",
-          arguments: ["openssl", "gcrypt"])
+    @Test(
+        "each step prints its line, in order, the loop agrees, and the demo exits 0 with nothing on stderr",
+        arguments: ["openssl", "gcrypt"])
     func steps(backend: String) async throws {
         let run = await Self.demo(["--backend", backend])
         #expect(run.status == 0, "\(run.stderr)")
@@ -77,18 +80,23 @@ struct DemoLoopTests {
 @Suite("liveform demo, a loop step that fails")
 struct DemoLoopFailureTests {
     /// Runs the loop with the sandbox's project changed by `adjust`; the failure it throws.
-    static func failure(webhookPolls: Int = Demo.webhookPolls, _ adjust: (inout SandboxProject) -> Void) async throws
-        -> (failure: CLIFailure?, output: String) {
+    static func failure(
+        webhookPolls: Int = Demo.webhookPolls, _ adjust: (inout SandboxProject) -> Void
+    ) async throws
+        -> (failure: CLIFailure?, output: String)
+    {
         let out = Mutex(Data())
-        let context = CLIContext(environment: [:], stdin: { Data() }, stdout: { data in out.withLock { $0.append(data) } },
-                                 stderr: { _ in })
+        let context = CLIContext(
+            environment: [:], stdin: { Data() }, stdout: { data in out.withLock { $0.append(data) } },
+            stderr: { _ in })
         let demo = try Demo.parse([])
         let key = try AES256.Key(credential: Demo.demoCredential)
         var failure: CLIFailure?
         do {
             try await CLIContext.$current.withValue(context) {
-                try await demo.demoSandboxLoop(key: key, section: { _ in }, line: { _, _ in }, webhookPolls: webhookPolls,
-                                               adjust: adjust)
+                try await demo.demoSandboxLoop(
+                    key: key, section: { _ in }, line: { _, _ in }, webhookPolls: webhookPolls,
+                    adjust: adjust)
             }
         } catch let error as CLIFailure {
             failure = error
@@ -108,8 +116,9 @@ struct DemoLoopFailureTests {
     func noWebhooks() async throws {
         let run = try await Self.failure(webhookPolls: 10) { $0.webhookURL = nil }
         #expect(run.failure?.status == 1)
-        #expect(run.failure?.message.hasPrefix("liveform demo: step 5: the webhooks created and approved did not both arrive within 0.2 s") == true,
-                "\(String(describing: run.failure))")
+        #expect(
+            run.failure?.message.hasPrefix("liveform demo: step 5: the webhooks created and approved did not both arrive within 0.2 s") == true,
+            "\(String(describing: run.failure))")
         #expect(run.output.contains("   -- step 5/6") && !run.output.contains("step 6/6"))
     }
 }

@@ -45,8 +45,9 @@ struct SandboxBinaryTests {
 
         let base = line.dropFirst("sandbox ready at ".count).trimmingCharacters(in: .newlines)
         let key = try AES256.Key(credential: "DEMO-ONLY-not-a-real-argos-api-key")
-        let settings = try LiveformSettings(projectId: "demo-project", encryption: .ecb, credential: .init(kind: .apiKey, key: key),
-                                            baseURL: base + "/")
+        let settings = try LiveformSettings(
+            projectId: "demo-project", encryption: .ecb, credential: .init(kind: .apiKey, key: key),
+            baseURL: base + "/")
         var parameters = LiveformParameters()
         parameters.email = "demo@example.com"
         let url = try LiveformURLBuilder(settings: settings).url(for: parameters)

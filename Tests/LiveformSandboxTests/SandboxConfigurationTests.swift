@@ -1,9 +1,10 @@
 import Foundation
 import Liveform
-@testable import LiveformCLI
 import LiveformSandbox
 import Synchronization
 import Testing
+
+@testable import LiveformCLI
 
 @Suite("Sandbox configuration")
 struct SandboxConfigurationTests {
@@ -22,8 +23,10 @@ struct SandboxConfigurationTests {
     }
 
     static let invalid: [(json: String, message: String)] = [
-        (#"{"projects":[{"pid":"p","apiKey":"k","liveformEncryption":"cbc"}]}"#,
-         #"projects[0].liveformEncryption: expected "none", "ecb" or "gcm""#),
+        (
+            #"{"projects":[{"pid":"p","apiKey":"k","liveformEncryption":"cbc"}]}"#,
+            #"projects[0].liveformEncryption: expected "none", "ecb" or "gcm""#
+        ),
         (#"{"projects":[{"pid":"p"}]}"#, "projects[0].apiKey: required"),
         (#"{"projects":[{"pid":"p","apiKey":"k","returnUrl":"http://x.test/"}]}"#, "projects[0].returnUrl: unknown member"),
         (#"{"projects":[{"pid":"p","apiKey":"k","encryptionOnly":"yes"}]}"#, "projects[0].encryptionOnly: expected true or false"),
@@ -34,8 +37,10 @@ struct SandboxConfigurationTests {
         (#"{"projects":[{"pid":"p","apiKey":" k"}]}"#, "projects[0].apiKey: not a usable key"),
         (#"{"projects":[{"pid":"p","apiKey":"k"},{"pid":"p","apiKey":"k2"}]}"#, "projects[1].pid:"),
         (#"{"projects":[{"pid":"p","apiKey":"k"},{"pid":"q","apiKey":"k"}]}"#, "projects[1].apiKey:"),
-        (#"{"projects":[{"pid":"p","apiKey":"k","liveformEncryption":"none","encryptionOnly":true}]}"#,
-         "projects[0].encryptionOnly: needs liveformEncryption"),
+        (
+            #"{"projects":[{"pid":"p","apiKey":"k","liveformEncryption":"none","encryptionOnly":true}]}"#,
+            "projects[0].encryptionOnly: needs liveformEncryption"
+        ),
         (#"{"projects":[]}"#, "projects: expected a non-empty array"),
         (#"{"project":[]}"#, "project: unknown member"),
         (#"{"projects":[1]}"#, "projects[0]: expected an object"),
@@ -68,9 +73,10 @@ struct SandboxConfigurationTests {
         let file = directory.appending(path: "config.json").path
         try Data(#"{"projects":[{"pid":"p","apiKey":"k","liveformEncryption":"aes"}]}"#.utf8).write(to: URL(filePath: file))
         let out = Mutex(Data()), err = Mutex(Data())
-        let context = CLIContext(environment: [:], stdin: { Data() },
-                                 stdout: { data in out.withLock { $0.append(data) } },
-                                 stderr: { data in err.withLock { $0.append(data) } })
+        let context = CLIContext(
+            environment: [:], stdin: { Data() },
+            stdout: { data in out.withLock { $0.append(data) } },
+            stderr: { data in err.withLock { $0.append(data) } })
         let status: Int32 = await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
                 continuation.resume(returning: CLI.run(arguments: ["sandbox", "--port", "0", "--config", file], context: context))

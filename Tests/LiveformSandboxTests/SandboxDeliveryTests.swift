@@ -13,9 +13,11 @@ struct SandboxDeliveryTests {
     static let fast = SandboxProject.RetrySchedule(attempts: 3, initialDelay: 0.05, factor: 1)
 
     func submit(_ sandbox: RunningSandbox, decision: String = "approved", pid: String = "p1") async throws -> String {
-        let answer = try await sandbox.post("/_sandbox/submissions", body: """
-            {"pid":"\(pid)","decision":"\(decision)","params":{"email":"kim@example.com","userid":"u-1","cf1":"a","token":"t-00000001"}}
-            """)
+        let answer = try await sandbox.post(
+            "/_sandbox/submissions",
+            body: """
+                {"pid":"\(pid)","decision":"\(decision)","params":{"email":"kim@example.com","userid":"u-1","cf1":"a","token":"t-00000001"}}
+                """)
         #expect(answer.status == 200, "\(answer.body)")
         return try #require(try JSONValue(parsing: answer.body)["submissionId"]?.stringValue)
     }
@@ -47,10 +49,13 @@ struct SandboxDeliveryTests {
     func plainWebhook() async throws {
         let receiver = try await Receiver.start()
         defer { Task { await receiver.stop() } }
-        let sandbox = try await RunningSandbox.start(.init(projects: [try project {
-            $0.webhookURL = receiver.url
-            $0.secureDataTransfer = false
-        }]))
+        let sandbox = try await RunningSandbox.start(
+            .init(projects: [
+                try project {
+                    $0.webhookURL = receiver.url
+                    $0.secureDataTransfer = false
+                }
+            ]))
         defer { Task { await sandbox.stop() } }
         _ = try await submit(sandbox, decision: "rejected")
         #expect(try await eventually { receiver.received.count == 2 })
@@ -63,10 +68,13 @@ struct SandboxDeliveryTests {
     func retriesInOrder() async throws {
         let receiver = try await Receiver.start(failFirst: 2)
         defer { Task { await receiver.stop() } }
-        let sandbox = try await RunningSandbox.start(.init(projects: [try project {
-            $0.webhookURL = receiver.url
-            $0.webhookRetry = Self.fast
-        }]))
+        let sandbox = try await RunningSandbox.start(
+            .init(projects: [
+                try project {
+                    $0.webhookURL = receiver.url
+                    $0.webhookRetry = Self.fast
+                }
+            ]))
         defer { Task { await sandbox.stop() } }
         _ = try await submit(sandbox)
         #expect(try await eventually { receiver.received.count == 4 })
@@ -81,10 +89,13 @@ struct SandboxDeliveryTests {
     func failsThenResend() async throws {
         let receiver = try await Receiver.start(failFirst: 3)
         defer { Task { await receiver.stop() } }
-        let sandbox = try await RunningSandbox.start(.init(projects: [try project {
-            $0.webhookURL = receiver.url
-            $0.webhookRetry = Self.fast
-        }]))
+        let sandbox = try await RunningSandbox.start(
+            .init(projects: [
+                try project {
+                    $0.webhookURL = receiver.url
+                    $0.webhookRetry = Self.fast
+                }
+            ]))
         defer { Task { await sandbox.stop() } }
         _ = try await submit(sandbox)
         #expect(try await eventually { try await sandbox.deliveries().map { $0["status"] } == ["failed", "delivered"] })
@@ -101,15 +112,18 @@ struct SandboxDeliveryTests {
     func controlEvents() async throws {
         let receiver = try await Receiver.start()
         defer { Task { await receiver.stop() } }
-        let sandbox = try await RunningSandbox.start(.init(projects: [
-            try project { $0.webhookURL = receiver.url },
-            try project("p2", key: "other-key"),
-        ]))
+        let sandbox = try await RunningSandbox.start(
+            .init(projects: [
+                try project { $0.webhookURL = receiver.url },
+                try project("p2", key: "other-key"),
+            ]))
         defer { Task { await sandbox.stop() } }
         let id = try await submit(sandbox)
-        let answer = try await sandbox.post("/_sandbox/events", body: """
-            {"pid":"p1","trigger":"aml_monitor","submissionId":"\(id)","fields":{"monitoring":[{"status":"hit"}]}}
-            """)
+        let answer = try await sandbox.post(
+            "/_sandbox/events",
+            body: """
+                {"pid":"p1","trigger":"aml_monitor","submissionId":"\(id)","fields":{"monitoring":[{"status":"hit"}]}}
+                """)
         #expect(answer.status == 200)
         #expect(try await eventually { receiver.received.count == 3 })
         let event = try WebhookDecoder(keys: [Self.key]).decode(body: Array(receiver.received[2].utf8))
@@ -130,10 +144,12 @@ struct SandboxDeliveryTests {
         let state = directory.appending(path: "state.sqlite").path
         let receiver = try await Receiver.start(failFirst: 1_000)
         defer { Task { await receiver.stop() } }
-        let configuration = SandboxConfiguration(projects: [try project {
-            $0.webhookURL = receiver.url
-            $0.webhookRetry = .init(attempts: 20, initialDelay: 0.3, factor: 1)
-        }])
+        let configuration = SandboxConfiguration(projects: [
+            try project {
+                $0.webhookURL = receiver.url
+                $0.webhookRetry = .init(attempts: 20, initialDelay: 0.3, factor: 1)
+            }
+        ])
         let first = try await RunningSandbox.start(configuration, state: state)
         let id = try await submit(first)
         #expect(try await eventually { receiver.received.count >= 1 })

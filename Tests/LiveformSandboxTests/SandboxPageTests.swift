@@ -11,11 +11,14 @@ struct SandboxPageTests {
     static let apiKey = "sandbox-test-api-key"
     static let secretKey = "sandbox-test-secret-key"
 
-    func url(_ sandbox: RunningSandbox, encryption: LiveformSettings.Encryption, encryptionOnly: Bool = false,
-             credential: String = apiKey, pid: String = "p1", _ parameters: LiveformParameters) throws -> String {
-        let settings = try LiveformSettings(projectId: pid, encryption: encryption, encryptionOnly: encryptionOnly,
-                                            credential: .init(kind: .apiKey, key: try AES256.Key(credential: credential)),
-                                            baseURL: sandbox.base + "/")
+    func url(
+        _ sandbox: RunningSandbox, encryption: LiveformSettings.Encryption, encryptionOnly: Bool = false,
+        credential: String = apiKey, pid: String = "p1", _ parameters: LiveformParameters
+    ) throws -> String {
+        let settings = try LiveformSettings(
+            projectId: pid, encryption: encryption, encryptionOnly: encryptionOnly,
+            credential: .init(kind: .apiKey, key: try AES256.Key(credential: credential)),
+            baseURL: sandbox.base + "/")
         let full = try LiveformURLBuilder(settings: settings).url(for: parameters, lang: "ko")
         return String(full.dropFirst(sandbox.base.count))
     }
@@ -52,10 +55,13 @@ struct SandboxPageTests {
 
     @Test("a GCM URL made with the secretKey is read with the project's secretKey")
     func gcmPage() async throws {
-        let sandbox = try await RunningSandbox.start(.init(projects: [try project {
-            $0 = try! SandboxProject(pid: "p1", apiKey: Self.apiKey, secretKey: Self.secretKey)
-            $0.liveformEncryption = .gcm
-        }]))
+        let sandbox = try await RunningSandbox.start(
+            .init(projects: [
+                try project {
+                    $0 = try! SandboxProject(pid: "p1", apiKey: Self.apiKey, secretKey: Self.secretKey)
+                    $0.liveformEncryption = .gcm
+                }
+            ]))
         defer { Task { await sandbox.stop() } }
         let page = try await sandbox.get(try url(sandbox, encryption: .gcm, credential: Self.secretKey, Self.sample))
         #expect(page.status == 200)
@@ -99,10 +105,13 @@ struct SandboxPageTests {
     func privateMode() async throws {
         let receiver = try await Receiver.start()
         defer { Task { await receiver.stop() } }
-        let sandbox = try await RunningSandbox.start(.init(projects: [try project {
-            $0.privateMode = true
-            $0.webhookURL = receiver.url
-        }]), tokenLifetime: 0.2)
+        let sandbox = try await RunningSandbox.start(
+            .init(projects: [
+                try project {
+                    $0.privateMode = true
+                    $0.webhookURL = receiver.url
+                }
+            ]), tokenLifetime: 0.2)
         defer { Task { await sandbox.stop() } }
         let noToken = try await sandbox.get(try url(sandbox, encryption: .ecb, Self.sample))
         #expect(noToken.headers["Location"].first == "/error-page/invalid-token")
@@ -124,10 +133,13 @@ struct SandboxPageTests {
 
     @Test("complete with skipResultPage: 302 to the encrypted Return URL, which the SDK decrypts")
     func completeRedirects() async throws {
-        let sandbox = try await RunningSandbox.start(.init(projects: [try project {
-            $0.returnURL = "https://shop.example.test/kyc/done"
-            $0.skipResultPage = true
-        }]))
+        let sandbox = try await RunningSandbox.start(
+            .init(projects: [
+                try project {
+                    $0.returnURL = "https://shop.example.test/kyc/done"
+                    $0.skipResultPage = true
+                }
+            ]))
         defer { Task { await sandbox.stop() } }
         let page = try await sandbox.get(try url(sandbox, encryption: .ecb, Self.sample))
         let session = try #require(hiddenValue("session", in: page.body))
@@ -148,22 +160,29 @@ struct SandboxPageTests {
 
     @Test("complete without skipResultPage: a result page with the link and the 5-second refresh; plain Return URL")
     func completeResultPage() async throws {
-        let sandbox = try await RunningSandbox.start(.init(projects: [try project {
-            $0.returnURL = "https://shop.example.test/done?from=sandbox"
-            $0.returnEncrypted = false
-            $0.returnFields = ["kycStatus", "submissionId", "cf1"]
-        }]))
+        let sandbox = try await RunningSandbox.start(
+            .init(projects: [
+                try project {
+                    $0.returnURL = "https://shop.example.test/done?from=sandbox"
+                    $0.returnEncrypted = false
+                    $0.returnFields = ["kycStatus", "submissionId", "cf1"]
+                }
+            ]))
         defer { Task { await sandbox.stop() } }
         let page = try await sandbox.get(try url(sandbox, encryption: .ecb, Self.sample))
         let session = try #require(hiddenValue("session", in: page.body))
-        let answer = try await sandbox.post("/_sandbox/complete", body: "session=\(session)&decision=rejected",
-                                            contentType: "application/x-www-form-urlencoded")
+        let answer = try await sandbox.post(
+            "/_sandbox/complete", body: "session=\(session)&decision=rejected",
+            contentType: "application/x-www-form-urlencoded")
         #expect(answer.status == 200)
-        #expect(answer.body.contains(#"<meta http-equiv="refresh" content="5;url=https://shop.example.test/done?from=sandbox&amp;kycStatus=rejected&amp;submissionId="#))
+        #expect(
+            answer.body.contains(
+                #"<meta http-equiv="refresh" content="5;url=https://shop.example.test/done?from=sandbox&amp;kycStatus=rejected&amp;submissionId="#))
         #expect(answer.body.contains("cf1=%3Cscript%3Ealert%281%29%3C%2Fscript%3E"))
         #expect(answer.body.contains(#"<a id="return" href="https://shop.example.test/done?from=sandbox&amp;kycStatus=rejected"#))
-        let bad = try await sandbox.post("/_sandbox/complete", body: "session=\(session)&decision=approved&birthDate=1990-13-45",
-                                         contentType: "application/x-www-form-urlencoded")
+        let bad = try await sandbox.post(
+            "/_sandbox/complete", body: "session=\(session)&decision=approved&birthDate=1990-13-45",
+            contentType: "application/x-www-form-urlencoded")
         #expect(bad.status == 400)
         let noSession = try await sandbox.post("/_sandbox/complete", body: "decision=approved", contentType: "application/x-www-form-urlencoded")
         #expect(noSession.status == 400)

@@ -1,13 +1,14 @@
 import AsyncHTTPClient
 import Foundation
 import Liveform
-@testable import LiveformCLI
 import LiveformAPI
 import LiveformSandbox
 import NIOCore
 import NIOHTTP1
 import Synchronization
 import Testing
+
+@testable import LiveformCLI
 
 @Suite("Sandbox REST API, through the SDK's own client (liveform api)")
 struct SandboxRESTTests {
@@ -16,18 +17,21 @@ struct SandboxRESTTests {
     /// `liveform api --base-url SANDBOX/v3 …` in-process; stdout, stderr and the status.
     func api(_ sandbox: RunningSandbox, _ arguments: [String], sdt: Bool = true) async -> (status: Int32, stdout: String, stderr: String) {
         let out = Mutex(Data()), err = Mutex(Data())
-        let context = CLIContext(environment: ["LIVEFORM_KEY": Self.apiKey], stdin: { Data() },
-                                 stdout: { data in out.withLock { $0.append(data) } },
-                                 stderr: { data in err.withLock { $0.append(data) } })
+        let context = CLIContext(
+            environment: ["LIVEFORM_KEY": Self.apiKey], stdin: { Data() },
+            stdout: { data in out.withLock { $0.append(data) } },
+            stderr: { data in err.withLock { $0.append(data) } })
         let options = ["api", "--base-url", sandbox.base + "/v3"] + (sdt ? [] : ["--no-secure-data-transfer"])
         let status = await CLI.run(arguments: options + arguments, context: context)
         return (status, String(decoding: out.withLock { $0 }, as: UTF8.self), String(decoding: err.withLock { $0 }, as: UTF8.self))
     }
 
     func submit(_ sandbox: RunningSandbox, decision: String, userid: String) async throws -> String {
-        let answer = try await sandbox.post("/_sandbox/submissions", body: """
-            {"pid":"p1","decision":"\(decision)","params":{"email":"\(userid)@example.com","userid":"\(userid)"}}
-            """)
+        let answer = try await sandbox.post(
+            "/_sandbox/submissions",
+            body: """
+                {"pid":"p1","decision":"\(decision)","params":{"email":"\(userid)@example.com","userid":"\(userid)"}}
+                """)
         return try #require(try JSONValue(parsing: answer.body)["submissionId"]?.stringValue)
     }
 
@@ -35,10 +39,13 @@ struct SandboxRESTTests {
     func submissions(sdt: Bool) async throws {
         let receiver = try await Receiver.start()
         defer { Task { await receiver.stop() } }
-        let sandbox = try await RunningSandbox.start(.init(projects: [try project {
-            $0.secureDataTransfer = sdt
-            $0.webhookURL = receiver.url
-        }]))
+        let sandbox = try await RunningSandbox.start(
+            .init(projects: [
+                try project {
+                    $0.secureDataTransfer = sdt
+                    $0.webhookURL = receiver.url
+                }
+            ]))
         defer { Task { await sandbox.stop() } }
         let first = try await submit(sandbox, decision: "pending", userid: "u-1")
         let second = try await submit(sandbox, decision: "approved", userid: "u-1")
@@ -111,7 +118,8 @@ struct SandboxRESTTests {
     }
 
     static func encryptedToken(_ token: String) throws -> String {
-        let settings = try LiveformSettings(projectId: "p1", encryption: .ecb, credential: .init(kind: .apiKey, key: try AES256.Key(credential: apiKey)))
+        let settings = try LiveformSettings(
+            projectId: "p1", encryption: .ecb, credential: .init(kind: .apiKey, key: try AES256.Key(credential: apiKey)))
         var parameters = LiveformParameters()
         parameters.token = token
         let url = try LiveformURLBuilder(settings: settings).url(for: parameters)
@@ -211,25 +219,38 @@ struct SandboxRESTTests {
         ("empty token text", { " " }, 400, decryptionFailed),
         ("not base64", { "%%%not base64%%%" }, 400, decryptionFailed),
         ("plain JSON to a Secure Data Transfer project", { #"{"submissionId":"x","status":"approved"}"# }, 400, decryptionFailed),
-        ("encrypted under another key", {
-            String(decoding: try APIBodyCodec(key: AES256.Key(credential: "DEMO-ONLY-other-key")).encrypt(#"{"a":1}"#.utf8), as: UTF8.self)
-        }, 400, decryptionFailed),
-        ("a token whose plaintext is not JSON", { try TokenCipher(mode: .ecb).encrypt(Array("not json".utf8), using: key) }, 400,
-         decryptionFailed),
-        ("a JSON array, not an object", { try TokenCipher(mode: .ecb).encrypt(Array("[1,2]".utf8), using: key) }, 400,
-         #"{"message":"the body must be a JSON object","statusCode":400}"#),
-        ("wrong member types", {
-            try TokenCipher(mode: .ecb).encrypt(Array(#"{"submissionId":5,"status":true,"admin":[]}"#.utf8), using: key)
-        }, 400, ""),
+        (
+            "encrypted under another key",
+            {
+                String(decoding: try APIBodyCodec(key: AES256.Key(credential: "DEMO-ONLY-other-key")).encrypt(#"{"a":1}"#.utf8), as: UTF8.self)
+            }, 400, decryptionFailed
+        ),
+        (
+            "a token whose plaintext is not JSON", { try TokenCipher(mode: .ecb).encrypt(Array("not json".utf8), using: key) }, 400,
+            decryptionFailed
+        ),
+        (
+            "a JSON array, not an object", { try TokenCipher(mode: .ecb).encrypt(Array("[1,2]".utf8), using: key) }, 400,
+            #"{"message":"the body must be a JSON object","statusCode":400}"#
+        ),
+        (
+            "wrong member types",
+            {
+                try TokenCipher(mode: .ecb).encrypt(Array(#"{"submissionId":5,"status":true,"admin":[]}"#.utf8), using: key)
+            }, 400, ""
+        ),
         // Past the JSON depth ceiling the plaintext is not JSON the SDK accepts: the same uniform error.
-        ("deep nesting", { try TokenCipher(mode: .ecb).encrypt(Array(String(repeating: "[", count: 50_000).utf8), using: key) }, 400,
-         decryptionFailed),
+        (
+            "deep nesting", { try TokenCipher(mode: .ecb).encrypt(Array(String(repeating: "[", count: 50_000).utf8), using: key) }, 400,
+            decryptionFailed
+        ),
     ]
     static let decryptionFailed = #"{"errorCode":"Decryption is Failed. Please check the api-key."}"#
     static let key = try! AES256.Key(credential: apiKey)
 
-    @Test("hostile REST bodies: oversized, malformed, wrong types, wrong encryption get a 4xx; the sandbox keeps serving",
-          arguments: hostileBodies.indices)
+    @Test(
+        "hostile REST bodies: oversized, malformed, wrong types, wrong encryption get a 4xx; the sandbox keeps serving",
+        arguments: hostileBodies.indices)
     func hostileREST(_ index: Int) async throws {
         let hostile = Self.hostileBodies[index]
         let sandbox = try await RunningSandbox.start(.init(projects: [try project(key: Self.apiKey)]))

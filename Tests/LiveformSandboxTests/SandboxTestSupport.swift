@@ -4,15 +4,16 @@ import Hummingbird
 import Liveform
 import LiveformSandbox
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
-import NIOConcurrencyHelpers
 import Testing
 
 /// A client that does not follow redirects, so a test sees the 302 itself. Shared by every
 /// test and never shut down: it lives as long as the test process.
-let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup,
-                        configuration: HTTPClient.Configuration(redirectConfiguration: .disallow))
+let client = HTTPClient(
+    eventLoopGroup: HTTPClient.defaultEventLoopGroup,
+    configuration: HTTPClient.Configuration(redirectConfiguration: .disallow))
 
 let quiet = Logger(label: "sandbox-tests") { _ in SwiftLogNoOpLogHandler() }
 
@@ -34,8 +35,10 @@ struct RunningSandbox {
 
     var base: String { "http://127.0.0.1:\(port)" }
 
-    static func start(_ configuration: SandboxConfiguration, state: String? = nil,
-                      tokenLifetime: TimeInterval = 180) async throws -> RunningSandbox {
+    static func start(
+        _ configuration: SandboxConfiguration, state: String? = nil,
+        tokenLifetime: TimeInterval = 180
+    ) async throws -> RunningSandbox {
         let sandbox = try Sandbox(configuration: configuration, statePath: state, logger: quiet, tokenLifetime: tokenLifetime)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let task = Task {
@@ -59,8 +62,11 @@ struct RunningSandbox {
         try await send(HTTPClientRequest(url: base + path))
     }
 
-    func post(_ path: String, body: String, contentType: String = "application/json") async throws
-        -> (status: Int, headers: HTTPHeaders, body: String) {
+    func post(
+        _ path: String, body: String, contentType: String = "application/json"
+    ) async throws
+        -> (status: Int, headers: HTTPHeaders, body: String)
+    {
         var request = HTTPClientRequest(url: base + path)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: contentType)
@@ -105,8 +111,9 @@ final class Receiver: Sendable {
             return Response(status: state.record(String(buffer: body)) ? .ok : .internalServerError)
         }
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) }, logger: quiet)
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) }, logger: quiet)
         let task = Task {
             defer { continuation.finish() }
             try await app.runService(gracefulShutdownSignals: [])
@@ -144,8 +151,11 @@ final class ReceiverState: Sendable {
 }
 
 /// A project on a fixed test key.
-func project(_ pid: String = "p1", key: String = "sandbox-test-api-key", configure: (inout SandboxProject) -> Void = { _ in })
-    throws -> SandboxProject {
+func project(
+    _ pid: String = "p1", key: String = "sandbox-test-api-key", configure: (inout SandboxProject) -> Void = { _ in }
+)
+    throws -> SandboxProject
+{
     var project = try SandboxProject(pid: pid, apiKey: key)
     configure(&project)
     return project

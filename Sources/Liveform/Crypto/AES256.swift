@@ -73,8 +73,10 @@ extension Array where Element == UInt8 {
 }
 
 /// Allocates `capacity` bytes once, lets `body` fill them and return how many it wrote.
-func makeBytes(capacity: Int,
-               _ body: (UnsafeMutableRawBufferPointer) throws(LiveformError) -> Int) throws(LiveformError) -> [UInt8] {
+func makeBytes(
+    capacity: Int,
+    _ body: (UnsafeMutableRawBufferPointer) throws(LiveformError) -> Int
+) throws(LiveformError) -> [UInt8] {
     var failure: LiveformError?
     let bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
         do throws(LiveformError) {

@@ -1,3 +1,5 @@
+import LiveformBytes
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -5,7 +7,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import LiveformBytes
 
 /// Reads JSON as strictly as ECMAScript's `JSON.parse`: RFC 8259 grammar, whitespace of
 /// space/tab/CR/LF only, no byte-order mark, no comments or trailing commas; input must be
@@ -35,13 +36,17 @@ public enum JSONReader {
         case reject
     }
 
-    package static func parse(_ bytes: [UInt8], maxDepth: Int = defaultMaxDepth,
-                              duplicateKeys: DuplicateKeys = .lastWins) throws(LiveformError) -> JSONValue {
+    package static func parse(
+        _ bytes: [UInt8], maxDepth: Int = defaultMaxDepth,
+        duplicateKeys: DuplicateKeys = .lastWins
+    ) throws(LiveformError) -> JSONValue {
         try bytes.withRaw { (raw) throws(LiveformError) in try parse(raw, maxDepth: maxDepth, duplicateKeys: duplicateKeys) }
     }
 
-    package static func parse(_ input: UnsafeRawBufferPointer, maxDepth: Int = defaultMaxDepth,
-                              duplicateKeys: DuplicateKeys = .lastWins) throws(LiveformError) -> JSONValue {
+    package static func parse(
+        _ input: UnsafeRawBufferPointer, maxDepth: Int = defaultMaxDepth,
+        duplicateKeys: DuplicateKeys = .lastWins
+    ) throws(LiveformError) -> JSONValue {
         var builder = TreeBuilder(input: input, rejectDuplicateKeys: duplicateKeys == .reject)
         _ = try walk(input, maxDepth: maxDepth, &builder)
         return builder.result
@@ -74,8 +79,10 @@ public enum JSONReader {
     /// `scan`, also telling `visitor` about every member of a top-level object as it passes
     /// (in order, duplicates included). What the visitor saw counts only when the result is
     /// non-nil: the text after a member may still make it invalid.
-    package static func scan<Visitor: TopLevelMemberVisitor>(_ input: UnsafeRawBufferPointer, maxDepth: Int = defaultMaxDepth,
-                                                             visitor: inout Visitor) -> Scan? {
+    package static func scan<Visitor: TopLevelMemberVisitor>(
+        _ input: UnsafeRawBufferPointer, maxDepth: Int = defaultMaxDepth,
+        visitor: inout Visitor
+    ) -> Scan? {
         var recorder = ScanRecorder(input: input, members: visitor)
         defer { visitor = recorder.members }
         guard let spaced = try? walk(input, maxDepth: maxDepth, &recorder) else { return nil }
@@ -114,8 +121,10 @@ extension JSONReader {
     /// Reads one JSON text (surrounded by whitespace at most), telling `visitor` what it holds,
     /// and throws at the first byte that `JSON.parse` would reject. Returns whether whitespace
     /// separates tokens anywhere.
-    static func walk<Visitor: JSONVisitor>(_ input: UnsafeRawBufferPointer, maxDepth: Int,
-                                           _ visitor: inout Visitor) throws(LiveformError) -> Bool {
+    static func walk<Visitor: JSONVisitor>(
+        _ input: UnsafeRawBufferPointer, maxDepth: Int,
+        _ visitor: inout Visitor
+    ) throws(LiveformError) -> Bool {
         let maxDepth = max(0, min(maxDepth, depthCeiling))
         // The kind of every open container, one bit per level (1 for an object): an explicit
         // stack instead of recursion, on the machine stack at any allowed depth.
@@ -127,8 +136,10 @@ extension JSONReader {
 
     /// One loop over the text with the position in a local; a value that ends closes
     /// containers until one continues.
-    private static func walk<Visitor: JSONVisitor>(_ input: UnsafeRawBufferPointer, maxDepth: Int, kinds: UnsafeMutableBufferPointer<UInt64>,
-                                                   _ visitor: inout Visitor) throws(LiveformError) -> Bool {
+    private static func walk<Visitor: JSONVisitor>(
+        _ input: UnsafeRawBufferPointer, maxDepth: Int, kinds: UnsafeMutableBufferPointer<UInt64>,
+        _ visitor: inout Visitor
+    ) throws(LiveformError) -> Bool {
         let count = input.count
         var position = 0, depth = 0, spaced = false, expectName = false
         @inline(__always) func isObject(_ level: Int) -> Bool { kinds[level >> 6] & (1 << UInt64(level & 63)) != 0 }
@@ -280,7 +291,8 @@ extension JSONReader {
             let high = input.loadUnaligned(fromByteOffset: position + 16, as: SIMD16<Int8>.self)
             let quote = SIMD16<Int8>(repeating: 0x22), backslash = SIMD16<Int8>(repeating: 0x5C)
             let space = SIMD16<Int8>(repeating: 0x20)
-            let special = (low .== quote) .| (low .== backslash) .| (low .< space)
+            let special =
+                (low .== quote) .| (low .== backslash) .| (low .< space)
                 .| (high .== quote) .| (high .== backslash) .| (high .< space)
             if special.anySet { break }
             position += 32
@@ -298,7 +310,7 @@ extension JSONReader {
         guard start &+ 2 <= input.count else { return "unterminated string" }
         switch input[start &+ 1] {
         case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"),
-             UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+            UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
             position &+= 2
         case UInt8(ascii: "u"):
             guard start &+ 6 <= input.count, input[(start &+ 2)..<(start &+ 6)].allSatisfy({ Hex.digitValue($0) != nil }) else {
@@ -319,16 +331,25 @@ extension JSONReader {
         var low: UInt8 = 0x80, high: UInt8 = 0xBF  // bounds of the second byte
         switch input[position] {
         case 0xC2...0xDF: length = 2
-        case 0xE0: length = 3; low = 0xA0
+        case 0xE0:
+            length = 3
+            low = 0xA0
         case 0xE1...0xEC, 0xEE...0xEF: length = 3
-        case 0xED: length = 3; high = 0x9F
-        case 0xF0: length = 4; low = 0x90
+        case 0xED:
+            length = 3
+            high = 0x9F
+        case 0xF0:
+            length = 4
+            low = 0x90
         case 0xF1...0xF3: length = 4
-        case 0xF4: length = 4; high = 0x8F
+        case 0xF4:
+            length = 4
+            high = 0x8F
         default: return false
         }
         guard position + length <= input.count, (low...high).contains(input[position + 1]),
-              input[(position + 2)..<(position + length)].allSatisfy({ $0 & 0xC0 == 0x80 }) else {
+            input[(position + 2)..<(position + length)].allSatisfy({ $0 & 0xC0 == 0x80 })
+        else {
             return false
         }
         position += length
@@ -415,7 +436,8 @@ extension JSONReader {
                 var scalar = hex4(position)
                 position += 4
                 if (0xD800..<0xDC00).contains(scalar), position + 6 <= contents.count, contents[position] == UInt8(ascii: "\\"),
-                   contents[position + 1] == UInt8(ascii: "u"), case let low = hex4(position + 2), (0xDC00..<0xE000).contains(low) {
+                    contents[position + 1] == UInt8(ascii: "u"), case let low = hex4(position + 2), (0xDC00..<0xE000).contains(low)
+                {
                     scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
                     position += 6
                 }

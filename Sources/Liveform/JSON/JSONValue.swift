@@ -72,15 +72,19 @@ public enum JSONValue: Sendable, Hashable {
     /// never a stack overflow.
     ///
     /// - Throws: ``LiveformError/Code/malformedInput`` with the offset of the problem.
-    public init(parsing text: String, maxDepth: Int = JSONReader.defaultMaxDepth,
-                duplicateKeys: JSONReader.DuplicateKeys = .lastWins) throws(LiveformError) {
+    public init(
+        parsing text: String, maxDepth: Int = JSONReader.defaultMaxDepth,
+        duplicateKeys: JSONReader.DuplicateKeys = .lastWins
+    ) throws(LiveformError) {
         self = try JSONReader.parse(Array(text.utf8), maxDepth: maxDepth, duplicateKeys: duplicateKeys)
     }
 
     /// Parses JSON from UTF-8 bytes; bytes that are not UTF-8 are an error. `maxDepth` is
     /// capped at ``JSONReader/depthCeiling`` here too.
-    public init<Bytes: Collection<UInt8>>(parsing bytes: Bytes, maxDepth: Int = JSONReader.defaultMaxDepth,
-                                          duplicateKeys: JSONReader.DuplicateKeys = .lastWins) throws(LiveformError) {
+    public init<Bytes: Collection<UInt8>>(
+        parsing bytes: Bytes, maxDepth: Int = JSONReader.defaultMaxDepth,
+        duplicateKeys: JSONReader.DuplicateKeys = .lastWins
+    ) throws(LiveformError) {
         self = try withBytes(bytes) { (raw) throws(LiveformError) in
             try JSONReader.parse(raw, maxDepth: maxDepth, duplicateKeys: duplicateKeys)
         }
@@ -182,7 +186,10 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
     }
 
     private mutating func rebuildIndex() {
-        guard storage.count > Self.indexThreshold else { index = nil; return }
+        guard storage.count > Self.indexThreshold else {
+            index = nil
+            return
+        }
         var built = [ExactText: Int](minimumCapacity: storage.count)
         for (position, member) in storage.enumerated() { built[ExactText(member.key)] = position }
         index = built
@@ -211,7 +218,8 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
 }
 
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral,
-    ExpressibleByFloatLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral {
+    ExpressibleByFloatLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral
+{
     public init(stringLiteral value: String) { self = .string(value) }
     public init(booleanLiteral value: Bool) { self = .bool(value) }
     public init(integerLiteral value: Int) { self = .number(Double(value)) }
@@ -269,11 +277,21 @@ extension JSONValue {
     public func hash(into hasher: inout Hasher) {
         switch self {
         case .null: hasher.combine(0)
-        case .bool(let value): hasher.combine(1); hasher.combine(value)
-        case .number(let value): hasher.combine(2); hasher.combine(value)
-        case .string(let value): hasher.combine(3); ExactText(value).hash(into: &hasher)
-        case .array(let values): hasher.combine(4); hasher.combine(values)
-        case .object(let object): hasher.combine(5); hasher.combine(object)
+        case .bool(let value):
+            hasher.combine(1)
+            hasher.combine(value)
+        case .number(let value):
+            hasher.combine(2)
+            hasher.combine(value)
+        case .string(let value):
+            hasher.combine(3)
+            ExactText(value).hash(into: &hasher)
+        case .array(let values):
+            hasher.combine(4)
+            hasher.combine(values)
+        case .object(let object):
+            hasher.combine(5)
+            hasher.combine(object)
         }
     }
 }

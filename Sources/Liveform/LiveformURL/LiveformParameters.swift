@@ -130,39 +130,82 @@ public struct LiveformParameters: Sendable, Hashable, Sequence {
     }
 
     /// The user's e-mail address.
-    public var email: String? { get { string(.email) } set { setString(.email, newValue) } }
+    public var email: String? {
+        get { string(.email) }
+        set { setString(.email, newValue) }
+    }
     /// Your identifier for the user.
-    public var userid: String? { get { string(.userid) } set { setString(.userid, newValue) } }
+    public var userid: String? {
+        get { string(.userid) }
+        set { setString(.userid, newValue) }
+    }
     /// Custom field 1, returned in webhooks and the Return URL.
-    public var cf1: String? { get { string(.cf1) } set { setString(.cf1, newValue) } }
+    public var cf1: String? {
+        get { string(.cf1) }
+        set { setString(.cf1, newValue) }
+    }
     /// Custom field 2.
-    public var cf2: String? { get { string(.cf2) } set { setString(.cf2, newValue) } }
+    public var cf2: String? {
+        get { string(.cf2) }
+        set { setString(.cf2, newValue) }
+    }
     /// Custom field 3.
-    public var cf3: String? { get { string(.cf3) } set { setString(.cf3, newValue) } }
+    public var cf3: String? {
+        get { string(.cf3) }
+        set { setString(.cf3, newValue) }
+    }
     /// `false` turns off the blacklist-country restriction for this submission (the form
     /// accepts only `false`).
-    public var blacklistCountries: Bool? { get { flag(.blacklistCountries) } set { setFlag(.blacklistCountries, newValue) } }
+    public var blacklistCountries: Bool? {
+        get { flag(.blacklistCountries) }
+        set { setFlag(.blacklistCountries, newValue) }
+    }
     /// `false` turns off the approved-duplicate prevention period (only `false` is accepted).
-    public var approvePeriod: Bool? { get { flag(.approvePeriod) } set { setFlag(.approvePeriod, newValue) } }
+    public var approvePeriod: Bool? {
+        get { flag(.approvePeriod) }
+        set { setFlag(.approvePeriod, newValue) }
+    }
     /// `false` turns off the rejected-duplicate prevention period (only `false` is accepted).
-    public var rejectPeriod: Bool? { get { flag(.rejectPeriod) } set { setFlag(.rejectPeriod, newValue) } }
+    public var rejectPeriod: Bool? {
+        get { flag(.rejectPeriod) }
+        set { setFlag(.rejectPeriod, newValue) }
+    }
     /// `false` turns off the age restriction (only `false` is accepted).
-    public var ageLimit: Bool? { get { flag(.ageLimit) } set { setFlag(.ageLimit, newValue) } }
+    public var ageLimit: Bool? {
+        get { flag(.ageLimit) }
+        set { setFlag(.ageLimit, newValue) }
+    }
     /// Enables or disables duplicate-submission prevention.
-    public var rejectDuplicateUser: Bool? { get { flag(.rejectDuplicateUser) } set { setFlag(.rejectDuplicateUser, newValue) } }
+    public var rejectDuplicateUser: Bool? {
+        get { flag(.rejectDuplicateUser) }
+        set { setFlag(.rejectDuplicateUser, newValue) }
+    }
     /// A Private Mode token id: 8–64 of `A–Z a–z 0–9 . _ -`, starting and ending alphanumeric.
-    public var token: String? { get { string(.token) } set { setString(.token, newValue) } }
+    public var token: String? {
+        get { string(.token) }
+        set { setString(.token, newValue) }
+    }
     /// ISO 3166-1 alpha-3 codes of the accepted issuing countries, written `"USA,KOR"`.
     /// Must be encrypted.
-    public var allowedCountries: [String]? { get { list(.allowedCountries) } set { setList(.allowedCountries, newValue) } }
+    public var allowedCountries: [String]? {
+        get { list(.allowedCountries) }
+        set { setList(.allowedCountries, newValue) }
+    }
     /// The ID document types to accept, written comma-separated.
-    public var allowedIdTypes: [String]? { get { list(.allowedIdTypes) } set { setList(.allowedIdTypes, newValue) } }
+    public var allowedIdTypes: [String]? {
+        get { list(.allowedIdTypes) }
+        set { setList(.allowedIdTypes, newValue) }
+    }
     /// Preselects the issuing country (ISO 3166-1 alpha-3), skipping that step.
     public var selectedIssuingCountry: String? {
-        get { string(.selectedIssuingCountry) } set { setString(.selectedIssuingCountry, newValue) }
+        get { string(.selectedIssuingCountry) }
+        set { setString(.selectedIssuingCountry, newValue) }
     }
     /// Preselects the ID type, skipping that step.
-    public var selectedIdType: String? { get { string(.selectedIdType) } set { setString(.selectedIdType, newValue) } }
+    public var selectedIdType: String? {
+        get { string(.selectedIdType) }
+        set { setString(.selectedIdType, newValue) }
+    }
     /// The link stops admitting new starts after this instant; written in UTC as
     /// `2026-04-30T15:00:00Z` (whole seconds). Must be encrypted.
     public var startValidUntil: Date? {
@@ -170,15 +213,30 @@ public struct LiveformParameters: Sendable, Hashable, Sequence {
         set { setString(.startValidUntil, newValue.map(Timestamp.format)) }
     }
     /// Submission id for the Injection process. Plain in the URL unless encryption-only mode.
-    public var sid: String? { get { string(.sid) } set { setString(.sid, newValue) } }
+    public var sid: String? {
+        get { string(.sid) }
+        set { setString(.sid, newValue) }
+    }
     /// Action for the Injection process. Plain in the URL unless encryption-only mode.
-    public var action: String? { get { string(.action) } set { setString(.action, newValue) } }
+    public var action: String? {
+        get { string(.action) }
+        set { setString(.action, newValue) }
+    }
     /// Which Knowledge-Based items to ask for (`"skip"` skips the step). Must be encrypted.
-    public var knowledgeField: JSONValue? { get { self[.knowledgeField] } set { self[.knowledgeField] = newValue } }
+    public var knowledgeField: JSONValue? {
+        get { self[.knowledgeField] }
+        set { self[.knowledgeField] = newValue }
+    }
     /// Prefilled Knowledge-Based values. Must be encrypted.
-    public var knowledgePrefill: JSONValue? { get { self[.knowledgePrefill] } set { self[.knowledgePrefill] = newValue } }
+    public var knowledgePrefill: JSONValue? {
+        get { self[.knowledgePrefill] }
+        set { self[.knowledgePrefill] = newValue }
+    }
     /// Auxiliary identity verification (e.g. phone number). Must be encrypted.
-    public var auxidField: JSONValue? { get { self[.auxidField] } set { self[.auxidField] = newValue } }
+    public var auxidField: JSONValue? {
+        get { self[.auxidField] }
+        set { self[.auxidField] = newValue }
+    }
 
     // MARK: Rules
 
@@ -263,7 +321,8 @@ public struct LiveformParameters: Sendable, Hashable, Sequence {
         }
         // Rules across parameters, from the vendor's query-string guide.
         if hasAuxidField, hasSelectedIssuingCountry || hasSelectedIdType {
-            throw .invalidParameter("'auxidField' cannot be combined with 'selectedIssuingCountry' or 'selectedIdType' (the form does not support both)")
+            throw .invalidParameter(
+                "'auxidField' cannot be combined with 'selectedIssuingCountry' or 'selectedIdType' (the form does not support both)")
         }
         if hasSelectedIssuingCountry, let selected = selectedIssuingCountry, let allowed = allowedCountries, !allowed.contains(selected) {
             throw .invalidParameter("'selectedIssuingCountry' \(selected) is not among 'allowedCountries' (\(allowed.joined(separator: ",")))")
@@ -297,7 +356,11 @@ public struct LiveformParameters: Sendable, Hashable, Sequence {
         }
         var token = token
         // Checked over the contiguous bytes; the first failing rule, in the order below, is reported.
-        enum Verdict { case ok, length(Int), characters, ends }
+        enum Verdict {
+            case ok
+            case length(Int)
+            case characters, ends
+        }
         let verdict = token.withUTF8 { bytes -> Verdict in
             guard (8...64).contains(bytes.count) else { return .length(bytes.count) }
             for byte in bytes where !(isAlphanumeric(byte) || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")) {
@@ -359,7 +422,8 @@ package enum Timestamp {
             let text = String(value)
             return String(repeating: "0", count: max(0, width - text.count)) + text
         }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2))Z"
+        return
+            "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2))Z"
     }
 
     /// Reads ISO-8601 date-times with or without fractional seconds, with `Z` or an offset,

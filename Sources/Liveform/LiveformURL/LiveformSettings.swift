@@ -76,10 +76,12 @@ public struct LiveformSettings: Sendable {
     /// - Throws: ``LiveformError/Code/invalidParameter`` for an empty project id, an
     ///   encrypted mode without a credential, encryption-only mode without encryption, or a
     ///   base URL that is not `http(s)://…` or carries a fragment.
-    public init(projectId: String, encryption: Encryption, encryptionOnly: Bool = false,
-                credential: Credential? = nil, baseURL: String = LiveformSettings.defaultBaseURL,
-                maxURLLength: Int = LiveformSettings.defaultMaxURLLength,
-                backend: AES256.Backend = .default) throws(LiveformError) {
+    public init(
+        projectId: String, encryption: Encryption, encryptionOnly: Bool = false,
+        credential: Credential? = nil, baseURL: String = LiveformSettings.defaultBaseURL,
+        maxURLLength: Int = LiveformSettings.defaultMaxURLLength,
+        backend: AES256.Backend = .default
+    ) throws(LiveformError) {
         self.projectId = projectId
         self.encryption = encryption
         self.encryptionOnly = encryptionOnly

@@ -48,8 +48,10 @@ public struct LiveformURLBuilder: Sendable {
     ///   - nonce: a fixed GCM nonce, for test vectors only; random when nil.
     /// - Throws: ``LiveformError/Code/invalidParameter`` for a rule of §3.3 (the message
     ///   names the parameter), or a URL longer than ``LiveformSettings/maxURLLength``.
-    public func url(for parameters: LiveformParameters, lang: String? = nil,
-                    nonce: AES256.GCM.Nonce? = nil) throws(LiveformError) -> String {
+    public func url(
+        for parameters: LiveformParameters, lang: String? = nil,
+        nonce: AES256.GCM.Nonce? = nil
+    ) throws(LiveformError) -> String {
         try core.url(for: parameters, lang: lang, nonce: nonce)
     }
 }
@@ -185,8 +187,10 @@ private final class Core: Sendable {
     }
 
     /// The URL around the token's bytes (none when unencrypted).
-    private func assemble(_ parameters: LiveformParameters, lang: String?,
-                          wire: UnsafeRawBufferPointer) throws(LiveformError) -> String {
+    private func assemble(
+        _ parameters: LiveformParameters, lang: String?,
+        wire: UnsafeRawBufferPointer
+    ) throws(LiveformError) -> String {
         // Plain values that are not strings are written as their JSON text.
         var capacity = prefix.count + (lang.map { 6 + 3 * $0.utf8.count } ?? 0)
         if mode != nil { capacity += 11 + 3 * Base64.encodedLength(wire.count) }
@@ -216,7 +220,8 @@ private final class Core: Sendable {
             return writer.count
         }
         guard url.utf8.count <= maxURLLength else {
-            throw .invalidParameter("the URL would be \(url.utf8.count) bytes, over the limit of \(maxURLLength); shorten the parameters or raise maxURLLength")
+            throw .invalidParameter(
+                "the URL would be \(url.utf8.count) bytes, over the limit of \(maxURLLength); shorten the parameters or raise maxURLLength")
         }
         return url
     }
@@ -283,7 +288,8 @@ package struct URLWriter {
     /// A JSON string literal, escaped exactly as `JSONWriter.writeString` escapes it.
     mutating func appendJSONString(_ text: String) {
         let at = base + count
-        count += text.utf8.withContiguousStorageIfAvailable { utf8 in Self.writeJSONString(utf8, at: at) }
+        count +=
+            text.utf8.withContiguousStorageIfAvailable { utf8 in Self.writeJSONString(utf8, at: at) }
             ?? Array(text.utf8).withUnsafeBufferPointer { utf8 in Self.writeJSONString(utf8, at: at) }
     }
 

@@ -42,9 +42,11 @@ public struct LiveformURLDecoder: Sendable {
     ///   - backend: the crypto library.
     ///   - maxTokenLength: the longest `encrypted` token accepted, in characters.
     ///   - maxURLLength: the longest URL accepted, in bytes.
-    public init(keys: [AES256.Key] = [], mode: Mode = .auto, encryptionOnly: Bool = false,
-                backend: AES256.Backend = .default, maxTokenLength: Int = TokenCipher.defaultMaxTokenLength,
-                maxURLLength: Int = 2 * TokenCipher.defaultMaxTokenLength) {
+    public init(
+        keys: [AES256.Key] = [], mode: Mode = .auto, encryptionOnly: Bool = false,
+        backend: AES256.Backend = .default, maxTokenLength: Int = TokenCipher.defaultMaxTokenLength,
+        maxURLLength: Int = 2 * TokenCipher.defaultMaxTokenLength
+    ) {
         self.keys = keys
         self.mode = mode
         self.encryptionOnly = encryptionOnly
@@ -91,8 +93,10 @@ public struct LiveformURLDecoder: Sendable {
         var warnings: [DecodedLiveformURL.Warning] = []
         if let encryptedValue {
             // §2: the token is read leniently; '+' stays '+', a space (from a form decoder) reads as '+'.
-            let (object, cipher, index) = try QueryString.withDecoded(encryptedValue, plusIsSpace: false,
-                                                                      what: "'encrypted'") { (token) throws(LiveformError) in
+            let (object, cipher, index) = try QueryString.withDecoded(
+                encryptedValue, plusIsSpace: false,
+                what: "'encrypted'"
+            ) { (token) throws(LiveformError) in
                 try decrypt(token)
             }
             cipherUsed = cipher
@@ -119,17 +123,19 @@ public struct LiveformURLDecoder: Sendable {
             parameters.append(name, .string(value), distinct: true)
             if encryptionOnly { warnings.append(.init(kind: .ignoredInEncryptionOnlyMode, parameter: name)) }
         }
-        return DecodedLiveformURL(pid: pid, lang: lang, parameters: parameters, encryptedNames: encryptedNames,
-                                  cipher: cipherUsed, keyIndex: keyIndex, warnings: warnings)
+        return DecodedLiveformURL(
+            pid: pid, lang: lang, parameters: parameters, encryptedNames: encryptedNames,
+            cipher: cipherUsed, keyIndex: keyIndex, warnings: warnings)
     }
 
     /// `token`: the UTF-8 text of `encrypted`, percent-decoded.
     private func decrypt(_ token: UnsafeRawBufferPointer) throws(LiveformError) -> (JSONObject, LiveformSettings.Encryption, Int) {
-        let candidates = switch mode {
-        case .ecb: Self.ecbOnly
-        case .gcm: Self.gcmOnly
-        case .auto: Self.gcmThenECB
-        }
+        let candidates =
+            switch mode {
+            case .ecb: Self.ecbOnly
+            case .gcm: Self.gcmOnly
+            case .auto: Self.gcmThenECB
+            }
         func makeCipher(_ mode: TokenCipher.Mode) -> TokenCipher {
             TokenCipher(mode: mode, backend: backend, maxTokenLength: maxTokenLength)
         }
@@ -149,7 +155,7 @@ public struct LiveformURLDecoder: Sendable {
                 let plaintext: [UInt8]
                 do {
                     plaintext = try cipher.decryptWire(wire, using: key)
-                } catch where error.code == .decryptionFailed {
+                } catch  where error.code == .decryptionFailed {
                     continue
                 }
                 guard case .object(let object)? = try? JSONValue(parsing: plaintext) else { continue }

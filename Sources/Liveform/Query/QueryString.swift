@@ -33,15 +33,18 @@ package enum QueryString {
     package static func decode(_ text: Substring.UTF8View, plusIsSpace: Bool, what: @autoclosure () -> String) throws(LiveformError) -> String {
         try withDecoded(text, plusIsSpace: plusIsSpace, what: what()) { (bytes) throws(LiveformError) in
             // Valid UTF-8 by now: decoding repairs nothing.
-            String(decoding: UnsafeBufferPointer(start: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), count: bytes.count),
-                   as: UTF8.self)
+            String(
+                decoding: UnsafeBufferPointer(start: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), count: bytes.count),
+                as: UTF8.self)
         }
     }
 
     /// `decode`, lending the decoded UTF-8 bytes instead of making a String (the `encrypted`
     /// token goes straight on to base64). Same checks, same errors.
-    package static func withDecoded<R>(_ text: Substring.UTF8View, plusIsSpace: Bool, what: @autoclosure () -> String,
-                                       _ body: (UnsafeRawBufferPointer) throws(LiveformError) -> R) throws(LiveformError) -> R {
+    package static func withDecoded<R>(
+        _ text: Substring.UTF8View, plusIsSpace: Bool, what: @autoclosure () -> String,
+        _ body: (UnsafeRawBufferPointer) throws(LiveformError) -> R
+    ) throws(LiveformError) -> R {
         if let result = text.withContiguousStorageIfAvailable({ bytes in
             Result { () throws(LiveformError) in try withDecoded(bytes, plusIsSpace: plusIsSpace, what: what(), body) }
         }) {
@@ -54,12 +57,17 @@ package enum QueryString {
 
     /// The decoded bytes never outnumber the input, so they go to scratch memory (on the
     /// stack for short texts) and are validated there once.
-    private static func withDecoded<R>(_ text: UnsafeBufferPointer<UInt8>, plusIsSpace: Bool, what: @autoclosure () -> String,
-                                       _ body: (UnsafeRawBufferPointer) throws(LiveformError) -> R) throws(LiveformError) -> R {
+    private static func withDecoded<R>(
+        _ text: UnsafeBufferPointer<UInt8>, plusIsSpace: Bool, what: @autoclosure () -> String,
+        _ body: (UnsafeRawBufferPointer) throws(LiveformError) -> R
+    ) throws(LiveformError) -> R {
         let outcome = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(text.count, 1)) { out in
             Result { () throws(LiveformError) -> R in
-                guard let count = PercentEncoding.decode(UnsafeRawBufferPointer(text), plusIsSpace: plusIsSpace,
-                                                         into: UnsafeMutableRawBufferPointer(out)) else {
+                guard
+                    let count = PercentEncoding.decode(
+                        UnsafeRawBufferPointer(text), plusIsSpace: plusIsSpace,
+                        into: UnsafeMutableRawBufferPointer(out))
+                else {
                     throw .malformed("bad percent-escape in \(what()): '%' must be followed by two hex digits")
                 }
                 let decoded = UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: out[..<count]))
@@ -154,8 +162,10 @@ package enum QueryString {
         var items: [RawItem] = []
         items.reserveCapacity(found.items.count)
         for item in found.items {
-            items.append(RawItem(name: utf8[index(item.start)..<index(item.equals)],
-                                 value: utf8[index(min(item.equals + 1, item.stop))..<index(item.stop)]))
+            items.append(
+                RawItem(
+                    name: utf8[index(item.start)..<index(item.equals)],
+                    value: utf8[index(min(item.equals + 1, item.stop))..<index(item.stop)]))
         }
         return SplitURL(base: contiguous[..<index(question)], items: items)
     }
@@ -169,8 +179,11 @@ package enum QueryString {
     /// One pass over a URL's bytes, all in locals: the first whitespace or control byte (which
     /// makes it no URL), where the fragment starts (`end`), whether it starts as a URL must,
     /// where the query starts, and each non-empty item's (start, '=' or end, end) offsets.
-    private static func landmarks(_ bytes: UnsafeBufferPointer<UInt8>)
-        -> (bad: UInt8?, shape: Bool, end: Int, question: Int?, items: [ItemBounds]) {
+    private static func landmarks(
+        _ bytes: UnsafeBufferPointer<UInt8>
+    )
+        -> (bad: UInt8?, shape: Bool, end: Int, question: Int?, items: [ItemBounds])
+    {
         let (forbidden, end) = forbiddenAndFragment(bytes)
         if let bad = forbidden { return (bad, false, 0, nil, []) }
         let questionMark = firstOf(UInt8(ascii: "?"), UInt8(ascii: "?"), in: bytes, from: 0, to: end)

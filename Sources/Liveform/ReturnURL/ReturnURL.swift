@@ -69,8 +69,10 @@ public struct ReturnURLDecoder: Sendable {
     public var maxTokenLength: Int
 
     /// Creates a decoder; with no keys it reads plain Return URLs only.
-    public init(keys: [AES256.Key] = [], backend: AES256.Backend = .default,
-                maxTokenLength: Int = TokenCipher.defaultMaxTokenLength) {
+    public init(
+        keys: [AES256.Key] = [], backend: AES256.Backend = .default,
+        maxTokenLength: Int = TokenCipher.defaultMaxTokenLength
+    ) {
         self.keys = keys
         self.backend = backend
         self.maxTokenLength = maxTokenLength

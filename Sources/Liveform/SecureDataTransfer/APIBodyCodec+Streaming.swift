@@ -350,8 +350,9 @@ final class BodyStream: @unchecked Sendable {
         var offset = 0
         while offset < text.count {
             let end = min(offset + pieceCharacters, text.count)
-            let produced = try decoder.update(UnsafeRawBufferPointer(rebasing: text[offset..<end]),
-                                              into: scratch.baseAddress!.assumingMemoryBound(to: UInt8.self) + carried)
+            let produced = try decoder.update(
+                UnsafeRawBufferPointer(rebasing: text[offset..<end]),
+                into: scratch.baseAddress!.assumingMemoryBound(to: UInt8.self) + carried)
             try absorb(produced)
             offset = end
         }
@@ -443,7 +444,7 @@ final class BodyStream: @unchecked Sendable {
             }
             let accepted: Int? = plaintext.withUnsafeBytes { buffer in
                 guard let count = PKCS7.unpaddedLength(buffer),
-                      DataEnvelope.isAcceptedJSON(UnsafeRawBufferPointer(rebasing: buffer[..<count]), objectOnly: false)
+                    DataEnvelope.isAcceptedJSON(UnsafeRawBufferPointer(rebasing: buffer[..<count]), objectOnly: false)
                 else { return nil }
                 return count
             }

@@ -57,8 +57,10 @@ public struct APIBodyCodec: Sendable {
     ///   - maxBodySize: the largest body accepted for decryption, in bytes.
     ///   - maxThreadsPerBody: the most threads that encrypting one body may use; see
     ///     ``maxThreadsPerBody``.
-    public init(key: AES256.Key, decryptionKeys: [AES256.Key]? = nil, backend: AES256.Backend = .default,
-                maxBodySize: Int = APIBodyCodec.defaultMaxBodySize, maxThreadsPerBody: Int = 1) {
+    public init(
+        key: AES256.Key, decryptionKeys: [AES256.Key]? = nil, backend: AES256.Backend = .default,
+        maxBodySize: Int = APIBodyCodec.defaultMaxBodySize, maxThreadsPerBody: Int = 1
+    ) {
         self.key = key
         self.decryptionKeys = decryptionKeys ?? [key]
         self.backend = backend
@@ -95,10 +97,13 @@ public struct APIBodyCodec: Sendable {
 
     /// Units `units` of the token of `raw` (nil: all of them) between the affixes, the
     /// plaintext checked when they start the token.
-    func seal(_ raw: UnsafeRawBufferPointer, units: Range<Int>? = nil, prefix: StaticString = "",
-              suffix: StaticString = "") throws(LiveformError) -> [UInt8] {
-        try cipher.ecbText(raw, units: units ?? 0..<TokenCipher.unitCount(raw.count), using: key, threads: maxThreadsPerBody,
-                           prefix: prefix, suffix: suffix, check: Self.requireObjectOrArray)
+    func seal(
+        _ raw: UnsafeRawBufferPointer, units: Range<Int>? = nil, prefix: StaticString = "",
+        suffix: StaticString = ""
+    ) throws(LiveformError) -> [UInt8] {
+        try cipher.ecbText(
+            raw, units: units ?? 0..<TokenCipher.unitCount(raw.count), using: key, threads: maxThreadsPerBody,
+            prefix: prefix, suffix: suffix, check: Self.requireObjectOrArray)
     }
 
     /// Decrypts an API body into the plaintext JSON bytes: a response body `{"data":"<token>"}`

@@ -50,8 +50,10 @@ enum DataEnvelope {
     /// `token(of:maxSize:)`, with the same result and the same errors. A body that needs its
     /// JSON decoded (escapes in the token, a name spelled with escapes), or that `token`
     /// rejects, goes through `token` itself.
-    static func withToken<R>(of body: UnsafeRawBufferPointer, maxSize: Int,
-                             _ use: (UnsafeRawBufferPointer) throws(LiveformError) -> R) throws(LiveformError) -> R {
+    static func withToken<R>(
+        of body: UnsafeRawBufferPointer, maxSize: Int,
+        _ use: (UnsafeRawBufferPointer) throws(LiveformError) -> R
+    ) throws(LiveformError) -> R {
         guard body.count <= maxSize else {
             throw .malformed("the body is \(body.count) bytes, over the limit of \(maxSize)")
         }

@@ -39,9 +39,11 @@ extension TokenCipher {
     /// unless it passes. With `threads > 1` and an input of at least ``parallelMinimum``
     /// bytes, the check and the units run on up to `threads` threads side by side, with the
     /// same result and the same errors: the first failure in that order is thrown.
-    func ecbText(_ input: UnsafeRawBufferPointer, units: Range<Int>, using key: AES256.Key, threads: Int,
-                 prefix: StaticString = "", suffix: StaticString = "",
-                 check: (UnsafeRawBufferPointer) throws(LiveformError) -> Void) throws(LiveformError) -> [UInt8] {
+    func ecbText(
+        _ input: UnsafeRawBufferPointer, units: Range<Int>, using key: AES256.Key, threads: Int,
+        prefix: StaticString = "", suffix: StaticString = "",
+        check: (UnsafeRawBufferPointer) throws(LiveformError) -> Void
+    ) throws(LiveformError) -> [UInt8] {
         precondition(mode == .ecb, "ecbText is for ECB tokens")
         let engine = try key.engine(backend)
         let last = Self.unitCount(input.count) - 1, unitText = Self.unitBytes / 3 * 4
@@ -56,8 +58,9 @@ extension TokenCipher {
             // Units `unit...end` (several only on one thread), at their place in the text.
             func write(_ unit: Int, through end: Int) throws(LiveformError) {
                 let from = unit * Self.unitBytes, to = end == last ? input.count : (end + 1) * Self.unitBytes
-                _ = try Self.writeECBPieces(UnsafeRawBufferPointer(rebasing: input[from..<to]), padded: end == last,
-                                            engine: engine, into: text + (unit - units.lowerBound) * unitText)
+                _ = try Self.writeECBPieces(
+                    UnsafeRawBufferPointer(rebasing: input[from..<to]), padded: end == last,
+                    engine: engine, into: text + (unit - units.lowerBound) * unitText)
             }
             guard threads > 1 && input.count >= Self.parallelMinimum else {
                 if units.lowerBound == 0 { try check(input) }
@@ -88,8 +91,10 @@ extension TokenCipher {
     /// Encrypts `input` one cache-sized piece at a time into a scratch block and base64-encodes
     /// each piece at `out`; returns the characters written. A padded run ends the token (its
     /// last piece, possibly a whole one, takes the padding); an unpadded one is whole pieces.
-    private static func writeECBPieces(_ input: UnsafeRawBufferPointer, padded: Bool, engine: any CipherEngine,
-                                       into out: UnsafeMutablePointer<UInt8>) throws(LiveformError) -> Int {
+    private static func writeECBPieces(
+        _ input: UnsafeRawBufferPointer, padded: Bool, engine: any CipherEngine,
+        into out: UnsafeMutablePointer<UInt8>
+    ) throws(LiveformError) -> Int {
         // One piece of ciphertext, plus room for the padding block of the last piece.
         let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: pieceBytes + 16, alignment: 16)
         defer {
@@ -118,8 +123,10 @@ extension TokenCipher {
     /// AES-256-ECB without padding over `blocks` (whole blocks), in place: a body is decrypted
     /// piece by piece where it was base64-decoded, and key rotation re-encrypts a body under
     /// one key to decrypt it under the next.
-    static func ecbBlocksInPlace(_ blocks: UnsafeMutableRawBufferPointer, encrypt: Bool, using key: AES256.Key,
-                                 backend: AES256.Backend) throws(LiveformError) {
+    static func ecbBlocksInPlace(
+        _ blocks: UnsafeMutableRawBufferPointer, encrypt: Bool, using key: AES256.Key,
+        backend: AES256.Backend
+    ) throws(LiveformError) {
         let engine = try key.engine(backend)
         _ = try backendCall { () throws(CipherFailure) in
             try engine.ecb(encrypt: encrypt, padding: false, input: UnsafeRawBufferPointer(blocks), output: blocks)

@@ -48,8 +48,10 @@ public struct TokenCipher: Sendable, Hashable {
     public var maxTokenLength: Int
 
     /// Creates a token cipher; only `mode` is usually needed.
-    public init(mode: Mode, backend: AES256.Backend = .default, cbcFraming: CBCFraming = .ivPrefixed,
-                maxTokenLength: Int = TokenCipher.defaultMaxTokenLength) {
+    public init(
+        mode: Mode, backend: AES256.Backend = .default, cbcFraming: CBCFraming = .ivPrefixed,
+        maxTokenLength: Int = TokenCipher.defaultMaxTokenLength
+    ) {
         self.mode = mode
         self.backend = backend
         self.cbcFraming = cbcFraming
@@ -89,7 +91,8 @@ public struct TokenCipher: Sendable, Hashable {
             let ivBytes: [UInt8]
             switch cbcFraming {
             case .ivPrefixed:
-                ivBytes = try iv.map { (bytes) throws(LiveformError) in try AES256.CBC.IV(bytes).bytes }
+                ivBytes =
+                    try iv.map { (bytes) throws(LiveformError) in try AES256.CBC.IV(bytes).bytes }
                     ?? AES256.CBC.IV.random(backend: backend).bytes
                 prefix = 16
             case .fixedIV(let fixed):
@@ -103,9 +106,10 @@ public struct TokenCipher: Sendable, Hashable {
                 try ivBytes.withRaw { (ivRaw) throws(LiveformError) in
                     if prefix > 0 { output.copyMemory(from: ivRaw) }
                     let body = UnsafeMutableRawBufferPointer(rebasing: output[prefix...])
-                    return prefix + (try backendCall { () throws(CipherFailure) in
-                        try engine.cbc(encrypt: true, padding: true, iv: ivRaw, input: input, output: body)
-                    })
+                    return prefix
+                        + (try backendCall { () throws(CipherFailure) in
+                            try engine.cbc(encrypt: true, padding: true, iv: ivRaw, input: input, output: body)
+                        })
                 }
             }
         case .gcm:
@@ -120,8 +124,10 @@ public struct TokenCipher: Sendable, Hashable {
     /// `input.count + 16` bytes, plus 12 for GCM); returns their length. ECB:
     /// `AES-256-ECB(K, PKCS#7(P))`; GCM: `N ‖ AES-256-GCM(K, N, P) ‖ T` with a fresh nonce
     /// unless one is given (test vectors). CBC goes through ``seal(_:using:iv:)``.
-    package func seal(_ input: UnsafeRawBufferPointer, using key: AES256.Key, nonce: AES256.GCM.Nonce?,
-                      into wire: UnsafeMutableRawBufferPointer) throws(LiveformError) -> Int {
+    package func seal(
+        _ input: UnsafeRawBufferPointer, using key: AES256.Key, nonce: AES256.GCM.Nonce?,
+        into wire: UnsafeMutableRawBufferPointer
+    ) throws(LiveformError) -> Int {
         let engine = try key.engine(backend)
         switch mode {
         case .ecb:
@@ -137,9 +143,10 @@ public struct TokenCipher: Sendable, Hashable {
             }
             let end = 12 + input.count
             try backendCall { () throws(CipherFailure) in
-                try engine.gcmSeal(nonce: UnsafeRawBufferPointer(nonceBytes), aad: UnsafeRawBufferPointer(start: nil, count: 0),
-                                   input: input, output: UnsafeMutableRawBufferPointer(rebasing: wire[12..<end]),
-                                   tag: UnsafeMutableRawBufferPointer(rebasing: wire[end..<(end + 16)]))
+                try engine.gcmSeal(
+                    nonce: UnsafeRawBufferPointer(nonceBytes), aad: UnsafeRawBufferPointer(start: nil, count: 0),
+                    input: input, output: UnsafeMutableRawBufferPointer(rebasing: wire[12..<end]),
+                    tag: UnsafeMutableRawBufferPointer(rebasing: wire[end..<(end + 16)]))
             }
             return end + 16
         case .cbc:
@@ -182,8 +189,10 @@ public struct TokenCipher: Sendable, Hashable {
     ///     (try? JSONValue(parsing: plaintext))?.objectValue
     /// }
     /// ```
-    public func decrypt<T>(_ token: some StringProtocol, using keys: [AES256.Key],
-                           accepting accept: ([UInt8]) -> T?) throws(LiveformError) -> T {
+    public func decrypt<T>(
+        _ token: some StringProtocol, using keys: [AES256.Key],
+        accepting accept: ([UInt8]) -> T?
+    ) throws(LiveformError) -> T {
         try open(try wireBytes(of: token), using: keys, accept: accept)
     }
 
@@ -232,15 +241,17 @@ public struct TokenCipher: Sendable, Hashable {
 
     /// Tries each key in order; a key succeeds when the cipher verifies (padding or tag)
     /// and `accept` takes the plaintext. Every other outcome is the one `decryptionFailed`.
-    package func open<T>(_ wire: [UInt8], using keys: [AES256.Key],
-                         accept: ([UInt8]) -> T?) throws(LiveformError) -> T {
+    package func open<T>(
+        _ wire: [UInt8], using keys: [AES256.Key],
+        accept: ([UInt8]) -> T?
+    ) throws(LiveformError) -> T {
         guard !keys.isEmpty else { throw .invalidKey("no key was given to decrypt with") }
         try checkStructure(wire.count)
         for key in keys {
             let plaintext: [UInt8]
             do {
                 plaintext = try decryptWire(wire, using: key)
-            } catch where error.code == .decryptionFailed {
+            } catch  where error.code == .decryptionFailed {
                 continue
             }
             if let value = accept(plaintext) { return value }
@@ -284,8 +295,9 @@ public struct TokenCipher: Sendable, Hashable {
                 let tag = UnsafeRawBufferPointer(rebasing: raw[(raw.count - 16)...])
                 return try makeBytes(capacity: body.count) { (output) throws(LiveformError) in
                     try backendCall { () throws(CipherFailure) in
-                        try engine.gcmOpen(nonce: nonce, aad: UnsafeRawBufferPointer(start: nil, count: 0),
-                                           input: body, tag: tag, output: output)
+                        try engine.gcmOpen(
+                            nonce: nonce, aad: UnsafeRawBufferPointer(start: nil, count: 0),
+                            input: body, tag: tag, output: output)
                     }
                     return body.count
                 }

@@ -36,8 +36,10 @@ public struct WebhookDecoder: Sendable {
     ///   - backend: the library that runs AES.
     ///   - maxBodySize: the largest body accepted, in bytes.
     ///   - senderPolicy: the sender allow-list; nil for none.
-    public init(keys: [AES256.Key], framing: TokenCipher.CBCFraming = .ivPrefixed, backend: AES256.Backend = .default,
-                maxBodySize: Int = WebhookDecoder.defaultMaxBodySize, senderPolicy: WebhookSenderPolicy? = nil) {
+    public init(
+        keys: [AES256.Key], framing: TokenCipher.CBCFraming = .ivPrefixed, backend: AES256.Backend = .default,
+        maxBodySize: Int = WebhookDecoder.defaultMaxBodySize, senderPolicy: WebhookSenderPolicy? = nil
+    ) {
         self.keys = keys
         self.framing = framing
         self.backend = backend
@@ -64,8 +66,10 @@ public struct WebhookDecoder: Sendable {
     ///   of a length CBC cannot produce; ``LiveformError/Code/decryptionFailed`` when no key
     ///   yields a UTF-8 JSON object — one error, one message, whatever the cause;
     ///   ``LiveformError/Code/invalidKey`` when no key is configured.
-    public func decode<Body: Collection<UInt8>>(body: Body, headers: [(name: String, value: String)] = [],
-                                                remoteAddress: String? = nil) throws(LiveformError) -> WebhookEvent {
+    public func decode<Body: Collection<UInt8>>(
+        body: Body, headers: [(name: String, value: String)] = [],
+        remoteAddress: String? = nil
+    ) throws(LiveformError) -> WebhookEvent {
         try senderPolicy?.check(remoteAddress: remoteAddress, headers: headers)
         // The plaintext is validated and typed in one pass; no JSON tree is built (the
         // event parses its `json` when first read). A key is accepted exactly when the

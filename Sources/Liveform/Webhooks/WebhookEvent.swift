@@ -1,9 +1,10 @@
+import LiveformBackends
+
 #if canImport(FoundationEssentials)
 public import FoundationEssentials
 #else
 public import Foundation
 #endif
-import LiveformBackends
 
 /// A decrypted webhook: the common fields typed, and the whole payload kept as ``json``.
 ///
@@ -98,7 +99,8 @@ public struct WebhookEvent: Sendable, Hashable {
     /// object nested deeper than ``JSONReader/depthCeiling`` has no text the reader accepts;
     /// its event keeps it in ``json`` with every typed field nil.)
     public init(json: JSONObject) {
-        self = WebhookEvent(typing: JSONWriter.bytes(.object(json))) { _ in .tree(json) }
+        self =
+            WebhookEvent(typing: JSONWriter.bytes(.object(json))) { _ in .tree(json) }
             ?? WebhookEvent(fields: FieldSpans(input: UnsafeRawBufferPointer(start: nil, count: 0)), payload: .tree(json))
     }
 
@@ -140,12 +142,13 @@ public struct WebhookEvent: Sendable, Hashable {
 
     public static func == (lhs: WebhookEvent, rhs: WebhookEvent) -> Bool {
         guard lhs.trigger == rhs.trigger, lhs.submissionId == rhs.submissionId, lhs.email == rhs.email,
-              lhs.userid == rhs.userid, lhs.cf1 == rhs.cf1, lhs.cf2 == rhs.cf2, lhs.cf3 == rhs.cf3,
-              lhs.tokenId == rhs.tokenId, lhs.kycResult == rhs.kycResult, lhs.amlResult == rhs.amlResult
+            lhs.userid == rhs.userid, lhs.cf1 == rhs.cf1, lhs.cf2 == rhs.cf2, lhs.cf3 == rhs.cf3,
+            lhs.tokenId == rhs.tokenId, lhs.kycResult == rhs.kycResult, lhs.amlResult == rhs.amlResult
         else { return false }
         // The same validated bytes parse to the same object.
         if case .text(let left) = lhs.payload, case .text(let right) = rhs.payload,
-           left === right || left.bytes == right.bytes {
+            left === right || left.bytes == right.bytes
+        {
             return true
         }
         return lhs.json == rhs.json
@@ -333,15 +336,16 @@ public struct KYCResult: Sendable, Hashable {
     private static func parseTimestamp(_ utf8: UnsafeBufferPointer<UInt8>) -> Date? {
         var scanner = DigitScanner(utf8)
         guard let year = scanner.number(digits: 4), scanner.skip("-"),
-              let month = scanner.number(digits: 2), scanner.skip("-"),
-              let day = scanner.number(digits: 2),
-              scanner.skip("T") || scanner.skip("t") || scanner.skip(" "),
-              let hour = scanner.number(digits: 2), scanner.skip(":"),
-              let minute = scanner.number(digits: 2), scanner.skip(":"),
-              let second = scanner.number(digits: 2)
+            let month = scanner.number(digits: 2), scanner.skip("-"),
+            let day = scanner.number(digits: 2),
+            scanner.skip("T") || scanner.skip("t") || scanner.skip(" "),
+            let hour = scanner.number(digits: 2), scanner.skip(":"),
+            let minute = scanner.number(digits: 2), scanner.skip(":"),
+            let second = scanner.number(digits: 2)
         else { return nil }
         guard (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day),
-              hour < 24, minute < 60, second < 61 else { return nil }
+            hour < 24, minute < 60, second < 61
+        else { return nil }
         var fraction = 0.0
         if scanner.skip(".") || scanner.skip(",") {
             guard let digits = scanner.digits() else { return nil }

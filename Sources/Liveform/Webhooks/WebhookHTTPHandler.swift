@@ -43,8 +43,10 @@ public struct WebhookHTTPHandler: Sendable {
     /// ``WebhookHTTPOutcome/rejected(status:body:error:)``.
     ///
     /// Parameters as in ``WebhookDecoder/decode(body:headers:remoteAddress:)``.
-    public func handle<Body: Collection<UInt8>>(body: Body, headers: [(name: String, value: String)] = [],
-                                                remoteAddress: String? = nil) -> WebhookHTTPOutcome {
+    public func handle<Body: Collection<UInt8>>(
+        body: Body, headers: [(name: String, value: String)] = [],
+        remoteAddress: String? = nil
+    ) -> WebhookHTTPOutcome {
         do {
             return .accepted(try decoder.decode(body: body, headers: headers, remoteAddress: remoteAddress))
         } catch {

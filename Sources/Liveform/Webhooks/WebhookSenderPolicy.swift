@@ -36,8 +36,9 @@ public struct WebhookSenderPolicy: Sendable, Hashable {
     public static let argosPublishedSenders: [String] = ["52.78.194.237"]
 
     /// A policy that allows ``argosPublishedSenders``, read from the connection.
-    public static let argos = WebhookSenderPolicy(ranges: argosPublishedSenders.map { IPRange($0)! },
-                                                  entries: argosPublishedSenders, forwardedFor: .ignored)
+    public static let argos = WebhookSenderPolicy(
+        ranges: argosPublishedSenders.map { IPRange($0)! },
+        entries: argosPublishedSenders, forwardedFor: .ignored)
 
     /// The allow-list as given.
     public let entries: [String]
@@ -131,7 +132,8 @@ struct IPAddress: Hashable {
             }
             self.init(utf8: trimmed[(trimmed.startIndex + 1)..<close])
         } else if trimmed.contains(UInt8(ascii: ".")), let colonIndex = trimmed.firstIndex(of: colon),
-                  trimmed.lastIndex(of: colon) == colonIndex {
+            trimmed.lastIndex(of: colon) == colonIndex
+        {
             let port = trimmed[(colonIndex + 1)...]
             guard !port.isEmpty, port.allSatisfy(\.isASCIIDigit) else { return nil }
             self.init(utf8: trimmed[..<colonIndex])
@@ -184,8 +186,9 @@ struct IPAddress: Hashable {
             return all.bits
         }
         guard let head = groups(text[..<gap], allowIPv4Tail: false),
-              let tail = groups(text[(gap + 2)...], allowIPv4Tail: true),
-              head.count + tail.count <= 7 else { return nil }
+            let tail = groups(text[(gap + 2)...], allowIPv4Tail: true),
+            head.count + tail.count <= 7
+        else { return nil }
         return head.bits << (16 * (8 - head.count)) | tail.bits
     }
 
@@ -226,7 +229,8 @@ struct IPRange: Hashable {
     init?(_ text: String) {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard (1...2).contains(parts.count),
-              let address = IPAddress(utf8: Array(parts[0].utf8)[...].trimmingSpacesAndTabs()) else { return nil }
+            let address = IPAddress(utf8: Array(parts[0].utf8)[...].trimmingSpacesAndTabs())
+        else { return nil }
         let isIPv4 = !parts[0].contains(":")
         if parts.count == 2 {
             guard parts[1].utf8.allSatisfy(\.isASCIIDigit), let bits = Int(parts[1]), bits <= (isIPv4 ? 32 : 128) else {

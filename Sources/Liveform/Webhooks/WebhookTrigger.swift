@@ -12,7 +12,8 @@
 /// }
 /// ```
 public struct WebhookTrigger: RawRepresentable, Sendable, Hashable, CustomStringConvertible,
-    ExpressibleByStringLiteral {
+    ExpressibleByStringLiteral
+{
     /// The trigger as the payload spells it, e.g. `token_expired`. Empty when the payload
     /// has no string `webhook_trigger`.
     public let rawValue: String

@@ -83,8 +83,10 @@ extension ArgosClient {
     /// - Throws: ``ArgosError``.
     public func image(submissionId: String, _ image: SubmissionImage) async throws(ArgosError) -> ArgosBinary {
         try Validate.nonEmpty(submissionId, "the submission id")
-        let response = try await send(APIRequest(method: .GET, path: "/image",
-                                                 query: [("submission_id", submissionId), ("type", image.rawValue)], idempotent: true))
+        let response = try await send(
+            APIRequest(
+                method: .GET, path: "/image",
+                query: [("submission_id", submissionId), ("type", image.rawValue)], idempotent: true))
         return ArgosBinary(bytes: response.body, contentType: response.contentType)
     }
 
@@ -96,8 +98,11 @@ extension ArgosClient {
     public func replaceImages(_ replacement: ImageReplacement) async throws(ArgosError) -> ArgosMessage {
         let boundary = "liveform-" + Hex.encode((0..<12).map { _ in UInt8.random(in: 0...255) })
         let body = try replacement.multipartBody(boundary: boundary)
-        return ArgosMessage(json: try await sendObject(APIRequest(method: .PUT, path: "/submission/image",
-                                                                  body: .multipart(bytes: body, boundary: boundary), idempotent: true)))
+        return ArgosMessage(
+            json: try await sendObject(
+                APIRequest(
+                    method: .PUT, path: "/submission/image",
+                    body: .multipart(bytes: body, boundary: boundary), idempotent: true)))
     }
 
     /// Runs an AML screening on a submission (`POST /submission/aml`). Not retried after a 5xx
@@ -115,8 +120,11 @@ extension ArgosClient {
             guard (0...100).contains(threshold) else { throw .invalidParameter("the AML threshold is 0–100") }
             body["amlThreshold"] = .number(Double(threshold))
         }
-        return AMLScreening(json: try await sendObject(APIRequest(method: .POST, path: "/submission/aml", body: .json(.object(body)),
-                                                                  idempotent: false)))
+        return AMLScreening(
+            json: try await sendObject(
+                APIRequest(
+                    method: .POST, path: "/submission/aml", body: .json(.object(body)),
+                    idempotent: false)))
     }
 
     /// An AML report as a PDF (`GET /report/aml?resourceId=…`). Never encrypted.

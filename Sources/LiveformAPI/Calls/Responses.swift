@@ -45,7 +45,10 @@ extension ArgosClient {
     ///
     /// - Throws: ``ArgosError``.
     public func projectSettings() async throws(ArgosError) -> ProjectSettings {
-        ProjectSettings(json: try await sendObject(APIRequest(method: .GET, path: "/projects/settings",
-                                                              query: [("category", "management")], idempotent: true)))
+        ProjectSettings(
+            json: try await sendObject(
+                APIRequest(
+                    method: .GET, path: "/projects/settings",
+                    query: [("category", "management")], idempotent: true)))
     }
 }

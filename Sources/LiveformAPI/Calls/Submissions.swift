@@ -70,8 +70,10 @@ public struct SubmissionQuery: Sendable, Hashable {
     public var pageSize: Int?
 
     /// Creates a query; with no argument it lists every submission of the project.
-    public init(userid: String? = nil, email: String? = nil, startDate: String? = nil, endDate: String? = nil,
-                requestType: RequestType? = nil, pageSize: Int? = nil) {
+    public init(
+        userid: String? = nil, email: String? = nil, startDate: String? = nil, endDate: String? = nil,
+        requestType: RequestType? = nil, pageSize: Int? = nil
+    ) {
         self.userid = userid
         self.email = email
         self.startDate = startDate
@@ -82,10 +84,22 @@ public struct SubmissionQuery: Sendable, Hashable {
 
     func queryItems() throws(ArgosError) -> [(name: String, value: String)] {
         var items: [(name: String, value: String)] = []
-        if let userid { try Validate.nonEmpty(userid, "userid"); items.append(("userid", userid)) }
-        if let email { try Validate.nonEmpty(email, "email"); items.append(("email", email)) }
-        if let startDate { try Validate.date(startDate, "the start date"); items.append(("start_date", startDate)) }
-        if let endDate { try Validate.date(endDate, "the end date"); items.append(("end_date", endDate)) }
+        if let userid {
+            try Validate.nonEmpty(userid, "userid")
+            items.append(("userid", userid))
+        }
+        if let email {
+            try Validate.nonEmpty(email, "email")
+            items.append(("email", email))
+        }
+        if let startDate {
+            try Validate.date(startDate, "the start date")
+            items.append(("start_date", startDate))
+        }
+        if let endDate {
+            try Validate.date(endDate, "the end date")
+            items.append(("end_date", endDate))
+        }
         if let startDate, let endDate, startDate > endDate {
             throw .invalidParameter("the start date is after the end date")
         }
@@ -123,7 +137,8 @@ public struct SubmissionPage: Sendable, Hashable {
     /// The key of the next page; nil on the last page.
     public var nextPage: NextPage? {
         guard let key = json["nextpageKey"]?.objectValue, let id = key["id"], let date = key["created_at"],
-              !id.isNull, !date.isNull else { return nil }
+            !id.isNull, !date.isNull
+        else { return nil }
         return NextPage(id: id.plainText, createdAt: date.plainText)
     }
 
@@ -278,8 +293,10 @@ extension ArgosClient {
     ///
     /// - Throws: ``ArgosError/Kind/invalidParameter`` for a date that is not `YYYY-MM-DD`, an
     ///   empty filter or a page size under 1; the other ``ArgosError`` kinds.
-    public func submissionPage(_ query: SubmissionQuery = SubmissionQuery(),
-                               after: SubmissionPage.NextPage? = nil) async throws(ArgosError) -> SubmissionPage {
+    public func submissionPage(
+        _ query: SubmissionQuery = SubmissionQuery(),
+        after: SubmissionPage.NextPage? = nil
+    ) async throws(ArgosError) -> SubmissionPage {
         var items = try query.queryItems()
         if let after {
             items.append(("nextpage_id", after.id))
@@ -295,8 +312,11 @@ extension ArgosClient {
     ///   empty id or admin, or an empty `updateFields`; the other ``ArgosError`` kinds.
     public func review(_ review: SubmissionReview) async throws(ArgosError) -> ReviewResult {
         let body = try review.body()
-        return ReviewResult(json: try await sendObject(APIRequest(method: .POST, path: "/submission/review", body: .json(body),
-                                                                  idempotent: false)))
+        return ReviewResult(
+            json: try await sendObject(
+                APIRequest(
+                    method: .POST, path: "/submission/review", body: .json(body),
+                    idempotent: false)))
     }
 
     /// Changes a submission's data (`PATCH /submission`). Not retried after a 5xx or a lost connection.
@@ -311,8 +331,11 @@ extension ArgosClient {
         try Validate.nonEmpty(admin, "admin")
         guard !data.isEmpty else { throw .invalidParameter("data must have at least one member") }
         let body: JSONValue = ["submissionId": .string(id), "admin": .string(admin), "data": .object(data)]
-        return ArgosMessage(json: try await sendObject(APIRequest(method: .PATCH, path: "/submission", body: .json(body),
-                                                                  idempotent: false)))
+        return ArgosMessage(
+            json: try await sendObject(
+                APIRequest(
+                    method: .PATCH, path: "/submission", body: .json(body),
+                    idempotent: false)))
     }
 
     /// Deletes a submission (`DELETE /submission`).
@@ -328,8 +351,11 @@ extension ArgosClient {
             try Validate.nonEmpty(adminName, "the admin name")
             query.append(("admin_name", adminName))
         }
-        return SubmissionDeletion(json: try await sendObject(APIRequest(method: .DELETE, path: "/submission", query: query,
-                                                                        idempotent: true)))
+        return SubmissionDeletion(
+            json: try await sendObject(
+                APIRequest(
+                    method: .DELETE, path: "/submission", query: query,
+                    idempotent: true)))
     }
 
     /// Deletes parts of a submission (`DELETE /submission/partial`).
@@ -340,8 +366,10 @@ extension ArgosClient {
     ///   - dataFields: members of `data` to delete; only with ``SubmissionField/data`` in `fields`.
     /// - Throws: ``ArgosError/Kind/invalidParameter`` for no fields, or `dataFields` without
     ///   `data`; the other kinds.
-    public func deleteSubmissionFields(id: String, fields: [SubmissionField],
-                                       dataFields: [String] = []) async throws(ArgosError) -> ArgosMessage {
+    public func deleteSubmissionFields(
+        id: String, fields: [SubmissionField],
+        dataFields: [String] = []
+    ) async throws(ArgosError) -> ArgosMessage {
         try Validate.nonEmpty(id, "the submission id")
         guard !fields.isEmpty else { throw .invalidParameter("give at least one field to delete") }
         if !dataFields.isEmpty, !fields.contains(.data) {
@@ -352,7 +380,10 @@ extension ArgosClient {
         }
         var query: [(name: String, value: String)] = [("submission_id", id), ("fields", fields.map(\.rawValue).joined(separator: ","))]
         if !dataFields.isEmpty { query.append(("data_fields", dataFields.joined(separator: ","))) }
-        return ArgosMessage(json: try await sendObject(APIRequest(method: .DELETE, path: "/submission/partial", query: query,
-                                                                  idempotent: true)))
+        return ArgosMessage(
+            json: try await sendObject(
+                APIRequest(
+                    method: .DELETE, path: "/submission/partial", query: query,
+                    idempotent: true)))
     }
 }

@@ -136,8 +136,11 @@ extension ArgosClient {
         for start in stride(from: 0, to: ids.count, by: size) {
             let batch = Array(ids[start..<min(start + size, ids.count)])
             let body: JSONValue = ["tokenId": .array(batch.map(JSONValue.string))]
-            answers.append(try await sendObject(APIRequest(method: method, path: "/submission/tokens", body: .json(body),
-                                                           idempotent: true, secrets: batch)))
+            answers.append(
+                try await sendObject(
+                    APIRequest(
+                        method: method, path: "/submission/tokens", body: .json(body),
+                        idempotent: true, secrets: batch)))
         }
         return TokenBatchResult(batches: answers)
     }
@@ -147,8 +150,11 @@ extension ArgosClient {
     /// - Throws: ``ArgosError/Kind/invalidParameter`` for an invalid id; the other kinds.
     public func token(id: String) async throws(ArgosError) -> TokenInfo {
         try Validate.tokenIds([id])
-        return TokenInfo(json: try await sendObject(APIRequest(method: .GET, path: "/submission/tokens", query: [("tokenId", id)],
-                                                               idempotent: true, secrets: [id])))
+        return TokenInfo(
+            json: try await sendObject(
+                APIRequest(
+                    method: .GET, path: "/submission/tokens", query: [("tokenId", id)],
+                    idempotent: true, secrets: [id])))
     }
 
     /// One page of the token list (`GET /submission/tokens`): the first, or the one `after` points to.
@@ -166,8 +172,10 @@ extension ArgosClient {
     ///
     /// - Throws: ``ArgosError``.
     public func tokenCount() async throws(ArgosError) -> TokenCount {
-        TokenCount(json: try await sendObject(APIRequest(method: .GET, path: "/submission/tokens", query: [("type", "count")],
-                                                         idempotent: true)))
+        TokenCount(
+            json: try await sendObject(
+                APIRequest(
+                    method: .GET, path: "/submission/tokens", query: [("type", "count")],
+                    idempotent: true)))
     }
 }
-

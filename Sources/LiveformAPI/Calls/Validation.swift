@@ -10,7 +10,8 @@ enum Validate {
     static func isValidTokenId(_ id: String) -> Bool {
         let bytes = Array(id.utf8)
         guard (8...64).contains(bytes.count), let first = bytes.first, let last = bytes.last,
-              isAlphanumeric(first), isAlphanumeric(last) else { return false }
+            isAlphanumeric(first), isAlphanumeric(last)
+        else { return false }
         return bytes.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }
     }
 
@@ -27,9 +28,10 @@ enum Validate {
         let bytes = Array(value.utf8)
         let digits = [0, 1, 2, 3, 5, 6, 8, 9]
         guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
-              digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[$0]) }),
-              let month = Int(value.dropFirst(5).prefix(2)), (1...12).contains(month),
-              let day = Int(value.suffix(2)), (1...31).contains(day) else {
+            digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[$0]) }),
+            let month = Int(value.dropFirst(5).prefix(2)), (1...12).contains(month),
+            let day = Int(value.suffix(2)), (1...31).contains(day)
+        else {
             throw .invalidParameter("\(name) must be a date as YYYY-MM-DD")
         }
     }

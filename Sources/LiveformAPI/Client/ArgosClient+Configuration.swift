@@ -32,12 +32,14 @@ extension ArgosClient {
         public var logger: Logger
 
         /// Creates a configuration; every argument has the default described on its property.
-        public init(baseURL: String = Configuration.defaultBaseURL,
-                    secureDataTransfer: Bool = true,
-                    timeout: Duration = .seconds(30),
-                    retryPolicy: RetryPolicy = RetryPolicy(),
-                    maxResponseBodySize: Int = 64 * 1024 * 1024,
-                    logger: Logger = Logger(label: "liveform.api", factory: { _ in SwiftLogNoOpLogHandler() })) {
+        public init(
+            baseURL: String = Configuration.defaultBaseURL,
+            secureDataTransfer: Bool = true,
+            timeout: Duration = .seconds(30),
+            retryPolicy: RetryPolicy = RetryPolicy(),
+            maxResponseBodySize: Int = 64 * 1024 * 1024,
+            logger: Logger = Logger(label: "liveform.api", factory: { _ in SwiftLogNoOpLogHandler() })
+        ) {
             self.baseURL = baseURL
             self.secureDataTransfer = secureDataTransfer
             self.timeout = timeout
@@ -72,10 +74,12 @@ extension ArgosClient {
 
         /// Creates a policy; the defaults are 3 retries, 0.5 s base, 8 s cap, `Retry-After`
         /// up to 60 s, uniform random jitter and `Task.sleep`.
-        public init(maxRetries: Int = 3, baseDelay: Duration = .milliseconds(500), maxDelay: Duration = .seconds(8),
-                    maxRetryAfter: Duration = .seconds(60),
-                    jitter: @escaping @Sendable (_ bound: Duration) -> Duration = RetryPolicy.uniformJitter,
-                    sleep: @escaping @Sendable (_ duration: Duration) async throws -> Void = { try await Task.sleep(for: $0) }) {
+        public init(
+            maxRetries: Int = 3, baseDelay: Duration = .milliseconds(500), maxDelay: Duration = .seconds(8),
+            maxRetryAfter: Duration = .seconds(60),
+            jitter: @escaping @Sendable (_ bound: Duration) -> Duration = RetryPolicy.uniformJitter,
+            sleep: @escaping @Sendable (_ duration: Duration) async throws -> Void = { try await Task.sleep(for: $0) }
+        ) {
             self.maxRetries = maxRetries
             self.baseDelay = baseDelay
             self.maxDelay = maxDelay

@@ -73,12 +73,13 @@ extension ArgosClient {
                 throw ArgosError(.cancelled, "\(request.call) was cancelled")
             }
 
-            let mayRetry: Bool = switch failure.kind {
-            case .rateLimited: true
-            case .serverError: request.idempotent && Self.isRetryable(status: failure.status ?? 0)
-            case .transport: request.idempotent
-            default: false
-            }
+            let mayRetry: Bool =
+                switch failure.kind {
+                case .rateLimited: true
+                case .serverError: request.idempotent && Self.isRetryable(status: failure.status ?? 0)
+                case .transport: request.idempotent
+                default: false
+                }
             guard mayRetry, retry < policy.maxRetries else {
                 logger.debug("argos api call", metadata: metadata)
                 throw failure
@@ -233,8 +234,9 @@ extension ArgosClient {
             json = try? codec.decryptJSON(body)
         }
         let text = String(decoding: body, as: UTF8.self)
-        return ArgosError.fromResponse(status: status, json: json, text: text, call: request.call,
-                                       secrets: [apiKey] + request.secrets)
+        return ArgosError.fromResponse(
+            status: status, json: json, text: text, call: request.call,
+            secrets: [apiKey] + request.secrets)
     }
 
     /// `Retry-After` in (possibly fractional) seconds; an HTTP date or anything else is ignored.

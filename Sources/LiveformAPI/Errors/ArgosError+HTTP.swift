@@ -22,9 +22,10 @@ extension ArgosError {
         case 500...599: kind = .serverError
         default: kind = .rejected
         }
-        return ArgosError(kind, "\(call) answered HTTP \(status)", status: status,
-                          vendorCode: code.map { redact($0, secrets: secrets) },
-                          vendorMessage: message.map { redact($0, secrets: secrets) })
+        return ArgosError(
+            kind, "\(call) answered HTTP \(status)", status: status,
+            vendorCode: code.map { redact($0, secrets: secrets) },
+            vendorMessage: message.map { redact($0, secrets: secrets) })
     }
 
     /// A string member as it is; a number or boolean as its JSON text.

@@ -7,7 +7,11 @@ import Testing
 struct CLIBinaryTests {
     static let binary = VectorFiles.packageRoot.appending(path: ".build/debug/liveform").path
 
-    struct Result { let status: Int32; let stdout: String; let stderr: String }
+    struct Result {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
 
     static func run(_ arguments: [String], stdin: String = "", environment: [String: String] = [:]) throws -> Result? {
         guard FileManager.default.isExecutableFile(atPath: binary) else {
@@ -28,15 +32,19 @@ struct CLIBinaryTests {
         let out = output.fileHandleForReading.readDataToEndOfFile()
         let err = error.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
-                      stderr: String(decoding: err, as: UTF8.self))
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
+            stderr: String(decoding: err, as: UTF8.self))
     }
 
     @Test("sign | decode through real processes, key from the environment")
     func signDecode() throws {
         let env = ["LIVEFORM_KEY": "DEMO-ONLY-e2e-key"]
-        guard let signed = try Self.run(["sign", "--pid", "p", "--mode", "gcm", "--params-json", "-"],
-                                        stdin: #"{"email":"kim@example.com","rejectDuplicateUser":true}"#, environment: env) else { return }
+        guard
+            let signed = try Self.run(
+                ["sign", "--pid", "p", "--mode", "gcm", "--params-json", "-"],
+                stdin: #"{"email":"kim@example.com","rejectDuplicateUser":true}"#, environment: env)
+        else { return }
         #expect(signed.status == 0, "\(signed.stderr)")
         let decoded = try Self.run(["decode", signed.stdout.trimmingCharacters(in: .newlines)], environment: env)
         #expect(decoded?.stdout == #"{"pid":"p","params":{"email":"kim@example.com","rejectDuplicateUser":true}}"# + "\n")

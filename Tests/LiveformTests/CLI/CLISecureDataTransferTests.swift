@@ -1,12 +1,14 @@
 import Foundation
-import Testing
 import Liveform
+import Testing
+
 @testable import LiveformCLI
 
 @Suite("liveform webhook and body commands")
 struct CLISecureDataTransferTests {
     static let env = ["LIVEFORM_KEY": "DEMO-ONLY-not-a-real-argos-api-key"]
-    static let event = #"{"webhook_trigger":"rejected","submission_id":"s-1","kyc_result":{"status":"rejected","comment":"blurry","updated_at":"2026-03-01 09:30:00"},"cf":{"cf2":"x"}}"#
+    static let event =
+        #"{"webhook_trigger":"rejected","submission_id":"s-1","kyc_result":{"status":"rejected","comment":"blurry","updated_at":"2026-03-01 09:30:00"},"cf":{"cf2":"x"}}"#
 
     @Test("webhook encrypt then decrypt, on both backends, IV-prefixed and fixed-IV framings")
     func webhookRoundTrip() {

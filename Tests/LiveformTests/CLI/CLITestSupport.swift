@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import LiveformCLI
+import Testing
 
 /// Runs `liveform` in-process with captured streams.
 struct CLIRun {

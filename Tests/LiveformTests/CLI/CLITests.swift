@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import Liveform
+import Testing
+
 @testable import LiveformCLI
 
 @Suite("liveform command line")
@@ -12,8 +13,11 @@ struct CLITests {
     func signDecode() throws {
         for mode in ["none", "ecb", "gcm"] {
             for backend in ["openssl", "gcrypt"] {
-                let signed = CLIRun.run(["sign", "--pid", "p1", "--mode", mode, "--lang", "ko", "--backend", backend,
-                                         "--param", "email=kim@example.com", "--param", "cf1=a=b&c"], environment: Self.env)
+                let signed = CLIRun.run(
+                    [
+                        "sign", "--pid", "p1", "--mode", mode, "--lang", "ko", "--backend", backend,
+                        "--param", "email=kim@example.com", "--param", "cf1=a=b&c",
+                    ], environment: Self.env)
                 #expect(signed.status == 0, "\(signed.stderr)")
                 let url = signed.stdout.trimmingCharacters(in: .newlines)
                 #expect(url.hasPrefix("https://form.argosidentity.com/?pid=p1"))
@@ -78,9 +82,9 @@ struct CLITests {
 
     @Test("usage errors and invalidParameter: exit 64")
     func usage() {
-        #expect(CLIRun.run(["sign", "--pid", "p"]).status == 64)                                  // missing --mode
-        #expect(CLIRun.run(["sign", "--pid", "p", "--mode", "xyz"]).status == 64)                  // bad value
-        #expect(CLIRun.run(["frobnicate"]).status == 64)                                          // unknown command
+        #expect(CLIRun.run(["sign", "--pid", "p"]).status == 64)  // missing --mode
+        #expect(CLIRun.run(["sign", "--pid", "p", "--mode", "xyz"]).status == 64)  // bad value
+        #expect(CLIRun.run(["frobnicate"]).status == 64)  // unknown command
         let invalid = CLIRun.run(["sign", "--pid", "p", "--mode", "none", "--param", "allowedCountries=KOR"])
         #expect(invalid.status == 64 && invalid.stderr.contains("invalidParameter") && invalid.stderr.contains("allowedCountries"))
         #expect(CLIRun.run(["sign", "--pid", "p", "--mode", "none", "--param", "novalue"]).status == 64)
@@ -153,8 +157,11 @@ struct CLITests {
 
     @Test("return-url build and decode")
     func returnURL() {
-        let built = CLIRun.run(["return-url", "build", "--return-url", "https://a.test/done", "--encrypt",
-                                "--field", "kycStatus=approved", "--field", "userid=u-1"], environment: Self.env)
+        let built = CLIRun.run(
+            [
+                "return-url", "build", "--return-url", "https://a.test/done", "--encrypt",
+                "--field", "kycStatus=approved", "--field", "userid=u-1",
+            ], environment: Self.env)
         #expect(built.status == 0, "\(built.stderr)")
         let decoded = CLIRun.run(["return-url", "decode", built.stdout.trimmingCharacters(in: .newlines)], environment: Self.env)
         #expect(decoded.stdout == #"{"kycStatus":"approved","userid":"u-1"}"# + "\n")
@@ -163,7 +170,8 @@ struct CLITests {
 
     @Test("vectors check: failing lines, then 'N passed, M failed'; exit 1 on failure")
     func vectorsCheck() throws {
-        let good = try temporaryFile("""
+        let good = try temporaryFile(
+            """
             {"format":"liveform-vectors/1","description":"t","vectors":[
              {"id":"bad-key","kind":"cipher","key":"","result":"invalid","error":"invalidKey","mode":"ecb","token":"AAAA"},
              {"id":"odd","kind":"teleport","key":"k","result":"valid"}]}

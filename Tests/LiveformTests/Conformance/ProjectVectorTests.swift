@@ -1,7 +1,7 @@
 import Foundation
-import Testing
 import Liveform
 import LiveformConformance
+import Testing
 
 /// One vector of the project's `Vectors/*.json`, as a test argument named by file and id.
 struct ProjectVector: Sendable, CustomTestStringConvertible {
@@ -37,7 +37,9 @@ struct ProjectVectorTests {
             #expect(ids.count == vectors.count && Set(ids).count == ids.count, "\(file.lastPathComponent)")
         }
         let kinds = Dictionary(grouping: ProjectVector.all, by: { $0.object["kind"]?.stringValue ?? "?" }).mapValues(\.count)
-        print("VECTORS: project Vectors/: \(ProjectVector.all.count) vectors per backend: \(kinds.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))")
+        print(
+            "VECTORS: project Vectors/: \(ProjectVector.all.count) vectors per backend: \(kinds.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))"
+        )
     }
 
     @Test("vector passes", arguments: AES256.Backend.allCases, ProjectVector.all)
@@ -49,12 +51,18 @@ struct ProjectVectorTests {
     @Test("the checker fails unknown kinds, unknown fields and missing fields")
     func strictness() {
         let checker = VectorChecker()
-        let good: JSONObject = ["id": "x", "kind": "cipher", "key": "k", "result": "valid", "mode": "ecb",
-                                "plaintext": "", "token": "mHDm7MzqYm3Ja/d4TPSJzA=="]
-        var unknownKind = good; unknownKind["kind"] = "teleport"
-        var unknownField = good; unknownField["surprise"] = 1
-        var missing = good; missing["token"] = nil
-        var wrongToken = good; wrongToken["token"] = "AAAAAAAAAAAAAAAAAAAAAA=="
+        let good: JSONObject = [
+            "id": "x", "kind": "cipher", "key": "k", "result": "valid", "mode": "ecb",
+            "plaintext": "", "token": "mHDm7MzqYm3Ja/d4TPSJzA==",
+        ]
+        var unknownKind = good
+        unknownKind["kind"] = "teleport"
+        var unknownField = good
+        unknownField["surprise"] = 1
+        var missing = good
+        missing["token"] = nil
+        var wrongToken = good
+        wrongToken["token"] = "AAAAAAAAAAAAAAAAAAAAAA=="
         for vector in [unknownKind, unknownField, missing, wrongToken] {
             #expect(checker.check(vector) != nil)
         }

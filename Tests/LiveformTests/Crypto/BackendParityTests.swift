@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Liveform
 @testable import LiveformBackends
 
@@ -20,15 +21,21 @@ struct BackendParityTests {
         mutating func bytes(_ count: Int) -> [UInt8] { (0..<count).map { _ in UInt8.random(in: 0...255, using: &self) } }
     }
 
-    @Test("identical tokens and cross-decryption for random keys, IVs and plaintexts of 0…4096 bytes",
-          arguments: 0..<64)
+    @Test(
+        "identical tokens and cross-decryption for random keys, IVs and plaintexts of 0…4096 bytes",
+        arguments: 0..<64)
     func randomRoundTrips(seed: Int) throws {
         var rng = SplitMix(state: UInt64(seed) &* 7919)
         let key = try AES256.Key(rawKey: rng.bytes(32))
         let length = seed < 40 ? seed : Int.random(in: 0...4096, using: &rng)
         let plaintext = rng.bytes(length)
         for mode in TokenCipher.Mode.allCases {
-            let iv: [UInt8]? = switch mode { case .ecb: nil; case .cbc: rng.bytes(16); case .gcm: rng.bytes(12) }
+            let iv: [UInt8]? =
+                switch mode {
+                case .ecb: nil
+                case .cbc: rng.bytes(16)
+                case .gcm: rng.bytes(12)
+                }
             let openssl = TokenCipher(mode: mode, backend: .openssl)
             let gcrypt = TokenCipher(mode: mode, backend: .gcrypt)
             let tokenA = try openssl.encrypt(plaintext, using: key, iv: iv)
@@ -57,11 +64,13 @@ struct BackendParityTests {
                                 let target = UnsafeMutableRawBufferPointer(rebasing: out[offset...])
                                 if inPlace {
                                     target.copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[offset...]))
-                                    return try engine.ecb(encrypt: true, padding: padding,
-                                                          input: UnsafeRawBufferPointer(rebasing: target[..<length]), output: target)
+                                    return try engine.ecb(
+                                        encrypt: true, padding: padding,
+                                        input: UnsafeRawBufferPointer(rebasing: target[..<length]), output: target)
                                 }
-                                return try engine.ecb(encrypt: true, padding: padding,
-                                                      input: UnsafeRawBufferPointer(rebasing: raw[offset...]), output: target)
+                                return try engine.ecb(
+                                    encrypt: true, padding: padding,
+                                    input: UnsafeRawBufferPointer(rebasing: raw[offset...]), output: target)
                             }
                         }
                         return Array(output[offset..<(offset + count)])
@@ -99,11 +108,13 @@ struct BackendParityTests {
                                             let target = UnsafeMutableRawBufferPointer(rebasing: out[offset...])
                                             if inPlace {
                                                 target.copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[offset...]))
-                                                return try engine.ecb(encrypt: false, padding: padding,
-                                                                      input: UnsafeRawBufferPointer(target), output: target)
+                                                return try engine.ecb(
+                                                    encrypt: false, padding: padding,
+                                                    input: UnsafeRawBufferPointer(target), output: target)
                                             }
-                                            return try engine.ecb(encrypt: false, padding: padding,
-                                                                  input: UnsafeRawBufferPointer(rebasing: raw[offset...]), output: target)
+                                            return try engine.ecb(
+                                                encrypt: false, padding: padding,
+                                                input: UnsafeRawBufferPointer(rebasing: raw[offset...]), output: target)
                                         }
                                     }.get()
                                 }
@@ -136,9 +147,9 @@ struct BackendParityTests {
         let other = try AES256.Key(rawKey: rng.bytes(32))
         for mode in TokenCipher.Mode.allCases {
             var tokens: [String] = [
-                Base64.encode(rng.bytes(Int.random(in: 0...80, using: &rng))),        // random bytes, random length
-                try TokenCipher(mode: mode).encrypt(rng.bytes(seed), using: other),   // wrong key
-                String(repeating: "*", count: seed % 5 + 1),                           // not base64
+                Base64.encode(rng.bytes(Int.random(in: 0...80, using: &rng))),  // random bytes, random length
+                try TokenCipher(mode: mode).encrypt(rng.bytes(seed), using: other),  // wrong key
+                String(repeating: "*", count: seed % 5 + 1),  // not base64
             ]
             // A flipped bit in a real token.
             var wire = try Base64.decode(try TokenCipher(mode: mode).encrypt(rng.bytes(seed + 1), using: key))
@@ -171,19 +182,26 @@ struct BackendParityTests {
 
     @Test("the engines also handle GCM IVs of other lengths (outside the wire format)")
     func engineNonStandardIV() throws {
-        let record = try #require(NIST.gcmEncrypt.first { $0.ivBits == 1024 && $0.tagBits == 128 && !$0.field("PT").isEmpty },
-                                  "needs Vectors/standard/nist/GCM")
+        let record = try #require(
+            NIST.gcmEncrypt.first { $0.ivBits == 1024 && $0.tagBits == 128 && !$0.field("PT").isEmpty },
+            "needs Vectors/standard/nist/GCM")
         for backend in AES256.Backend.allCases {
             let key = try AES256.Key(rawKey: record.field("KEY"))
             let engine = try key.engine(backend)
             let pt = record.field("PT"), iv = record.field("IV"), aad = record.field("AAD")
             var out = [UInt8](repeating: 0, count: pt.count)
             var tag = [UInt8](repeating: 0, count: 16)
-            try pt.withUnsafeBytes { i in try iv.withUnsafeBytes { n in try aad.withUnsafeBytes { a in
-                try out.withUnsafeMutableBytes { o in try tag.withUnsafeMutableBytes { t in
-                    try engine.gcmSeal(nonce: n, aad: a, input: i, output: o, tag: t)
-                } }
-            } } }
+            try pt.withUnsafeBytes { i in
+                try iv.withUnsafeBytes { n in
+                    try aad.withUnsafeBytes { a in
+                        try out.withUnsafeMutableBytes { o in
+                            try tag.withUnsafeMutableBytes { t in
+                                try engine.gcmSeal(nonce: n, aad: a, input: i, output: o, tag: t)
+                            }
+                        }
+                    }
+                }
+            }
             #expect(out == record.field("CT"), "\(backend)")
             #expect(tag == record.field("TAG"), "\(backend)")
         }

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import Liveform
 import LiveformBackends
+import Testing
+
+@testable import Liveform
 
 @Suite("Keys")
 struct KeyTests {
@@ -17,8 +18,9 @@ struct KeyTests {
         #expect(key != (try AES256.Key(credential: credential + "x")))
     }
 
-    @Test("empty or whitespace-padded credentials are invalidKey",
-          arguments: ["", " key", "key ", "key\n", "\tkey", "key\r\n", "\u{00A0}key"])
+    @Test(
+        "empty or whitespace-padded credentials are invalidKey",
+        arguments: ["", " key", "key ", "key\n", "\tkey", "key\r\n", "\u{00A0}key"])
     func rejectedCredentials(credential: String) {
         #expect(throws: LiveformError.invalidKey) { try AES256.Key(credential: credential) }
     }

@@ -1,8 +1,10 @@
+import Testing
+
+@testable import LiveformBackends
+
 #if os(Linux)
 import Glibc
 #endif
-import Testing
-@testable import LiveformBackends
 
 /// GCM nonces come from the backend's CSPRNG (OpenSSL's through a pool filled in bulk); no
 /// nonce may ever be handed out twice.

@@ -1,5 +1,5 @@
-import Testing
 import Liveform
+import Testing
 
 /// One key shared by many tasks, on both backends and in every mode, while its context
 /// pools are still empty: the case Tools/sanitize.sh thread is there to check (the pools,

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import Liveform
 import LiveformBackends
+import Testing
+
+@testable import Liveform
 
 /// Wycheproof (C2SP) and NIST CAVP AES-256 vectors on both backends, read from
 /// `Vectors/standard` (provenance and licences in its README). Every vector is its own test case, named by its id.
@@ -25,10 +26,13 @@ struct StandardVectorTests {
             #expect(count == expected, "\(name): \(count) records read from \(VectorFiles.standardRoot.path), expected \(expected)")
             print("VECTORS: \(name): \(count) per backend × \(Self.backends.count) backends (\(Self.backends.map(\.name).joined(separator: ", ")))")
         }
-        let unsupportedGCM = Wycheproof.gcm.filter { $0.ivBits != 96 || $0.tagBits != 128 }.count
+        let unsupportedGCM =
+            Wycheproof.gcm.filter { $0.ivBits != 96 || $0.tagBits != 128 }.count
             + NIST.gcmEncrypt.filter { $0.ivBits != 96 || $0.tagBits != 128 }.count
             + NIST.gcmDecrypt.filter { $0.ivBits != 96 || $0.tagBits != 128 }.count
-        print("VECTORS: GCM records with an IV other than 96 bits or a tag under 128 bits, expected to be rejected with invalidParameter: \(unsupportedGCM) per backend")
+        print(
+            "VECTORS: GCM records with an IV other than 96 bits or a tag under 128 bits, expected to be rejected with invalidParameter: \(unsupportedGCM) per backend"
+        )
     }
 
     // MARK: Wycheproof
@@ -40,12 +44,14 @@ struct StandardVectorTests {
             // Outside the wire format: the public API refuses it, never mis-decrypts it...
             #expect(throws: LiveformError.invalidParameter) {
                 let nonce = try AES256.GCM.Nonce(vector.iv)
-                _ = try AES256.GCM.open(try .init(nonce: nonce, ciphertext: vector.ct, tag: vector.tag),
-                                        using: key, authenticating: vector.aad, backend: backend)
+                _ = try AES256.GCM.open(
+                    try .init(nonce: nonce, ciphertext: vector.ct, tag: vector.tag),
+                    using: key, authenticating: vector.aad, backend: backend)
             }
             // ...and the engine underneath still gets it right where its library allows it.
-            try Raw.checkGCM(backend, key, nonce: vector.iv, aad: vector.aad, plaintext: vector.msg,
-                             ciphertext: vector.ct, tag: vector.tag, valid: vector.valid)
+            try Raw.checkGCM(
+                backend, key, nonce: vector.iv, aad: vector.aad, plaintext: vector.msg,
+                ciphertext: vector.ct, tag: vector.tag, valid: vector.valid)
             return
         }
         let nonce = try AES256.GCM.Nonce(vector.iv)
@@ -115,13 +121,15 @@ struct StandardVectorTests {
                 let nonce = try AES256.GCM.Nonce(record.field("IV"))
                 _ = try AES256.GCM.SealedBox(nonce: nonce, ciphertext: record.field("CT"), tag: record.field("TAG"))
             }
-            try Raw.checkGCM(backend, key, nonce: record.field("IV"), aad: record.field("AAD"), plaintext: record.field("PT"),
-                             ciphertext: record.field("CT"), tag: record.field("TAG"), valid: true)
+            try Raw.checkGCM(
+                backend, key, nonce: record.field("IV"), aad: record.field("AAD"), plaintext: record.field("PT"),
+                ciphertext: record.field("CT"), tag: record.field("TAG"), valid: true)
             return
         }
         let nonce = try AES256.GCM.Nonce(record.field("IV"))
-        let sealed = try AES256.GCM.seal(record.field("PT"), using: key, nonce: nonce,
-                                         authenticating: record.field("AAD"), backend: backend)
+        let sealed = try AES256.GCM.seal(
+            record.field("PT"), using: key, nonce: nonce,
+            authenticating: record.field("AAD"), backend: backend)
         #expect(sealed.ciphertext == record.field("CT"))
         #expect(sealed.tag == record.field("TAG"))
     }
@@ -135,12 +143,14 @@ struct StandardVectorTests {
                 let box = try AES256.GCM.SealedBox(nonce: nonce, ciphertext: record.field("CT"), tag: record.field("TAG"))
                 _ = try AES256.GCM.open(box, using: key, authenticating: record.field("AAD"), backend: backend)
             }
-            try Raw.checkGCM(backend, key, nonce: record.field("IV"), aad: record.field("AAD"), plaintext: record.field("PT"),
-                             ciphertext: record.field("CT"), tag: record.field("TAG"), valid: !record.fails, encrypt: false)
+            try Raw.checkGCM(
+                backend, key, nonce: record.field("IV"), aad: record.field("AAD"), plaintext: record.field("PT"),
+                ciphertext: record.field("CT"), tag: record.field("TAG"), valid: !record.fails, encrypt: false)
             return
         }
-        let box = try AES256.GCM.SealedBox(nonce: try AES256.GCM.Nonce(record.field("IV")),
-                                           ciphertext: record.field("CT"), tag: record.field("TAG"))
+        let box = try AES256.GCM.SealedBox(
+            nonce: try AES256.GCM.Nonce(record.field("IV")),
+            ciphertext: record.field("CT"), tag: record.field("TAG"))
         if record.fails {
             #expect(throws: LiveformError.decryptionFailed) {
                 try AES256.GCM.open(box, using: key, authenticating: record.field("AAD"), backend: backend)
@@ -179,9 +189,11 @@ enum Raw {
 
     /// Engine-level GCM for parameters outside the wire format (other IV and tag lengths).
     /// Either the result is exactly right, or the engine says `.unsupported` — never a wrong answer.
-    static func checkGCM(_ backend: AES256.Backend, _ key: AES256.Key, nonce: [UInt8], aad: [UInt8], plaintext: [UInt8],
-                         ciphertext: [UInt8], tag: [UInt8], valid: Bool, encrypt: Bool = true,
-                         sourceLocation: SourceLocation = #_sourceLocation) throws {
+    static func checkGCM(
+        _ backend: AES256.Backend, _ key: AES256.Key, nonce: [UInt8], aad: [UInt8], plaintext: [UInt8],
+        ciphertext: [UInt8], tag: [UInt8], valid: Bool, encrypt: Bool = true,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         let engine = try key.engine(backend)
         do {
             if valid && encrypt {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Liveform
 
 /// The one JSON grammar behind `parse` and `scan`: its corners, read both ways.
@@ -32,16 +33,18 @@ struct JSONGrammarTests {
         #expect(Array(limit.utf8).withUnsafeBytes { JSONReader.scan($0, maxDepth: 10) } != nil)
     }
 
-    @Test("\\u escapes: a pair is one character, a lone surrogate is U+FFFD", arguments: [
-        (#""\ud83d\ude00""#, "\u{1F600}"),
-        (#""\uD83D\uDE00x""#, "\u{1F600}x"),
-        (#""\ud800""#, "\u{FFFD}"),
-        (#""\ud800\u0041""#, "\u{FFFD}A"),
-        (#""\ud800\ud83d\ude00""#, "\u{FFFD}\u{1F600}"),
-        (#""\udc00\ud800""#, "\u{FFFD}\u{FFFD}"),
-        (#""\ud800\n""#, "\u{FFFD}\n"),
-        (#""a\"b\\c\/d\b\f\n\r\t\u00e9\u0000""#, "a\"b\\c/d\u{08}\u{0C}\n\r\t\u{E9}\u{0}"),
-    ])
+    @Test(
+        "\\u escapes: a pair is one character, a lone surrogate is U+FFFD",
+        arguments: [
+            (#""\ud83d\ude00""#, "\u{1F600}"),
+            (#""\uD83D\uDE00x""#, "\u{1F600}x"),
+            (#""\ud800""#, "\u{FFFD}"),
+            (#""\ud800\u0041""#, "\u{FFFD}A"),
+            (#""\ud800\ud83d\ude00""#, "\u{FFFD}\u{1F600}"),
+            (#""\udc00\ud800""#, "\u{FFFD}\u{FFFD}"),
+            (#""\ud800\n""#, "\u{FFFD}\n"),
+            (#""a\"b\\c\/d\b\f\n\r\t\u00e9\u0000""#, "a\"b\\c/d\u{08}\u{0C}\n\r\t\u{E9}\u{0}"),
+        ])
     func escapes(text: String, expected: String) throws {
         #expect(try JSONValue(parsing: text) == .string(expected))
         // The same decoding for a member name.
@@ -60,21 +63,25 @@ struct JSONGrammarTests {
         #expect(scan != nil && names.seen == [#""a"=1"#, #""b"=2"#, #""a"={"c":3}"#])
     }
 
-    @Test("numbers are read as JavaScript reads them", arguments: [
-        ("-0", -0.0), ("0", 0), ("0.1", 0.1), ("1e400", .infinity), ("-1e400", -.infinity), ("1e-400", 0),
-        ("123456789012345", 123_456_789_012_345), ("-123456789012345", -123_456_789_012_345),
-        ("12345678901234567890", 12_345_678_901_234_567_890), ("1E+2", 100), ("2.5e-3", 0.0025),
-    ] as [(String, Double)])
+    @Test(
+        "numbers are read as JavaScript reads them",
+        arguments: [
+            ("-0", -0.0), ("0", 0), ("0.1", 0.1), ("1e400", .infinity), ("-1e400", -.infinity), ("1e-400", 0),
+            ("123456789012345", 123_456_789_012_345), ("-123456789012345", -123_456_789_012_345),
+            ("12345678901234567890", 12_345_678_901_234_567_890), ("1E+2", 100), ("2.5e-3", 0.0025),
+        ] as [(String, Double)])
     func numbers(text: String, expected: Double) throws {
         let value = try #require(try JSONValue(parsing: text).doubleValue)
         #expect(value == expected && value.sign == expected.sign)
         #expect(read(text).scanned)
     }
 
-    @Test("strings that are not UTF-8 are refused by both, in values and in names", arguments: [
-        [0xC0, 0x80], [0xC3], [0xC3, 0x28], [0xE0, 0x80, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80],
-        [0xF5, 0x80, 0x80, 0x80], [0xFF], [0xE2, 0x82],
-    ] as [[UInt8]])
+    @Test(
+        "strings that are not UTF-8 are refused by both, in values and in names",
+        arguments: [
+            [0xC0, 0x80], [0xC3], [0xC3, 0x28], [0xE0, 0x80, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80],
+            [0xF5, 0x80, 0x80, 0x80], [0xFF], [0xE2, 0x82],
+        ] as [[UInt8]])
     func invalidUTF8(bytes: [UInt8]) {
         for text in [[0x22] + bytes + [0x22], Array(#"{"a":""#.utf8) + bytes + Array(#""}"#.utf8), [0x7B, 0x22] + bytes + Array(#"":1}"#.utf8)] {
             let outcome = read(text)
@@ -97,18 +104,20 @@ struct JSONGrammarTests {
         #expect(spaced("{\"a\"\r:1}") == true)
     }
 
-    @Test("the scan's view of the data envelope", arguments: [
-        (#"{"data":"abc"}"#, UInt8(ascii: "{"), "abc", false),
-        (#"{"data":"a\/c"}"#, UInt8(ascii: "{"), nil, true),
-        (#"{"d\u0061ta":"abc"}"#, UInt8(ascii: "{"), nil, true),
-        (#"{"data":1,"data":"xyz"}"#, UInt8(ascii: "{"), "xyz", false),
-        (#"{"data":"xyz","data":[1]}"#, UInt8(ascii: "{"), nil, true),
-        (#"{"x":{"data":"no"}}"#, UInt8(ascii: "{"), nil, false),
-        (#""abc""#, UInt8(ascii: "\""), "abc", false),
-        (#""a\nc""#, UInt8(ascii: "\""), nil, true),
-        (#"["abc"]"#, UInt8(ascii: "["), nil, false),
-        ("-1", UInt8(ascii: "-"), nil, false),
-    ] as [(String, UInt8, String?, Bool)])
+    @Test(
+        "the scan's view of the data envelope",
+        arguments: [
+            (#"{"data":"abc"}"#, UInt8(ascii: "{"), "abc", false),
+            (#"{"data":"a\/c"}"#, UInt8(ascii: "{"), nil, true),
+            (#"{"d\u0061ta":"abc"}"#, UInt8(ascii: "{"), nil, true),
+            (#"{"data":1,"data":"xyz"}"#, UInt8(ascii: "{"), "xyz", false),
+            (#"{"data":"xyz","data":[1]}"#, UInt8(ascii: "{"), nil, true),
+            (#"{"x":{"data":"no"}}"#, UInt8(ascii: "{"), nil, false),
+            (#""abc""#, UInt8(ascii: "\""), "abc", false),
+            (#""a\nc""#, UInt8(ascii: "\""), nil, true),
+            (#"["abc"]"#, UInt8(ascii: "["), nil, false),
+            ("-1", UInt8(ascii: "-"), nil, false),
+        ] as [(String, UInt8, String?, Bool)])
     func envelope(text: String, topLevel: UInt8, plain: String?, needsParse: Bool) throws {
         let bytes = Array(text.utf8)
         let scan = try #require(bytes.withUnsafeBytes { JSONReader.scan($0) })
@@ -117,15 +126,17 @@ struct JSONGrammarTests {
         #expect(scan.needsParse == needsParse)
     }
 
-    @Test("errors say where and why", arguments: [
-        ("[1,2", "byte 4: unexpected end of input"), ("[1 2]", "byte 3: expected ',' or ']'"),
-        (#"{"a" 1}"#, "byte 5: expected ':'"), ("{1:2}", "byte 1: expected a member name"),
-        ("[1] x", "byte 4: unexpected text after the JSON value"), ("[tru]", "byte 1: unknown literal"),
-        ("\"a\u{1}\"", "byte 2: unescaped control character in a string"), (#""\x""#, "byte 1: invalid escape sequence"),
-        (#""\u12G4""#, #"byte 1: invalid \u escape"#), ("\"abc", "byte 4: unterminated string"), ("[-]", "byte 1: invalid number"),
-        ("1.e5", "byte 2: invalid number: no digits after '.'"), ("1e+", "byte 3: invalid number: no exponent digits"),
-        ("@", "byte 0: unexpected character"),
-    ])
+    @Test(
+        "errors say where and why",
+        arguments: [
+            ("[1,2", "byte 4: unexpected end of input"), ("[1 2]", "byte 3: expected ',' or ']'"),
+            (#"{"a" 1}"#, "byte 5: expected ':'"), ("{1:2}", "byte 1: expected a member name"),
+            ("[1] x", "byte 4: unexpected text after the JSON value"), ("[tru]", "byte 1: unknown literal"),
+            ("\"a\u{1}\"", "byte 2: unescaped control character in a string"), (#""\x""#, "byte 1: invalid escape sequence"),
+            (#""\u12G4""#, #"byte 1: invalid \u escape"#), ("\"abc", "byte 4: unterminated string"), ("[-]", "byte 1: invalid number"),
+            ("1.e5", "byte 2: invalid number: no digits after '.'"), ("1e+", "byte 3: invalid number: no exponent digits"),
+            ("@", "byte 0: unexpected character"),
+        ])
     func errors(text: String, reason: String) {
         let outcome = read(text)
         #expect(outcome.reason == "invalid JSON at \(reason)" && !outcome.scanned)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Liveform
 
 /// `parse` and `scan` (one walker, two visitors) give the same results on long strings with a

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Liveform
 
 @Suite("JSON reader and JSON.stringify-exact writer")
@@ -31,9 +32,11 @@ struct JSONTests {
     @Test("numbers are written as ECMAScript writes them (Node is the oracle)")
     func numbersMatchNode() throws {
         var rng = SystemRandomNumberGenerator()
-        var values: [Double] = [0, -0.0, 1, -1, 0.5, 0.1, 1e21, 1e-7, 1e-6, 123456789012, 1e15, 1e16, 2e20, 1.5e300,
-                                .leastNonzeroMagnitude, .greatestFiniteMagnitude, 9007199254740992, 0.000001234, 1234.5678e10, -2.5e-8]
-        for _ in 0..<1500 { values.append(Double(bitPattern: rng.next()) ) }
+        var values: [Double] = [
+            0, -0.0, 1, -1, 0.5, 0.1, 1e21, 1e-7, 1e-6, 123_456_789_012, 1e15, 1e16, 2e20, 1.5e300,
+            .leastNonzeroMagnitude, .greatestFiniteMagnitude, 9_007_199_254_740_992, 0.000001234, 1234.5678e10, -2.5e-8,
+        ]
+        for _ in 0..<1500 { values.append(Double(bitPattern: rng.next())) }
         for _ in 0..<500 { values.append(Double(Int64.random(in: -1_000_000_000_000...1_000_000_000_000)) / 1000) }
         values = values.filter(\.isFinite)
         let input = values.map { String($0.bitPattern, radix: 16) }.joined(separator: "\n")
@@ -52,18 +55,22 @@ struct JSONTests {
         #expect(JSONWriter.formatNumber(.infinity) == "null")
     }
 
-    @Test("reads what JSON.parse reads", arguments: [
-        #"{}"#, #"[]"#, #" {"a" : [1, -2.5e3, true, null, "x\u00e9\ud83d\ude00"]} "#, #""\/""#, "0", "-0", "1E+2",
-        "\t\n\r [1]",
-    ])
+    @Test(
+        "reads what JSON.parse reads",
+        arguments: [
+            #"{}"#, #"[]"#, #" {"a" : [1, -2.5e3, true, null, "x\u00e9\ud83d\ude00"]} "#, #""\/""#, "0", "-0", "1E+2",
+            "\t\n\r [1]",
+        ])
     func accepts(text: String) throws {
         _ = try JSONValue(parsing: text)
     }
 
-    @Test("rejects what JSON.parse rejects", arguments: [
-        "", " ", "{", "[1,]", #"{"a":1,}"#, "01", "1.", ".5", "+1", "NaN", "Infinity", "'x'", #"{a:1}"#,
-        "/* c */ {}", "\u{FEFF}{}", "\"tab\there\"", #""\x41""#, #""\u12""#, "[1] [2]", "tru", "nul", "{\"a\" 1}",
-    ])
+    @Test(
+        "rejects what JSON.parse rejects",
+        arguments: [
+            "", " ", "{", "[1,]", #"{"a":1,}"#, "01", "1.", ".5", "+1", "NaN", "Infinity", "'x'", #"{a:1}"#,
+            "/* c */ {}", "\u{FEFF}{}", "\"tab\there\"", #""\x41""#, #""\u12""#, "[1] [2]", "tru", "nul", "{\"a\" 1}",
+        ])
     func rejects(text: String) {
         #expect(throws: LiveformError.malformedInput) { try JSONValue(parsing: text) }
     }

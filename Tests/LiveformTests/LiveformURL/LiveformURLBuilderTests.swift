@@ -1,18 +1,22 @@
 import Foundation
 import Testing
+
 @testable import Liveform
 
 @Suite("Liveform URL builder (§3.3)")
 struct LiveformURLBuilderTests {
     let key = try! AES256.Key(credential: "DEMO-ONLY-not-a-real-argos-api-key")
 
-    func builder(_ encryption: LiveformSettings.Encryption, encryptionOnly: Bool = false,
-                 baseURL: String = LiveformSettings.defaultBaseURL, maxURLLength: Int = 8192,
-                 backend: AES256.Backend = .default) throws -> LiveformURLBuilder {
-        try LiveformURLBuilder(settings: LiveformSettings(
-            projectId: "demo-project", encryption: encryption, encryptionOnly: encryptionOnly,
-            credential: encryption == .off ? nil : .init(kind: .apiKey, key: key),
-            baseURL: baseURL, maxURLLength: maxURLLength, backend: backend))
+    func builder(
+        _ encryption: LiveformSettings.Encryption, encryptionOnly: Bool = false,
+        baseURL: String = LiveformSettings.defaultBaseURL, maxURLLength: Int = 8192,
+        backend: AES256.Backend = .default
+    ) throws -> LiveformURLBuilder {
+        try LiveformURLBuilder(
+            settings: LiveformSettings(
+                projectId: "demo-project", encryption: encryption, encryptionOnly: encryptionOnly,
+                credential: encryption == .off ? nil : .init(kind: .apiKey, key: key),
+                baseURL: baseURL, maxURLLength: maxURLLength, backend: backend))
     }
 
     static func sample() -> LiveformParameters {
@@ -54,7 +58,9 @@ struct LiveformURLBuilderTests {
         parameters.cf1 = "한 ~._-!*'()"
         parameters.rejectDuplicateUser = false
         let url = try builder(.off).url(for: parameters)
-        #expect(url == "https://form.argosidentity.com/?pid=demo-project&email=a%2Bb%40x.io&cf1=%ED%95%9C%20~._-%21%2A%27%28%29&rejectDuplicateUser=false")
+        #expect(
+            url == "https://form.argosidentity.com/?pid=demo-project&email=a%2Bb%40x.io&cf1=%ED%95%9C%20~._-%21%2A%27%28%29&rejectDuplicateUser=false"
+        )
     }
 
     @Test("tokens are percent-encoded: no raw + / = in the URL")
@@ -83,12 +89,15 @@ struct LiveformURLBuilderTests {
     func baseURLs() throws {
         var parameters = LiveformParameters()
         parameters.userid = "u"
-        #expect(try builder(.off, baseURL: "https://kyc.example.test/liveform/start").url(for: parameters)
-            == "https://kyc.example.test/liveform/start?pid=demo-project&userid=u")
-        #expect(try builder(.off, baseURL: "https://form.argosidentity.com/?ref=partner-7").url(for: parameters)
-            == "https://form.argosidentity.com/?ref=partner-7&pid=demo-project&userid=u")
-        #expect(try builder(.off, baseURL: "https://form.argosidentity.com/?").url(for: parameters)
-            == "https://form.argosidentity.com/?pid=demo-project&userid=u")
+        #expect(
+            try builder(.off, baseURL: "https://kyc.example.test/liveform/start").url(for: parameters)
+                == "https://kyc.example.test/liveform/start?pid=demo-project&userid=u")
+        #expect(
+            try builder(.off, baseURL: "https://form.argosidentity.com/?ref=partner-7").url(for: parameters)
+                == "https://form.argosidentity.com/?ref=partner-7&pid=demo-project&userid=u")
+        #expect(
+            try builder(.off, baseURL: "https://form.argosidentity.com/?").url(for: parameters)
+                == "https://form.argosidentity.com/?pid=demo-project&userid=u")
     }
 
     @Test("the documented date format for startValidUntil")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Liveform
 
 @Suite("Liveform URL decoder (§3.4)")
@@ -8,9 +9,11 @@ struct LiveformURLDecoderTests {
     let secretKey = try! AES256.Key(credential: "DEMO-ONLY-secretKey-0000")
 
     func build(_ encryption: LiveformSettings.Encryption, key: AES256.Key? = nil, _ parameters: LiveformParameters) throws -> String {
-        try LiveformURLBuilder(settings: LiveformSettings(
-            projectId: "demo-project", encryption: encryption,
-            credential: encryption == .off ? nil : .init(kind: .secretKey, key: key ?? self.key))).url(for: parameters)
+        try LiveformURLBuilder(
+            settings: LiveformSettings(
+                projectId: "demo-project", encryption: encryption,
+                credential: encryption == .off ? nil : .init(kind: .secretKey, key: key ?? self.key))
+        ).url(for: parameters)
     }
 
     @Test("a token whose '+' became spaces, or that was left unescaped, still decodes")
@@ -22,10 +25,12 @@ struct LiveformURLDecoderTests {
             let encoded = String(url.split(separator: "encrypted=")[1].split(separator: "&")[0])
             let raw = try QueryString.decode(Substring(encoded).utf8, plusIsSpace: false, what: "token")
             let variants = [
-                url.replacingOccurrences(of: encoded, with: raw),                                         // unescaped
-                url.replacingOccurrences(of: encoded, with: raw.replacingOccurrences(of: "+", with: "%20")), // '+' → space
-                url.replacingOccurrences(of: encoded, with: raw.replacingOccurrences(of: "+", with: "-")
-                    .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")),   // URL-safe, unpadded
+                url.replacingOccurrences(of: encoded, with: raw),  // unescaped
+                url.replacingOccurrences(of: encoded, with: raw.replacingOccurrences(of: "+", with: "%20")),  // '+' → space
+                url.replacingOccurrences(
+                    of: encoded,
+                    with: raw.replacingOccurrences(of: "+", with: "-")
+                        .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")),  // URL-safe, unpadded
             ]
             for variant in variants {
                 #expect(try LiveformURLDecoder(keys: [key]).decode(variant).parameters.userid == parameters.userid)
@@ -79,18 +84,20 @@ struct LiveformURLDecoderTests {
         }
     }
 
-    @Test("structural problems are malformedInput", arguments: [
-        "https://form.argosidentity.com/?pid=p&encrypted=AAAA&encrypted=AAAA",
-        "https://form.argosidentity.com/?pid=p&encrypted=abc%24def",
-        "https://form.argosidentity.com/?pid=p&encrypted=%G1",
-        "https://form.argosidentity.com/?pid=p&cf1=%",
-        "https://form.argosidentity.com/?pid=p&cf1=%FF",
-        "https://form.argosidentity.com/?lang=ko",
-        "https://form.argosidentity.com/?pid=a&pid=b",
-        "form.argosidentity.com/?pid=p",
-        "https://form.argosidentity.com/?pid=p&cf1=a b",
-        "",
-    ])
+    @Test(
+        "structural problems are malformedInput",
+        arguments: [
+            "https://form.argosidentity.com/?pid=p&encrypted=AAAA&encrypted=AAAA",
+            "https://form.argosidentity.com/?pid=p&encrypted=abc%24def",
+            "https://form.argosidentity.com/?pid=p&encrypted=%G1",
+            "https://form.argosidentity.com/?pid=p&cf1=%",
+            "https://form.argosidentity.com/?pid=p&cf1=%FF",
+            "https://form.argosidentity.com/?lang=ko",
+            "https://form.argosidentity.com/?pid=a&pid=b",
+            "form.argosidentity.com/?pid=p",
+            "https://form.argosidentity.com/?pid=p&cf1=a b",
+            "",
+        ])
     func malformed(url: String) {
         #expect(throws: LiveformError.malformedInput) { try LiveformURLDecoder(keys: [key]).decode(url) }
     }
@@ -113,18 +120,20 @@ struct LiveformURLDecoderTests {
         var parameters = LiveformParameters()
         let count = Int.random(in: 0...8, using: &rng)
         for index in 0..<count {
-            let value: JSONValue = switch Int.random(in: 0..<4, using: &rng) {
-            case 0: .bool(Bool.random(using: &rng))
-            case 1: .number(Double(Int.random(in: -1_000_000...1_000_000, using: &rng)) / 8)
-            default: .string(randomText())
-            }
+            let value: JSONValue =
+                switch Int.random(in: 0..<4, using: &rng) {
+                case 0: .bool(Bool.random(using: &rng))
+                case 1: .number(Double(Int.random(in: -1_000_000...1_000_000, using: &rng)) / 8)
+                default: .string(randomText())
+                }
             parameters["p\(index)_\(randomText().unicodeScalars.filter(\.properties.isAlphabetic).map(String.init).joined())"] = value
         }
         for encryption in LiveformSettings.Encryption.allCases {
             for backend in AES256.Backend.allCases {
-                let builder = try LiveformURLBuilder(settings: LiveformSettings(
-                    projectId: "p-\(seed)", encryption: encryption,
-                    credential: encryption == .off ? nil : .init(kind: .apiKey, key: key), backend: backend))
+                let builder = try LiveformURLBuilder(
+                    settings: LiveformSettings(
+                        projectId: "p-\(seed)", encryption: encryption,
+                        credential: encryption == .off ? nil : .init(kind: .apiKey, key: key), backend: backend))
                 let lang = seed.isMultiple(of: 3) ? nil : "ko"
                 let url = try builder.url(for: parameters, lang: lang)
                 let decoded = try LiveformURLDecoder(keys: [key], backend: backend).decode(url)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Liveform
 
 @Suite("Parameter names are classified by their exact bytes")
@@ -42,10 +43,12 @@ struct ParameterKindTests {
         }
     }
 
-    @Test("near misses are other parameters", arguments: [
-        "", "Email", "email ", " email", "emai", "emails", "cf4", "cf", "CF1", "token\u{0}", "selectedIssuingCountryX",
-        "e\u{301}mail", "tok\u{212A}en", "pid\u{200B}", "encrypteD", "a-very-long-parameter-name-beyond-any-documented-one",
-    ])
+    @Test(
+        "near misses are other parameters",
+        arguments: [
+            "", "Email", "email ", " email", "emai", "emails", "cf4", "cf", "CF1", "token\u{0}", "selectedIssuingCountryX",
+            "e\u{301}mail", "tok\u{212A}en", "pid\u{200B}", "encrypteD", "a-very-long-parameter-name-beyond-any-documented-one",
+        ])
     func nearMisses(_ name: String) {
         #expect(ParameterKind(name: name) == .other, "\(name.unicodeScalars.map { String($0.value, radix: 16) })")
     }

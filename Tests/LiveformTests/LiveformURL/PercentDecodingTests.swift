@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Liveform
 
 /// The word-at-a-time percent-decoder against a byte-by-byte reference, on random texts with

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import Liveform
+import Testing
 
 /// Shared SDK objects used from many tasks at once: every result is checked.
 @Suite("Concurrency stress")

@@ -1,11 +1,16 @@
 import Foundation
 import Testing
+
 @testable import Liveform
 
 /// What anyone on the internet can send us: each case has the category it must produce (or
 /// nil when it must be accepted), and must finish quickly without crashing.
 struct HostileCase: Sendable, CustomTestStringConvertible {
-    enum Operation: Sendable { case liveformURL, returnURL, webhook, responseBody, requestBody, token(TokenCipher.Mode), json, credential }
+    enum Operation: Sendable {
+        case liveformURL, returnURL, webhook, responseBody, requestBody
+        case token(TokenCipher.Mode)
+        case json, credential
+    }
 
     let name: String
     let operation: Operation
@@ -40,8 +45,10 @@ enum Hostile {
     static func liveformURL(token: String) -> String {
         "https://form.argosidentity.com/?pid=p&encrypted=" + QueryString.encode(token)
     }
-    static let validURL: String = try! LiveformURLBuilder(settings: LiveformSettings(
-        projectId: "p", encryption: .gcm, credential: .init(kind: .apiKey, key: key))).url(for: LiveformParameters([("userid", "u")]))
+    static let validURL: String = try! LiveformURLBuilder(
+        settings: LiveformSettings(
+            projectId: "p", encryption: .gcm, credential: .init(kind: .apiKey, key: key))
+    ).url(for: LiveformParameters([("userid", "u")]))
     static let deepJSON = Array((String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)).utf8)
     static let deepObject = Array((String(repeating: "{\"a\":", count: 100_000) + "1" + String(repeating: "}", count: 100_000)).utf8)
     static let event = Array(#"{"webhook_trigger":"approved","submission_id":"s"}"#.utf8)
@@ -61,19 +68,30 @@ enum Hostile {
         // Size
         .init("100 MB webhook body", .webhook, .malformedInput) { [UInt8](repeating: UInt8(ascii: "A"), count: 100_000_000) },
         .init("100 MB response body", .responseBody, .malformedInput) { [UInt8](repeating: UInt8(ascii: "A"), count: 100_000_000) },
-        .init("100 MB Liveform URL", .liveformURL, .malformedInput) { Array(("https://form.argosidentity.com/?pid=p&cf1=" + String(repeating: "x", count: 100_000_000)).utf8) },
+        .init("100 MB Liveform URL", .liveformURL, .malformedInput) {
+            Array(("https://form.argosidentity.com/?pid=p&cf1=" + String(repeating: "x", count: 100_000_000)).utf8)
+        },
         .init("over-long GCM token (100 KiB)", .token(.gcm), .malformedInput) { Array(String(repeating: "A", count: 100 * 1024).utf8) },
-        .init("URL with 30,000 parameters", .liveformURL, nil) { Array(("https://form.argosidentity.com/?pid=p" + String(repeating: "&a=b", count: 30_000)).utf8) },
+        .init("URL with 30,000 parameters", .liveformURL, nil) {
+            Array(("https://form.argosidentity.com/?pid=p" + String(repeating: "&a=b", count: 30_000)).utf8)
+        },
         // Truncation and framing
         .init("GCM token of 27 bytes", .token(.gcm), .malformedInput, text: Base64.encode([UInt8](repeating: 1, count: 27))),
         .init("CBC token that is only an IV", .token(.cbc), .malformedInput, text: Base64.encode([UInt8](repeating: 1, count: 16))),
         .init("CBC token of IV + 20 bytes", .token(.cbc), .malformedInput, text: Base64.encode([UInt8](repeating: 1, count: 36))),
         .init("ECB token of 15 bytes", .token(.ecb), .malformedInput, text: Base64.encode([UInt8](repeating: 1, count: 15))),
-        .init("truncated ECB token in a URL", .liveformURL, .malformedInput, text: liveformURL(token: String(ecbToken(Array("{\"a\":1}".utf8)).dropLast(6)))),
+        .init(
+            "truncated ECB token in a URL", .liveformURL, .malformedInput,
+            text: liveformURL(token: String(ecbToken(Array("{\"a\":1}".utf8)).dropLast(6)))),
         .init("base64 of padding only", .token(.ecb), .malformedInput, text: "===="),
         .init("base64 with a stray final character", .token(.ecb), .malformedInput, text: "QUJDRA"),
         .init("token with non-ASCII letters", .token(.gcm), .malformedInput, text: "QUJD한글"),
-        .init("token with line breaks (lenient)", .token(.ecb), nil, text: { let t = ecbToken([1, 2, 3]); return String(t.prefix(8)) + "\r\n" + String(t.dropFirst(8)) }()),
+        .init(
+            "token with line breaks (lenient)", .token(.ecb), nil,
+            text: {
+                let t = ecbToken([1, 2, 3])
+                return String(t.prefix(8)) + "\r\n" + String(t.dropFirst(8))
+            }()),
         // Percent-escapes
         .init("bad escape %G1", .liveformURL, .malformedInput, text: "https://form.argosidentity.com/?pid=p&cf1=%G1"),
         .init("lone % at the end", .liveformURL, .malformedInput, text: "https://form.argosidentity.com/?pid=p&cf1=%"),
@@ -85,7 +103,9 @@ enum Hostile {
         .init("escaped NUL in a plain value (accepted, it is data)", .liveformURL, nil, text: "https://form.argosidentity.com/?pid=p&cf1=%00"),
         // Plaintext after the cipher ran
         .init("non-UTF-8 plaintext in a webhook", .webhook, .decryptionFailed) { webhookBody([0xFF, 0xFE, 0x7B, 0x7D]) },
-        .init("non-UTF-8 plaintext in a response", .responseBody, .decryptionFailed) { responseBody([0x7B, 0x22, 0xC3, 0x28, 0x22, 0x3A, 0x31, 0x7D]) },
+        .init("non-UTF-8 plaintext in a response", .responseBody, .decryptionFailed) {
+            responseBody([0x7B, 0x22, 0xC3, 0x28, 0x22, 0x3A, 0x31, 0x7D])
+        },
         .init("JSON nested 100,000 deep in a webhook", .webhook, .decryptionFailed) { webhookBody(deepObject) },
         .init("JSON nested 100,000 deep in a response", .responseBody, .decryptionFailed) { responseBody(deepJSON) },
         .init("JSON nested 100,000 deep, read directly", .json, .malformedInput) { deepJSON },
@@ -94,17 +114,26 @@ enum Hostile {
         .init("Liveform URL plaintext that is null", .liveformURL, .decryptionFailed, text: liveformURL(token: ecbToken(Array("null".utf8)))),
         .init("byte-order mark before webhook plaintext", .webhook, .decryptionFailed) { webhookBody([0xEF, 0xBB, 0xBF] + event) },
         .init("byte-order mark before the body wrapper", .webhook, .malformedInput) { [0xEF, 0xBB, 0xBF] + webhookBody(event) },
-        .init("wrong key", .webhook, .decryptionFailed) { Array("{\"data\":\"\(try! TokenCipher(mode: .cbc).encrypt(event, using: otherKey))\"}".utf8) },
-        .init("tampered GCM URL (one ciphertext bit)", .liveformURL, .decryptionFailed, text: {
-            var wire = try! TokenCipher(mode: .gcm).wireBytes(of: try! TokenCipher(mode: .gcm).encrypt(Array(#"{"userid":"u"}"#.utf8), using: key))
-            wire[14] ^= 0x01
-            return liveformURL(token: Base64.encode(wire))
-        }()),
+        .init("wrong key", .webhook, .decryptionFailed) {
+            Array("{\"data\":\"\(try! TokenCipher(mode: .cbc).encrypt(event, using: otherKey))\"}".utf8)
+        },
+        .init(
+            "tampered GCM URL (one ciphertext bit)", .liveformURL, .decryptionFailed,
+            text: {
+                var wire = try! TokenCipher(mode: .gcm).wireBytes(
+                    of: try! TokenCipher(mode: .gcm).encrypt(Array(#"{"userid":"u"}"#.utf8), using: key))
+                wire[14] ^= 0x01
+                return liveformURL(token: Base64.encode(wire))
+            }()),
         // JSON oddities that must be accepted as JavaScript accepts them
-        .init("duplicate JSON keys (last wins)", .webhook, nil) { webhookBody(Array(#"{"webhook_trigger":"created","webhook_trigger":"approved"}"#.utf8)) },
+        .init("duplicate JSON keys (last wins)", .webhook, nil) {
+            webhookBody(Array(#"{"webhook_trigger":"created","webhook_trigger":"approved"}"#.utf8))
+        },
         .init("huge number 1e999999", .json, nil, text: "[1e999999, -1e999999, 1e-999999]"),
         .init("number with 100,000 digits", .json, nil) { Array(("[" + String(repeating: "9", count: 100_000) + "]").utf8) },
-        .init("object with 100,000 keys in a webhook", .webhook, nil) { webhookBody(Array(("{" + (0..<100_000).map { "\"k\($0)\":0" }.joined(separator: ",") + "}").utf8)) },
+        .init("object with 100,000 keys in a webhook", .webhook, nil) {
+            webhookBody(Array(("{" + (0..<100_000).map { "\"k\($0)\":0" }.joined(separator: ",") + "}").utf8))
+        },
         .init("lone surrogate escape", .json, nil, text: #"["\udc00\ud800"]"#),
         .init("NaN literal", .json, .malformedInput, text: "[NaN]"),
         // URL shapes

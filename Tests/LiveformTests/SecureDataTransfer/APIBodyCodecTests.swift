@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Liveform
 
 @Suite("API bodies: request tokens, {\"data\":…} responses, limits, wrappers")
@@ -19,8 +20,9 @@ struct APIBodyCodecTests {
         "{\n  \"spaced\" : true\n}",
     ]
 
-    @Test("request: plaintext → bare ECB token → the same bytes, on both backends",
-          arguments: AES256.Backend.allCases, plaintexts)
+    @Test(
+        "request: plaintext → bare ECB token → the same bytes, on both backends",
+        arguments: AES256.Backend.allCases, plaintexts)
     func requestRoundTrip(backend: AES256.Backend, plaintext: String) throws {
         let codec = APIBodyCodec(key: key, backend: backend)
         let body = try codec.requestText(Data(plaintext.utf8))
@@ -31,8 +33,9 @@ struct APIBodyCodecTests {
         #expect(APIBodyCodec.requestContentType == "text/plain")
     }
 
-    @Test("response: {\"data\":token} exactly, no spaces; decrypts to bytes and to JSON",
-          arguments: AES256.Backend.allCases, plaintexts)
+    @Test(
+        "response: {\"data\":token} exactly, no spaces; decrypts to bytes and to JSON",
+        arguments: AES256.Backend.allCases, plaintexts)
     func responseRoundTrip(backend: AES256.Backend, plaintext: String) throws {
         let codec = APIBodyCodec(key: key, backend: backend)
         let body = try codec.responseText(Array(plaintext.utf8))
@@ -51,8 +54,8 @@ struct APIBodyCodecTests {
         let bodies = [
             "{\"data\":\"\(token)\"}",
             " \n{ \"data\" : \"\(token)\" }\n",
-            "{\"data\":\"\(escaped)\"}",            // PHP and Java writers escape `/`
-            "{\"id\":7,\"data\":\"\(token)\"}",      // extra members are ignored
+            "{\"data\":\"\(escaped)\"}",  // PHP and Java writers escape `/`
+            "{\"id\":7,\"data\":\"\(token)\"}",  // extra members are ignored
             token,
             "\(token)\n",
             "\"\(token)\"",
@@ -63,10 +66,13 @@ struct APIBodyCodecTests {
         }
     }
 
-    @Test("a body that is not one of the accepted shapes is malformedInput",
-          arguments: ["", "   ", #"{"foo":"bar"}"#, #"{"data":5}"#, #"{"data":null}"#, #"{"data":["x"]}"#,
-                      "[]", "5", "null", "true", "{\"data\":", #""unterminated"#, "not a token!", "<html>",
-                      #"{"data":"not*base64"}"#, #"{"data":"AAAA"}"#, #""AAAAAAAAAAAAAAAAAAAAAAA""#])
+    @Test(
+        "a body that is not one of the accepted shapes is malformedInput",
+        arguments: [
+            "", "   ", #"{"foo":"bar"}"#, #"{"data":5}"#, #"{"data":null}"#, #"{"data":["x"]}"#,
+            "[]", "5", "null", "true", "{\"data\":", #""unterminated"#, "not a token!", "<html>",
+            #"{"data":"not*base64"}"#, #"{"data":"AAAA"}"#, #""AAAAAAAAAAAAAAAAAAAAAAA""#,
+        ])
     func malformedWrappers(body: String) throws {
         let codec = APIBodyCodec(key: key)
         #expect(throws: LiveformError.malformedInput) { try codec.decrypt(Array(body.utf8)) }
@@ -115,8 +121,9 @@ struct APIBodyCodecTests {
         #expect(try rotating.encryptResponse(Array("[1]".utf8)) == APIBodyCodec(key: key).encryptResponse(Array("[1]".utf8)))
     }
 
-    @Test("decrypted text that is not a JSON object or array is decryptionFailed",
-          arguments: ["5", "\"text\"", "null", "not json", "{\"a\":", ""])
+    @Test(
+        "decrypted text that is not a JSON object or array is decryptionFailed",
+        arguments: ["5", "\"text\"", "null", "not json", "{\"a\":", ""])
     func plaintextShape(plaintext: String) throws {
         let token = try TokenCipher(mode: .ecb).encrypt(Array(plaintext.utf8), using: key)
         #expect(throws: LiveformError.decryptionFailed) { try APIBodyCodec(key: key).decrypt(Array("{\"data\":\"\(token)\"}".utf8)) }

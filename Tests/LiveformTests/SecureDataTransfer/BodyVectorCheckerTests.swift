@@ -1,7 +1,7 @@
 import Foundation
-import Testing
 import Liveform
 import LiveformConformance
+import Testing
 
 /// The checks of the `request-body`, `response-body` and `webhook` vector kinds must be able
 /// to fail: each broken vector here is one a lax checker would pass.
@@ -13,8 +13,10 @@ struct BodyVectorCheckerTests {
 
     static func valid(kind: String) throws -> JSONObject {
         let key = try AES256.Key(credential: credential)
-        var vector: JSONObject = ["id": "v", "kind": .string(kind), "key": .string(credential), "result": "valid",
-                                  "plaintext": .string(plaintext)]
+        var vector: JSONObject = [
+            "id": "v", "kind": .string(kind), "key": .string(credential), "result": "valid",
+            "plaintext": .string(plaintext),
+        ]
         switch kind {
         case "request-body": vector["body"] = .string(try APIBodyCodec(key: key).requestText(Array(plaintext.utf8)))
         case "response-body": vector["body"] = .string(try APIBodyCodec(key: key).responseText(Array(plaintext.utf8)))
@@ -52,8 +54,10 @@ struct BodyVectorCheckerTests {
 
     @Test("invalid vectors pass only with exactly the named category", arguments: ["request-body", "response-body", "webhook"])
     func invalidVectors(kind: String) throws {
-        let bad: JSONObject = ["id": "i", "kind": .string(kind), "key": .string(Self.credential), "result": "invalid",
-                               "error": "malformedInput", "body": #"{"foo":1}"#]
+        let bad: JSONObject = [
+            "id": "i", "kind": .string(kind), "key": .string(Self.credential), "result": "invalid",
+            "error": "malformedInput", "body": #"{"foo":1}"#,
+        ]
         #expect(VectorChecker().check(bad) == nil)
         #expect(VectorChecker().check(bad.setting("error", "decryptionFailed")) != nil)
         #expect(VectorChecker().check(bad.setting("key", " padded ").setting("error", "invalidKey")) == nil)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Liveform
 @testable import LiveformBackends
 
@@ -10,8 +11,9 @@ struct ParallelBodyTests {
         key = try AES256.Key(credential: "DEMO-ONLY-not-a-real-argos-api-key")
     }
 
-    @Test("ParallelJobs runs every index exactly once and returns after the last",
-          arguments: [0, 1, 2, 3, 7, 100], [1, 2, 3, 8, 1000])
+    @Test(
+        "ParallelJobs runs every index exactly once and returns after the last",
+        arguments: [0, 1, 2, 3, 7, 100], [1, 2, 3, 8, 1000])
     func parallelJobsRunEveryIndexOnce(iterations: Int, threads: Int) {
         let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: max(iterations, 1))
         counts.initialize(repeating: 0)
@@ -37,8 +39,9 @@ struct ParallelBodyTests {
     /// a block plus one, and a last unit of exactly `unitBytes` (which also takes the padding).
     static let sizes = [minimum - 1, minimum, 6 * unit, 6 * unit + 1, 6 * unit + 16, 6 * unit + 17, 7 * unit - 1]
 
-    @Test("encrypt on 2, 3 and 16 threads equals one thread and the one-call ECB",
-          arguments: AES256.Backend.allCases, sizes)
+    @Test(
+        "encrypt on 2, 3 and 16 threads equals one thread and the one-call ECB",
+        arguments: AES256.Backend.allCases, sizes)
     func requestBodiesMatch(backend: AES256.Backend, size: Int) throws {
         let plaintext = Self.plaintext(size: size)
         let serial = APIBodyCodec(key: key, backend: backend)
@@ -61,8 +64,9 @@ struct ParallelBodyTests {
         #expect(try parallel.decrypt(expected) == plaintext)
     }
 
-    @Test("a large plaintext that is not JSON fails as on one thread, with no output",
-          arguments: AES256.Backend.allCases)
+    @Test(
+        "a large plaintext that is not JSON fails as on one thread, with no output",
+        arguments: AES256.Backend.allCases)
     func largeInvalidPlaintext(backend: AES256.Backend) throws {
         var broken = Self.plaintext(size: 6 * Self.unit + 100)
         broken[broken.count - 1] = UInt8(ascii: "x")  // no closing brace

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import Liveform
+import Testing
 
 /// Runs `Tools/interop/sdt_interop.py`, an independent implementation of wire format §5
 /// on Python's `cryptography` package.
@@ -72,8 +72,12 @@ struct PythonInteropTests {
             "response": .string(try codec.responseText(Array(plaintext.utf8))),
             "request": .string(try codec.requestText(Array(plaintext.utf8))),
         ]
-        guard let result = try PythonInterop.run(["credential": .string(credential), "plaintext": .string(plaintext),
-                                                  "ours": .object(ours)]) else { return }
+        guard
+            let result = try PythonInterop.run([
+                "credential": .string(credential), "plaintext": .string(plaintext),
+                "ours": .object(ours),
+            ])
+        else { return }
         // Python decrypted what we wrote.
         for name in ["webhook", "response", "request"] {
             #expect(result["opened"]?[name]?.stringValue == plaintext, "python opening our \(name) body")

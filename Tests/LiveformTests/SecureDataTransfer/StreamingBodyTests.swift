@@ -1,11 +1,13 @@
+import Testing
+
+@testable import Liveform
+@testable import LiveformBackends
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Testing
-@testable import Liveform
-@testable import LiveformBackends
 
 @Suite("Streamed bodies: the bytes and the errors of the whole-body calls, a piece at a time")
 struct StreamingBodyTests {
@@ -46,8 +48,9 @@ struct StreamingBodyTests {
         return chunks
     }
 
-    @Test("the streamed request body is the whole one, in chunks of whole units, on 1, 2 and 3 threads",
-          arguments: AES256.Backend.allCases, sizes)
+    @Test(
+        "the streamed request body is the whole one, in chunks of whole units, on 1, 2 and 3 threads",
+        arguments: AES256.Backend.allCases, sizes)
     func streamedRequestBodies(backend: AES256.Backend, size: Int) throws {
         let plaintext = ParallelBodyTests.plaintext(size: size)
         let expected = try APIBodyCodec(key: key, backend: backend).encrypt(plaintext)
@@ -72,8 +75,9 @@ struct StreamingBodyTests {
         #expect(Self.joined(try Self.chunks(codec, lazy), equal: try codec.encrypt(plaintext)))
     }
 
-    @Test("a plaintext that is not JSON fails on the first next() as encrypt does, then ends",
-          arguments: [1, 2], [100, 6 * unit + 1])
+    @Test(
+        "a plaintext that is not JSON fails on the first next() as encrypt does, then ends",
+        arguments: [1, 2], [100, 6 * unit + 1])
     func streamedInvalidPlaintext(threads: Int, size: Int) throws {
         var broken = ParallelBodyTests.plaintext(size: size)
         broken[broken.count - 1] = UInt8(ascii: "x")
@@ -85,8 +89,9 @@ struct StreamingBodyTests {
         #expect(try iterator.next() == nil)
     }
 
-    @Test("for try await: the chunks joined are the whole body, and length its Content-Length",
-          arguments: AES256.Backend.allCases, [8, unit, 3 * unit + 5])
+    @Test(
+        "for try await: the chunks joined are the whole body, and length its Content-Length",
+        arguments: AES256.Backend.allCases, [8, unit, 3 * unit + 5])
     func asyncChunks(backend: AES256.Backend, size: Int) async throws {
         let plaintext = ParallelBodyTests.plaintext(size: size)
         let codec = APIBodyCodec(key: key, backend: backend)
@@ -190,8 +195,9 @@ struct StreamingBodyTests {
         return texts.map { ($0.0, Array($0.1.utf8)) }
     }
 
-    @Test("every layout decrypts as the whole body does, in pieces of any size",
-          arguments: AES256.Backend.allCases)
+    @Test(
+        "every layout decrypts as the whole body does, in pieces of any size",
+        arguments: AES256.Backend.allCases)
     func streamedDecryptionMatchesWhole(backend: AES256.Backend) throws {
         let codec = APIBodyCodec(key: key, backend: backend)
         var successes = 0

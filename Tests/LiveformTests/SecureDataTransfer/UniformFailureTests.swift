@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Liveform
 
 /// The padding-oracle guarantee for bodies: whatever goes wrong after the cipher ran, a
@@ -23,9 +24,12 @@ struct UniformFailureTests {
         let badPadding = iv + (try Raw.cbc(backend, key, iv: iv, encrypt: true, [UInt8](repeating: 0, count: 32)))
         let wrongKeyBody = try WebhookEncoder(key: wrongKey, backend: backend).encode(Array(#"{"webhook_trigger":"approved"}"#.utf8))
         let notJSON = iv + (try AES256.CBC.encrypt(Array("approved, but not JSON".utf8), using: key, iv: AES256.CBC.IV(iv), backend: backend))
-        let array = iv + (try AES256.CBC.encrypt(Array(#"[{"webhook_trigger":"approved"}]"#.utf8), using: key, iv: AES256.CBC.IV(iv), backend: backend))
-        return [("bad padding", Self.wrap(badPadding)), ("wrong key", Array(wrongKeyBody.utf8)),
-                ("not JSON", Self.wrap(notJSON)), ("array, not object", Self.wrap(array))]
+        let array =
+            iv + (try AES256.CBC.encrypt(Array(#"[{"webhook_trigger":"approved"}]"#.utf8), using: key, iv: AES256.CBC.IV(iv), backend: backend))
+        return [
+            ("bad padding", Self.wrap(badPadding)), ("wrong key", Array(wrongKeyBody.utf8)),
+            ("not JSON", Self.wrap(notJSON)), ("array, not object", Self.wrap(array)),
+        ]
     }
 
     /// Response bodies (ECB) that fail for the same three reasons.
@@ -34,8 +38,10 @@ struct UniformFailureTests {
         let wrongKeyBody = try APIBodyCodec(key: wrongKey, backend: backend).encryptResponse(Array(#"{"ok":true}"#.utf8))
         let notJSON = try AES256.ECB.encrypt(Array("ok: true".utf8), using: key, backend: backend)
         let notUTF8 = try AES256.ECB.encrypt([0x7B, 0x22, 0xFF, 0x22, 0x3A, 0x31, 0x7D], using: key, backend: backend)
-        return [("bad padding", Self.wrap(badPadding)), ("wrong key", wrongKeyBody),
-                ("not JSON", Self.wrap(notJSON)), ("not UTF-8", Self.wrap(notUTF8))]
+        return [
+            ("bad padding", Self.wrap(badPadding)), ("wrong key", wrongKeyBody),
+            ("not JSON", Self.wrap(notJSON)), ("not UTF-8", Self.wrap(notUTF8)),
+        ]
     }
 
     func failure(_ body: () throws -> Void) -> LiveformError? {
@@ -72,9 +78,10 @@ struct UniformFailureTests {
         #expect(Set(errors.values.map(\.description)).count == 1)
         #expect(Set(errors.values.map { "\($0)" }).count == 1)
         #expect(Set(answers.values.map(\.status)) == [403])
-        let bodies = Set(answers.values.compactMap { outcome -> String? in
-            if case .rejected(_, let body, _) = outcome { body } else { nil }
-        })
+        let bodies = Set(
+            answers.values.compactMap { outcome -> String? in
+                if case .rejected(_, let body, _) = outcome { body } else { nil }
+            })
         #expect(bodies == ["forbidden"])
         #expect(Set(answers.values.compactMap(\.error?.reason)) == [LiveformError.decryptionFailedReason])
     }

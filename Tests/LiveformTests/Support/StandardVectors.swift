@@ -47,7 +47,8 @@ enum Wycheproof {
     /// inventory test reports as a failure).
     static func load(_ name: String) -> [WycheproofCase] {
         guard let data = VectorFiles.standard("wycheproof/\(name)"),
-              let file = try? JSONDecoder().decode(File.self, from: data) else { return [] }
+            let file = try? JSONDecoder().decode(File.self, from: data)
+        else { return [] }
         return file.testGroups.filter { $0.keySize == 256 }.flatMap { group in
             group.tests.map { test in
                 WycheproofCase(
@@ -89,7 +90,8 @@ enum NIST {
     /// Parses a CAVS `.rsp` file; [] when missing (the inventory test fails then).
     static func load(_ folder: String, _ name: String) -> [NISTRecord] {
         guard let data = VectorFiles.standard("nist/\(folder)/\(name).rsp"),
-              let text = String(data: data, encoding: .utf8) else { return [] }
+            let text = String(data: data, encoding: .utf8)
+        else { return [] }
         var records: [NISTRecord] = []
         var section = ""
         var ivBits = 96, tagBits = 128
@@ -98,8 +100,10 @@ enum NIST {
         var fails = false
         func flush() {
             if let fields = current {
-                records.append(NISTRecord(file: name, section: section, count: count, fields: fields,
-                                          fails: fails, ivBits: ivBits, tagBits: tagBits))
+                records.append(
+                    NISTRecord(
+                        file: name, section: section, count: count, fields: fields,
+                        fails: fails, ivBits: ivBits, tagBits: tagBits))
             }
             current = nil
             fails = false
@@ -119,7 +123,10 @@ enum NIST {
                 }
                 continue
             }
-            if line == "FAIL" { fails = true; continue }
+            if line == "FAIL" {
+                fails = true
+                continue
+            }
             let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard parts.count == 2 else { continue }
             if parts[0].uppercased() == "COUNT" {

@@ -7,10 +7,10 @@ import Testing
 enum VectorFiles {
     /// The package root, found from this file's path.
     static let packageRoot: URL = URL(filePath: #filePath)
-        .deletingLastPathComponent() // Support
-        .deletingLastPathComponent() // LiveformTests
-        .deletingLastPathComponent() // Tests
-        .deletingLastPathComponent() // root
+        .deletingLastPathComponent()  // Support
+        .deletingLastPathComponent()  // LiveformTests
+        .deletingLastPathComponent()  // Tests
+        .deletingLastPathComponent()  // root
 
     /// `Vectors/standard` in the package.
     static let standardRoot: URL = packageRoot.appending(path: "Vectors").appending(path: "standard")

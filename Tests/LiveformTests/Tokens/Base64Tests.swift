@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Liveform
 
 @Suite("Base64 (§2)")
@@ -18,11 +19,11 @@ struct Base64Tests {
         let canonical = Base64.encode(bytes)
         #expect(canonical == "+/+/ABCD/g==")
         let variants = [
-            "+/+/ABCD/g==",          // canonical
-            " / /ABCD/g==",          // '+' turned into spaces by a form decoder
-            "-_-_ABCD_g==",          // URL-safe alphabet
-            "+/+/ABCD/g",            // padding dropped
-            "+/+/ABCD/g=",           // padding half dropped
+            "+/+/ABCD/g==",  // canonical
+            " / /ABCD/g==",  // '+' turned into spaces by a form decoder
+            "-_-_ABCD_g==",  // URL-safe alphabet
+            "+/+/ABCD/g",  // padding dropped
+            "+/+/ABCD/g=",  // padding half dropped
             "+/+/\r\nAB\tCD/g==\n",  // line breaks and tabs inserted
         ]
         for variant in variants {
@@ -30,8 +31,9 @@ struct Base64Tests {
         }
     }
 
-    @Test("anything else is malformedInput",
-          arguments: ["abc*", "ab!c", "abcd=efg", "abcde", "a===", "abcd=", "QUJD\u{0}", "QUJD%2B", "é", "ab==="])
+    @Test(
+        "anything else is malformedInput",
+        arguments: ["abc*", "ab!c", "abcd=efg", "abcde", "a===", "abcd=", "QUJD\u{0}", "QUJD%2B", "é", "ab==="])
     func rejects(text: String) {
         #expect(throws: LiveformError.malformedInput) { try Base64.decode(text) }
     }
@@ -48,8 +50,9 @@ struct Base64Tests {
         (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 151 &+ $0 >> 3 &+ 7) }
     }
 
-    @Test("long inputs, at odd offsets, encode as Foundation does and decode back",
-          arguments: [100, 255, 256, 1000, 4099, 65_537])
+    @Test(
+        "long inputs, at odd offsets, encode as Foundation does and decode back",
+        arguments: [100, 255, 256, 1000, 4099, 65_537])
     func longInputsMatchFoundation(length: Int) throws {
         let all = Self.longBytes(length + 7)
         for offset in [0, 1, 7] {
@@ -67,7 +70,9 @@ struct Base64Tests {
         for position in 0..<(text.count - 2) {  // the last two are padding
             var spaced = text, safe = text, broken = text
             switch text[position] {
-            case UInt8(ascii: "+"): spaced[position] = UInt8(ascii: " "); safe[position] = UInt8(ascii: "-")
+            case UInt8(ascii: "+"):
+                spaced[position] = UInt8(ascii: " ")
+                safe[position] = UInt8(ascii: "-")
             case UInt8(ascii: "/"): safe[position] = UInt8(ascii: "_")
             default: break
             }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Liveform
 
 @Suite("Token cipher: framing, limits, key rotation, uniform errors")
@@ -56,8 +57,10 @@ struct TokenCipherTests {
 
     @Test("structure visible without the key is malformedInput")
     func structure() throws {
-        let cases: [(TokenCipher.Mode, Int)] = [(.ecb, 0), (.ecb, 15), (.ecb, 17), (.cbc, 0), (.cbc, 16), (.cbc, 40),
-                                               (.gcm, 0), (.gcm, 27)]
+        let cases: [(TokenCipher.Mode, Int)] = [
+            (.ecb, 0), (.ecb, 15), (.ecb, 17), (.cbc, 0), (.cbc, 16), (.cbc, 40),
+            (.gcm, 0), (.gcm, 27),
+        ]
         for (mode, length) in cases {
             let token = Base64.encode([UInt8](repeating: 9, count: length))
             #expect(throws: LiveformError.malformedInput, "\(mode) \(length)") {
@@ -80,7 +83,10 @@ struct TokenCipherTests {
     func uniformDecryptionFailure() throws {
         var failures: [LiveformError] = []
         func capture(_ body: () throws -> Void) {
-            do { try body(); Issue.record("expected a failure") } catch let error as LiveformError { failures.append(error) } catch {
+            do {
+                try body()
+                Issue.record("expected a failure")
+            } catch let error as LiveformError { failures.append(error) } catch {
                 Issue.record("unexpected \(error)")
             }
         }
@@ -89,7 +95,12 @@ struct TokenCipherTests {
             for mode in TokenCipher.Mode.allCases {
                 // A fixed IV keeps the CBC case deterministic (a random one would let the wrong
                 // key pass the padding check about once in 256 runs).
-                let iv: [UInt8]? = switch mode { case .ecb: nil; case .cbc: [UInt8](repeating: 3, count: 16); case .gcm: [UInt8](repeating: 3, count: 12) }
+                let iv: [UInt8]? =
+                    switch mode {
+                    case .ecb: nil
+                    case .cbc: [UInt8](repeating: 3, count: 16)
+                    case .gcm: [UInt8](repeating: 3, count: 12)
+                    }
                 let token = try TokenCipher(mode: mode, backend: backend).encrypt(Array("secret".utf8), using: otherKey, iv: iv)
                 capture { _ = try TokenCipher(mode: mode, backend: backend).decrypt(token, using: key) }
             }
@@ -113,7 +124,12 @@ struct TokenCipherTests {
             let cipher = TokenCipher(mode: mode)
             // Fixed IVs keep this deterministic: with a random CBC IV the wrong key would pass
             // the padding check about once in 256 runs.
-            let iv: [UInt8]? = switch mode { case .ecb: nil; case .cbc: [UInt8](repeating: 7, count: 16); case .gcm: [UInt8](repeating: 7, count: 12) }
+            let iv: [UInt8]? =
+                switch mode {
+                case .ecb: nil
+                case .cbc: [UInt8](repeating: 7, count: 16)
+                case .gcm: [UInt8](repeating: 7, count: 12)
+                }
             let token = try cipher.encrypt(Array("{\"rotated\":true}".utf8), using: otherKey, iv: iv)
             #expect(try cipher.decrypt(token, using: [key, otherKey]) == Array("{\"rotated\":true}".utf8))
             #expect(throws: LiveformError.decryptionFailed) { try cipher.decrypt(token, using: [key]) }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Liveform
 
 /// `WebhookDecoder.decode` types the event from the plaintext's bytes (one validating scan,
@@ -38,8 +39,10 @@ struct LazyWebhookEventTests {
     static func utf8(_ text: String?) -> [UInt8]? { text.map { Array($0.utf8) } }
 
     /// Field by field, strings by their bytes (String `==` would merge canonically equivalent text).
-    static func expectSame(_ lazy: WebhookEvent, _ reference: WebhookEvent, _ input: [UInt8],
-                           sourceLocation: SourceLocation = #_sourceLocation) {
+    static func expectSame(
+        _ lazy: WebhookEvent, _ reference: WebhookEvent, _ input: [UInt8],
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         let context = Comment(rawValue: String(decoding: input.prefix(300), as: UTF8.self))
         #expect(utf8(lazy.trigger.rawValue) == utf8(reference.trigger.rawValue), context, sourceLocation: sourceLocation)
         #expect(utf8(lazy.submissionId) == utf8(reference.submissionId), context, sourceLocation: sourceLocation)
@@ -53,7 +56,8 @@ struct LazyWebhookEventTests {
         #expect((lazy.kycResult == nil) == (reference.kycResult == nil), context, sourceLocation: sourceLocation)
         if let a = lazy.kycResult, let b = reference.kycResult {
             #expect(a.json == b.json && a == b, context, sourceLocation: sourceLocation)
-            #expect(utf8(a.status) == utf8(b.status) && utf8(a.reviewer) == utf8(b.reviewer)
+            #expect(
+                utf8(a.status) == utf8(b.status) && utf8(a.reviewer) == utf8(b.reviewer)
                     && utf8(a.comment) == utf8(b.comment), context, sourceLocation: sourceLocation)
         }
         #expect(lazy.json == reference.json, context, sourceLocation: sourceLocation)
@@ -65,8 +69,9 @@ struct LazyWebhookEventTests {
     static func check(_ input: [UInt8], sourceLocation: SourceLocation = #_sourceLocation) {
         let lazy = WebhookEvent(plaintext: input)
         let reference = reference(input)
-        #expect((lazy == nil) == (reference == nil), "\(String(decoding: input.prefix(300), as: UTF8.self))",
-                sourceLocation: sourceLocation)
+        #expect(
+            (lazy == nil) == (reference == nil), "\(String(decoding: input.prefix(300), as: UTF8.self))",
+            sourceLocation: sourceLocation)
         if let lazy, let reference { expectSame(lazy, reference, input, sourceLocation: sourceLocation) }
     }
 
@@ -140,8 +145,12 @@ struct LazyWebhookEventTests {
                 case "cf" where chance(70):
                     value = object(depth: depth + 1, names: ["cf1", "cf2", "cf3", #"cf\u0032"#, "cf4", "x"])
                 case "kyc_result" where chance(70), "aml_result" where chance(70):
-                    value = object(depth: depth + 1, names: ["status", "reviewer", "comment", "updated_at", "update_at",
-                                                              "created_at", "kyc_result_at", "pending_at", #"st\u0061tus"#, "hits"])
+                    value = object(
+                        depth: depth + 1,
+                        names: [
+                            "status", "reviewer", "comment", "updated_at", "update_at",
+                            "created_at", "kyc_result_at", "pending_at", #"st\u0061tus"#, "hits",
+                        ])
                 default:
                     value = self.value(depth: depth)
                 }
@@ -164,12 +173,16 @@ struct LazyWebhookEventTests {
     /// Seeded byte mutations: bad UTF-8, broken escapes, truncation, stray structure.
     static func mutated(_ inputs: [[UInt8]], seed: UInt64) -> [[UInt8]] {
         var random = SplitMix(state: seed)
-        let interesting: [UInt8] = [0x22, 0x5C, 0x7B, 0x7D, 0x5B, 0x5D, 0x2C, 0x3A, 0x75, 0x30, 0x00, 0x1F, 0x20,
-                                    0x7F, 0x80, 0xBF, 0xC0, 0xC2, 0xE0, 0xED, 0xF0, 0xF4, 0xF5, 0xFF]
+        let interesting: [UInt8] = [
+            0x22, 0x5C, 0x7B, 0x7D, 0x5B, 0x5D, 0x2C, 0x3A, 0x75, 0x30, 0x00, 0x1F, 0x20,
+            0x7F, 0x80, 0xBF, 0xC0, 0xC2, 0xE0, 0xED, 0xF0, 0xF4, 0xF5, 0xFF,
+        ]
         return inputs.map { input in
             var bytes = input
             for _ in 0..<Int.random(in: 1...2, using: &random) {
-                let byte = Bool.random(using: &random) ? interesting.randomElement(using: &random)!
+                let byte =
+                    Bool.random(using: &random)
+                    ? interesting.randomElement(using: &random)!
                     : UInt8.random(in: 0...255, using: &random)
                 switch Int.random(in: 0..<3, using: &random) {
                 case 0 where !bytes.isEmpty: bytes[Int.random(in: 0..<bytes.count, using: &random)] = byte
@@ -205,26 +218,27 @@ struct LazyWebhookEventTests {
         #expect(rejected > 300 && rejected < inputs.count, "mutations reach both outcomes (\(rejected) rejected)")
     }
 
-    @Test("hand-written corners: duplicates, escapes, wrong types, nesting, non-objects",
-          arguments: [
-              #"{"email":"a","email":"b","\u0065mail":"c"}"#,
-              #"{"\u0065mail":"c","email":5}"#,
-              #"{"cf":{"cf1":"n","cf1":"m"},"cf1":"top","cf":{"cf2":"x"}}"#,
-              #"{"cf":"not an object","cf1":"top","cf2":7}"#,
-              #"{"cf":{"cf1":1,"c\u00662":"esc"},"cf1":"top"}"#,
-              #"{"kyc_result":"approved"}"#,
-              #"{"kyc_result":{"status":"a"},"kyc_result":[1]}"#,
-              #"{"kyc_result":{"status":"\u00e9","status":"\ud83d\ude00","updated_at":"2024-05-01T09:30:00Z"}}"#,
-              #"{"aml_result":{"x":{"y":[[[{}]]]}},"aml_result":{"z":null}}"#,
-              #"{"webhook_trigger":"appr\u006fved","submission_id":"\ud800","userid":"\udc00x","tokenId":"a\/b"}"#,
-              #"{"é":"1","e\u0301":"2","\u212A":"3","K":"4","email":"e\u0301"}"#,
-              #"{"history":[{"email":"inner","webhook_trigger":"inner"}],"email":"outer"}"#,
-              "{\"a\":" + String(repeating: "[", count: 511) + String(repeating: "]", count: 511) + ",\"email\":\"deep\"}",
-              "{\"a\":" + String(repeating: "[", count: 512) + String(repeating: "]", count: 512) + ",\"email\":\"deep\"}",
-              " \r\n\t{ \"email\" : \"spaced\" , \"cf\" : { \"cf3\" : \"c\" } } \n",
-              "{}", "[]", "[{\"email\":\"x\"}]", "5", "null", "\"x\"", "", "{", "{\"email\":\"a\"", "{\"email\":\"a\"}x",
-              "{\"email\":\"\u{7F}\"}", "{\"email\":\"a\u{01}\"}", "{\"email\":\"\\x\"}", "{\"email\":\"\\u12\"}",
-          ])
+    @Test(
+        "hand-written corners: duplicates, escapes, wrong types, nesting, non-objects",
+        arguments: [
+            #"{"email":"a","email":"b","\u0065mail":"c"}"#,
+            #"{"\u0065mail":"c","email":5}"#,
+            #"{"cf":{"cf1":"n","cf1":"m"},"cf1":"top","cf":{"cf2":"x"}}"#,
+            #"{"cf":"not an object","cf1":"top","cf2":7}"#,
+            #"{"cf":{"cf1":1,"c\u00662":"esc"},"cf1":"top"}"#,
+            #"{"kyc_result":"approved"}"#,
+            #"{"kyc_result":{"status":"a"},"kyc_result":[1]}"#,
+            #"{"kyc_result":{"status":"\u00e9","status":"\ud83d\ude00","updated_at":"2024-05-01T09:30:00Z"}}"#,
+            #"{"aml_result":{"x":{"y":[[[{}]]]}},"aml_result":{"z":null}}"#,
+            #"{"webhook_trigger":"appr\u006fved","submission_id":"\ud800","userid":"\udc00x","tokenId":"a\/b"}"#,
+            #"{"é":"1","e\u0301":"2","\u212A":"3","K":"4","email":"e\u0301"}"#,
+            #"{"history":[{"email":"inner","webhook_trigger":"inner"}],"email":"outer"}"#,
+            "{\"a\":" + String(repeating: "[", count: 511) + String(repeating: "]", count: 511) + ",\"email\":\"deep\"}",
+            "{\"a\":" + String(repeating: "[", count: 512) + String(repeating: "]", count: 512) + ",\"email\":\"deep\"}",
+            " \r\n\t{ \"email\" : \"spaced\" , \"cf\" : { \"cf3\" : \"c\" } } \n",
+            "{}", "[]", "[{\"email\":\"x\"}]", "5", "null", "\"x\"", "", "{", "{\"email\":\"a\"", "{\"email\":\"a\"}x",
+            "{\"email\":\"\u{7F}\"}", "{\"email\":\"a\u{01}\"}", "{\"email\":\"\\x\"}", "{\"email\":\"\\u12\"}",
+        ])
     func corners(text: String) {
         Self.check(Array(text.utf8))
     }
@@ -251,7 +265,8 @@ struct LazyWebhookEventTests {
             guard let plaintext = vector["plaintext"]?.stringValue else { continue }
             Self.check(Array(plaintext.utf8))
             guard vector["result"]?.stringValue == "valid", let credential = vector["key"]?.stringValue,
-                  let body = vector["body"]?.stringValue else { continue }
+                let body = vector["body"]?.stringValue
+            else { continue }
             let decoder = WebhookDecoder(keys: [try AES256.Key(credential: credential)])
             let event = try decoder.decode(body: Array(body.utf8))
             let json = try decoder.decrypt(body: Array(body.utf8))

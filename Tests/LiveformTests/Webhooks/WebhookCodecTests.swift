@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Liveform
 
 @Suite("Webhooks: encoder and decoder, framing, rotation, limits, body shapes")
@@ -84,15 +85,17 @@ struct WebhookCodecTests {
         }
     }
 
-    @Test("the CBC structure (≥ 32 bytes, IV + n·16) and the wrapper are checked without the key",
-          arguments: [0, 15, 16, 31, 33, 40, 47])
+    @Test(
+        "the CBC structure (≥ 32 bytes, IV + n·16) and the wrapper are checked without the key",
+        arguments: [0, 15, 16, 31, 33, 40, 47])
     func structure(length: Int) {
         let token = Base64.encode([UInt8](repeating: 3, count: length))
         #expect(throws: LiveformError.malformedInput) { try WebhookDecoder(keys: [key]).decrypt(body: Array("{\"data\":\"\(token)\"}".utf8)) }
     }
 
-    @Test("each malformed wrapper is malformedInput",
-          arguments: ["", "{}", #"{"foo":"x"}"#, #"{"data":5}"#, #"{"data":{}}"#, "[]", #"["x"]"#, "{\"data\"", "not a token!"])
+    @Test(
+        "each malformed wrapper is malformedInput",
+        arguments: ["", "{}", #"{"foo":"x"}"#, #"{"data":5}"#, #"{"data":{}}"#, "[]", #"["x"]"#, "{\"data\"", "not a token!"])
     func malformedWrappers(body: String) {
         #expect(throws: LiveformError.malformedInput) { try WebhookDecoder(keys: [key]).decode(body: Array(body.utf8)) }
     }
@@ -110,8 +113,9 @@ struct WebhookCodecTests {
         #expect(WebhookDecoder(keys: [key]).maxBodySize == 64 * 1024 * 1024)
     }
 
-    @Test("a decrypted plaintext that is not a JSON object is decryptionFailed",
-          arguments: ["[]", "[{\"webhook_trigger\":\"approved\"}]", "5", "null", "\"x\"", "plain text", ""])
+    @Test(
+        "a decrypted plaintext that is not a JSON object is decryptionFailed",
+        arguments: ["[]", "[{\"webhook_trigger\":\"approved\"}]", "5", "null", "\"x\"", "plain text", ""])
     func plaintextShape(plaintext: String) throws {
         let token = try TokenCipher(mode: .cbc).encrypt(Array(plaintext.utf8), using: key)
         #expect(throws: LiveformError.decryptionFailed) { try WebhookDecoder(keys: [key]).decode(body: Array("{\"data\":\"\(token)\"}".utf8)) }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import Liveform
+import Testing
 
 @Suite("Webhook events: triggers, fields, cf, kyc_result dates, aml_result")
 struct WebhookEventTests {
@@ -31,12 +31,13 @@ struct WebhookEventTests {
 
     @Test("the vendor's sample payload decodes field by field")
     func vendorPayload() throws {
-        let event = try Self.event("""
-        {"webhook_trigger":"approved","kyc_result":{"status":"approved","updated_at":"2024-05-01T09:30:00.000Z",\
-        "created_at":"2024-05-01 09:00:00","kyc_result_at":"2024-05-01T18:30:00+09:00","pending_at":"2024-05-01T09:10:00Z",\
-        "reviewer":"system","comment":"ok"},"applicant_id":"app-9","submission_id":"sub-1","email":"kim@example.com",\
-        "tokenId":"tok-1","cf":{"cf1":"one","cf2":"two","cf3":"three"},"userid":"u-42","gender":"F","score":97.5}
-        """)
+        let event = try Self.event(
+            """
+            {"webhook_trigger":"approved","kyc_result":{"status":"approved","updated_at":"2024-05-01T09:30:00.000Z",\
+            "created_at":"2024-05-01 09:00:00","kyc_result_at":"2024-05-01T18:30:00+09:00","pending_at":"2024-05-01T09:10:00Z",\
+            "reviewer":"system","comment":"ok"},"applicant_id":"app-9","submission_id":"sub-1","email":"kim@example.com",\
+            "tokenId":"tok-1","cf":{"cf1":"one","cf2":"two","cf3":"three"},"userid":"u-42","gender":"F","score":97.5}
+            """)
         #expect(event.trigger == .approved && event.trigger.isKnown)
         #expect(event.submissionId == "sub-1" && event.email == "kim@example.com" && event.userid == "u-42" && event.tokenId == "tok-1")
         #expect(event.cf1 == "one" && event.cf2 == "two" && event.cf3 == "three")
@@ -53,11 +54,17 @@ struct WebhookEventTests {
         #expect(event.json.keys.first == "webhook_trigger" && event.json.count == 10)
     }
 
-    @Test("every documented trigger is parsed and known",
-          arguments: zip(["created", "retry", "submit", "approved", "rejected", "updated", "delete", "token_expired",
-                          "injection", "aml", "aml_monitor"],
-                         [WebhookTrigger.created, .retry, .submit, .approved, .rejected, .updated, .delete, .tokenExpired,
-                          .injection, .aml, .amlMonitor]))
+    @Test(
+        "every documented trigger is parsed and known",
+        arguments: zip(
+            [
+                "created", "retry", "submit", "approved", "rejected", "updated", "delete", "token_expired",
+                "injection", "aml", "aml_monitor",
+            ],
+            [
+                WebhookTrigger.created, .retry, .submit, .approved, .rejected, .updated, .delete, .tokenExpired,
+                .injection, .aml, .amlMonitor,
+            ]))
     func documentedTriggers(raw: String, trigger: WebhookTrigger) throws {
         let event = try Self.event(#"{"webhook_trigger":"\#(raw)"}"#)
         #expect(event.trigger == trigger && event.trigger.rawValue == raw && event.trigger.isKnown)
@@ -75,10 +82,13 @@ struct WebhookEventTests {
         #expect(WebhookTrigger.documented.count == 11)
     }
 
-    @Test("missing or wrongly typed optional fields are nil, never an error",
-          arguments: ["{}", #"{"webhook_trigger":"approved"}"#,
-                      #"{"submission_id":5,"email":null,"userid":true,"tokenId":[],"cf":"x","kyc_result":"approved","aml_result":[1]}"#,
-                      #"{"cf":{"cf1":1},"kyc_result":{"status":3,"updated_at":12345,"reviewer":{}}}"#])
+    @Test(
+        "missing or wrongly typed optional fields are nil, never an error",
+        arguments: [
+            "{}", #"{"webhook_trigger":"approved"}"#,
+            #"{"submission_id":5,"email":null,"userid":true,"tokenId":[],"cf":"x","kyc_result":"approved","aml_result":[1]}"#,
+            #"{"cf":{"cf1":1},"kyc_result":{"status":3,"updated_at":12345,"reviewer":{}}}"#,
+        ])
     func missingFields(text: String) throws {
         let event = try Self.event(text)
         #expect(event.submissionId == nil && event.email == nil && event.userid == nil && event.tokenId == nil)
@@ -96,25 +106,27 @@ struct WebhookEventTests {
 
     @Test("aml and aml_monitor carry aml_result", arguments: ["aml", "aml_monitor"])
     func amlResult(trigger: String) throws {
-        let event = try Self.event(#"{"webhook_trigger":"\#(trigger)","aml_result":{"currentstatus":"Not Screened","risk_level_summary":"Not Screened"}}"#)
+        let event = try Self.event(
+            #"{"webhook_trigger":"\#(trigger)","aml_result":{"currentstatus":"Not Screened","risk_level_summary":"Not Screened"}}"#)
         #expect(event.trigger.isKnown)
         #expect(event.amlResult?["currentstatus"]?.stringValue == "Not Screened")
         #expect(event.amlResult?["risk_level_summary"]?.stringValue == "Not Screened")
     }
 
-    @Test("timestamps: ISO 8601 variants and yyyy-MM-dd HH:mm:ss as UTC",
-          arguments: [
-              ("2024-05-01T09:30:00Z", 0.0),
-              ("2024-05-01T09:30:00.000Z", 0.0),
-              ("2024-05-01T09:30:00.250Z", 0.25),
-              ("2024-05-01T09:30:00.123456Z", 0.123456),
-              ("2024-05-01T18:30:00+09:00", 0.0),
-              ("2024-05-01T18:30:00+0900", 0.0),
-              ("2024-05-01T05:00:00-04:30", 0.0),
-              ("2024-05-01T18:30:00.5+09:00", 0.5),
-              ("2024-05-01T09:30:00", 0.0),
-              ("2024-05-01 09:30:00", 0.0),
-          ])
+    @Test(
+        "timestamps: ISO 8601 variants and yyyy-MM-dd HH:mm:ss as UTC",
+        arguments: [
+            ("2024-05-01T09:30:00Z", 0.0),
+            ("2024-05-01T09:30:00.000Z", 0.0),
+            ("2024-05-01T09:30:00.250Z", 0.25),
+            ("2024-05-01T09:30:00.123456Z", 0.123456),
+            ("2024-05-01T18:30:00+09:00", 0.0),
+            ("2024-05-01T18:30:00+0900", 0.0),
+            ("2024-05-01T05:00:00-04:30", 0.0),
+            ("2024-05-01T18:30:00.5+09:00", 0.5),
+            ("2024-05-01T09:30:00", 0.0),
+            ("2024-05-01 09:30:00", 0.0),
+        ])
     func timestamps(text: String, fraction: Double) throws {
         let date = try #require(KYCResult.parseTimestamp(text))
         let expected = Self.utc(2024, 5, 1, 9, 30, 0).timeIntervalSince1970 + fraction
@@ -129,10 +141,13 @@ struct WebhookEventTests {
         }
     }
 
-    @Test("unparseable timestamps are nil; the text stays reachable",
-          arguments: ["", "yesterday", "2024-13-01T00:00:00Z", "2023-02-29 00:00:00", "2024-05-01T24:00:00Z",
-                      "2024-05-01T09:30Z", "2024-05-01", "2024-05-01T09:30:00ZZ", "2024-05-01T09:30:00+9", "1714555800",
-                      "2024-05-01T09:30:00.Z", "2024/05/01 09:30:00"])
+    @Test(
+        "unparseable timestamps are nil; the text stays reachable",
+        arguments: [
+            "", "yesterday", "2024-13-01T00:00:00Z", "2023-02-29 00:00:00", "2024-05-01T24:00:00Z",
+            "2024-05-01T09:30Z", "2024-05-01", "2024-05-01T09:30:00ZZ", "2024-05-01T09:30:00+9", "1714555800",
+            "2024-05-01T09:30:00.Z", "2024/05/01 09:30:00",
+        ])
     func badTimestamps(text: String) throws {
         #expect(KYCResult.parseTimestamp(text) == nil)
         let event = try Self.event(#"{"kyc_result":{"updated_at":"\#(text)"}}"#)
@@ -163,8 +178,10 @@ struct TimestampFormatTests {
         var rng = BackendParityTests.SplitMix(state: 2026)
         // Foundation switches to the Julian calendar before 15 October 1582; ISO 8601 and
         // JavaScript's Date (the vendor's) stay proleptic Gregorian, as we do (next test).
-        var instants: [Double] = [0, -1, -0.5, 86_399.999, 951_782_400, 951_868_799, 4_107_542_399, 1_709_164_800 - 1,
-                                  -12_212_553_600, 253_402_300_799, 1_777_561_200.75]
+        var instants: [Double] = [
+            0, -1, -0.5, 86_399.999, 951_782_400, 951_868_799, 4_107_542_399, 1_709_164_800 - 1,
+            -12_212_553_600, 253_402_300_799, 1_777_561_200.75,
+        ]
         for _ in 0..<20_000 { instants.append(Double.random(in: -12_212_553_600...253_402_300_799, using: &rng).rounded(.down)) }
         for seconds in instants {
             let date = Date(timeIntervalSince1970: seconds)
@@ -172,9 +189,12 @@ struct TimestampFormatTests {
         }
     }
 
-    @Test("before 1583: proleptic Gregorian, as JavaScript's Date.toISOString (values from Node 20)",
-          arguments: [(-47_917_892_061.0, "0451-07-17T18:25:39Z"), (-17_908_028_818, "1402-07-09T03:33:02Z"),
-                      (-62_135_596_800, "0001-01-01T00:00:00Z"), (-12_219_292_801, "1582-10-14T23:59:59Z")])
+    @Test(
+        "before 1583: proleptic Gregorian, as JavaScript's Date.toISOString (values from Node 20)",
+        arguments: [
+            (-47_917_892_061.0, "0451-07-17T18:25:39Z"), (-17_908_028_818, "1402-07-09T03:33:02Z"),
+            (-62_135_596_800, "0001-01-01T00:00:00Z"), (-12_219_292_801, "1582-10-14T23:59:59Z"),
+        ])
     func prolepticGregorian(_ seconds: Double, _ expected: String) {
         #expect(Timestamp.format(Date(timeIntervalSince1970: seconds)) == expected)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Liveform
 
 @Suite("Webhook HTTP helper: statuses and fixed bodies")
@@ -20,7 +21,10 @@ struct WebhookHTTPHandlerTests {
     func accepted() throws {
         let outcome = handler.handle(body: try body(#"{"webhook_trigger":"approved"}"#), remoteAddress: "52.78.194.237")
         #expect(outcome.event?.trigger == .approved && outcome.status == 200 && outcome.error == nil)
-        guard case .accepted = outcome else { Issue.record("expected accepted"); return }
+        guard case .accepted = outcome else {
+            Issue.record("expected accepted")
+            return
+        }
     }
 
     @Test("each failure maps to its status and a fixed body; the error is kept for logs")
@@ -39,7 +43,8 @@ struct WebhookHTTPHandlerTests {
         for (name, body, address, status, text, code) in cases {
             let outcome = handler.handle(body: body, headers: [], remoteAddress: address)
             guard case .rejected(let gotStatus, let gotBody, let error) = outcome else {
-                Issue.record("\(name): expected a rejection"); continue
+                Issue.record("\(name): expected a rejection")
+                continue
             }
             #expect(gotStatus == status && gotBody == text && error.code == code, "\(name)")
             #expect(outcome.status == status && outcome.event == nil && outcome.error?.code == code, "\(name)")

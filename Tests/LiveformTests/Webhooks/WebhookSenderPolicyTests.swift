@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import Liveform
+import Testing
 
 @Suite("Webhook sender policy: allow-list, IPv4-mapped IPv6, CIDR, X-Forwarded-For")
 struct WebhookSenderPolicyTests {
@@ -12,9 +12,12 @@ struct WebhookSenderPolicyTests {
         body = Array(try WebhookEncoder(key: key).encode(Array(#"{"webhook_trigger":"submit"}"#.utf8)).utf8)
     }
 
-    @Test("the published ARGOS sender, in every spelling a server reports it",
-          arguments: ["52.78.194.237", "::ffff:52.78.194.237", "::FFFF:52.78.194.237", "0:0:0:0:0:ffff:344e:c2ed",
-                      "[::ffff:52.78.194.237]:443", "52.78.194.237:8443", " 52.78.194.237 "])
+    @Test(
+        "the published ARGOS sender, in every spelling a server reports it",
+        arguments: [
+            "52.78.194.237", "::ffff:52.78.194.237", "::FFFF:52.78.194.237", "0:0:0:0:0:ffff:344e:c2ed",
+            "[::ffff:52.78.194.237]:443", "52.78.194.237:8443", " 52.78.194.237 ",
+        ])
     func allowed(address: String) throws {
         #expect(WebhookSenderPolicy.argosPublishedSenders == ["52.78.194.237"])
         #expect(WebhookSenderPolicy.argos.allows(address))
@@ -22,9 +25,12 @@ struct WebhookSenderPolicyTests {
         #expect(try decoder.decode(body: body, remoteAddress: address).trigger == .submit)
     }
 
-    @Test("anything else is senderNotAllowed, before any decryption",
-          arguments: ["52.78.194.238", "10.0.0.1", "::1", "::ffff:52.78.194.238", "2001:db8::1", "52.78.194.237.1",
-                      "052.78.194.237", "localhost", "", "[52.78.194.237]x", "52.78.194.237:"])
+    @Test(
+        "anything else is senderNotAllowed, before any decryption",
+        arguments: [
+            "52.78.194.238", "10.0.0.1", "::1", "::ffff:52.78.194.238", "2001:db8::1", "52.78.194.237.1",
+            "052.78.194.237", "localhost", "", "[52.78.194.237]x", "52.78.194.237:",
+        ])
     func denied(address: String) throws {
         #expect(!WebhookSenderPolicy.argos.allows(address))
         let decoder = WebhookDecoder(keys: [key], senderPolicy: .argos)
@@ -61,10 +67,13 @@ struct WebhookSenderPolicyTests {
         #expect(!full.allows("1:2:3:4:5:6:7:9") && !full.allows("::8:8"))
     }
 
-    @Test("entries that are not addresses are invalidParameter",
-          arguments: [[], ["52.78.194"], ["52.78.194.256"], ["10.0.0.0/33"], ["::/129"], ["1:2:3:4:5:6:7:8:9"], ["1::2::3"],
-                      ["12345::"], ["10.0.0.0/"], ["example.com"],
-                      ["1:2:3:4:5:6:7::8"], ["::ffff:1.2.3"], ["1.2.3.4.5"], ["1.2.3.04"], [":1::2"], ["1:2:3:4:5:6:7:"]])
+    @Test(
+        "entries that are not addresses are invalidParameter",
+        arguments: [
+            [], ["52.78.194"], ["52.78.194.256"], ["10.0.0.0/33"], ["::/129"], ["1:2:3:4:5:6:7:8:9"], ["1::2::3"],
+            ["12345::"], ["10.0.0.0/"], ["example.com"],
+            ["1:2:3:4:5:6:7::8"], ["::ffff:1.2.3"], ["1.2.3.4.5"], ["1.2.3.04"], [":1::2"], ["1:2:3:4:5:6:7:"],
+        ])
     func badEntries(entries: [String]) {
         #expect(throws: LiveformError.invalidParameter) { try WebhookSenderPolicy(allowing: entries) }
     }
@@ -76,8 +85,11 @@ struct WebhookSenderPolicyTests {
         #expect(throws: LiveformError.senderNotAllowed) {
             try decoder.decode(body: body, headers: spoofed, remoteAddress: "203.0.113.9")
         }
-        #expect(try decoder.decode(body: body, headers: [(name: "X-Forwarded-For", value: "203.0.113.9")],
-                                   remoteAddress: "52.78.194.237").trigger == .submit)
+        #expect(
+            try decoder.decode(
+                body: body, headers: [(name: "X-Forwarded-For", value: "203.0.113.9")],
+                remoteAddress: "52.78.194.237"
+            ).trigger == .submit)
     }
 
     @Test("X-Forwarded-For trusted: the first (or last) entry is the sender")
@@ -85,8 +97,11 @@ struct WebhookSenderPolicyTests {
         let first = try WebhookSenderPolicy(allowing: WebhookSenderPolicy.argosPublishedSenders, forwardedFor: .firstEntry)
         let decoder = WebhookDecoder(keys: [key], senderPolicy: first)
         let proxy = "10.0.0.5"
-        #expect(try decoder.decode(body: body, headers: [(name: "x-forwarded-for", value: "52.78.194.237, 10.0.0.7")],
-                                   remoteAddress: proxy).trigger == .submit)
+        #expect(
+            try decoder.decode(
+                body: body, headers: [(name: "x-forwarded-for", value: "52.78.194.237, 10.0.0.7")],
+                remoteAddress: proxy
+            ).trigger == .submit)
         #expect(throws: LiveformError.senderNotAllowed) {
             try decoder.decode(body: body, headers: [(name: "X-Forwarded-For", value: "203.0.113.9, 52.78.194.237")], remoteAddress: proxy)
         }
@@ -100,8 +115,9 @@ struct WebhookSenderPolicyTests {
         var last = first
         last.forwardedFor = .lastEntry
         #expect(last.senderAddress(remoteAddress: proxy, headers: lines) == "10.0.0.7")
-        #expect(try WebhookDecoder(keys: [key], senderPolicy: last)
-            .decode(body: body, headers: [(name: "X-Forwarded-For", value: "203.0.113.9, 52.78.194.237")], remoteAddress: proxy)
-            .trigger == .submit)
+        #expect(
+            try WebhookDecoder(keys: [key], senderPolicy: last)
+                .decode(body: body, headers: [(name: "X-Forwarded-For", value: "203.0.113.9, 52.78.194.237")], remoteAddress: proxy)
+                .trigger == .submit)
     }
 }

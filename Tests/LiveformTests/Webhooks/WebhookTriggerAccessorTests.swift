@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import Liveform
+import Testing
 
 /// The typed members of every trigger, read from the SDK's samples (which are also what
 /// `liveform webhook send` posts), and nil for anything missing or of another type.
@@ -16,8 +16,9 @@ struct WebhookTriggerAccessorTests {
 
     static func utc(_ text: String) -> Date { ISO8601DateFormatter().date(from: text)! }
 
-    @Test("every documented trigger has a sample that is a JSON object of that trigger, and decodes after encryption",
-          arguments: WebhookTrigger.documented)
+    @Test(
+        "every documented trigger has a sample that is a JSON object of that trigger, and decodes after encryption",
+        arguments: WebhookTrigger.documented)
     func samples(trigger: WebhookTrigger) throws {
         let text = try #require(WebhookSamples.plaintext(for: trigger))
         let event = try Self.sample(trigger)
@@ -110,9 +111,10 @@ struct WebhookTriggerAccessorTests {
         #expect(expiry.tokenId == "ptok-DEMO-3c9e" && expiry.condition == .count && expiry.service == "idCheck")
         #expect(expiry.expiredAt?.date == Self.utc("2026-11-21T12:00:00Z") && expiry.expectedExpiredAt == nil)
         #expect(expiry.expiry == expiry.expiredAt)
-        let timed = try #require(try Self.event(
-            #"{"webhook_trigger":"token_expired","token_id":"t","expired_condition":"time","expected_expired_at":"2026-12-01-00-00-00-500","service":"faceAuth"}"#
-        ).tokenExpiry)
+        let timed = try #require(
+            try Self.event(
+                #"{"webhook_trigger":"token_expired","token_id":"t","expired_condition":"time","expected_expired_at":"2026-12-01-00-00-00-500","service":"faceAuth"}"#
+            ).tokenExpiry)
         #expect(timed.condition == .time && timed.service == "faceAuth" && timed.expiredAt == nil)
         #expect(timed.expiry?.date == Self.utc("2026-12-01T00:00:00Z").addingTimeInterval(0.5))
         #expect(try Self.event(#"{"webhook_trigger":"token_expired","expired_condition":"usage"}"#).tokenExpiry?.condition?.rawValue == "usage")
@@ -137,7 +139,8 @@ struct WebhookTriggerAccessorTests {
         #expect(empty.update == nil && empty.admin == nil && empty.updateTime == nil && empty.accountEmail == nil)
         #expect(empty.deleteTime == nil && empty.comment == nil && empty.tokenExpiry == nil && empty.aml == nil)
         #expect(empty.monitoringRecords == nil && empty.fullName == nil && empty.applicantId == nil)
-        let wrong = try Self.event("""
+        let wrong = try Self.event(
+            """
             {"ipAddress":1,"retryCode":true,"attempts":"many","created_at":5,"duplicated_information":null,\
             "additional_list":{"answer":"x"},"data":["update"],"admin":{},"update_time":[],"account_email":7,\
             "delete_time":false,"comment":["a"],"token_id":3,"expired_condition":1,"expired_at":{},"service":[],\
@@ -156,11 +159,12 @@ struct WebhookTriggerAccessorTests {
         #expect(mixed.update?.changedKeys == ["a", "b"] && mixed.update?.kycResult == nil)
     }
 
-    @Test("timestamps: ISO-8601 with and without fractions, the dashed form; the text is kept when it does not parse",
-          arguments: [
-              ("2026-11-21T09:00:00Z", 0.0), ("2026-11-21T09:00:00.5Z", 0.5), ("2026-11-21T18:00:00+09:00", 0.0),
-              ("2026-11-21-09-00-00-250", 0.25), ("2026-11-21-09-00-00", 0.0),
-          ])
+    @Test(
+        "timestamps: ISO-8601 with and without fractions, the dashed form; the text is kept when it does not parse",
+        arguments: [
+            ("2026-11-21T09:00:00Z", 0.0), ("2026-11-21T09:00:00.5Z", 0.5), ("2026-11-21T18:00:00+09:00", 0.0),
+            ("2026-11-21-09-00-00-250", 0.25), ("2026-11-21-09-00-00", 0.0),
+        ])
     func timestamps(text: String, fraction: Double) throws {
         #expect(WebhookTimestamp(text: text).date == Self.utc("2026-11-21T09:00:00Z").addingTimeInterval(fraction))
     }
