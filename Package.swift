@@ -62,7 +62,7 @@ let package = Package(
         .target(
             name: "Liveform",
             dependencies: ["LiveformBackends", "LiveformBytes"],
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings + [.strictMemorySafety()]
         ),
         // The ARGOS REST API client (AsyncHTTPClient). Depends on Liveform, never the reverse.
         .target(

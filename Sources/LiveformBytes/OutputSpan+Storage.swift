@@ -1,0 +1,34 @@
+// Where bytes are written: a new `String` or scratch memory on the stack, each lent to the
+// caller as an `OutputSpan`, so code outside this target writes bytes without pointers.
+
+extension String {
+    /// A string whose UTF-8 bytes `body` appends to an `OutputSpan` of `capacity` bytes.
+    ///
+    /// The string owns the memory `body` writes into: nothing is copied afterwards. Bytes that
+    /// are not valid UTF-8 are repaired as `String(unsafeUninitializedCapacity:)` repairs them;
+    /// the callers write ASCII.
+    package init<E: Error>(
+        utf8Capacity capacity: Int, initializingUTF8With body: (inout OutputSpan<UInt8>) throws(E) -> Void
+    ) throws(E) {
+        var failure: E?
+        self = unsafe String(unsafeUninitializedCapacity: capacity) { buffer in
+            var output = unsafe OutputSpan(buffer: buffer, initializedCount: 0)
+            do throws(E) { try body(&output) } catch { failure = error }
+            return unsafe output.finalize(for: buffer)
+        }
+        if let failure { throw failure }
+    }
+}
+
+/// Runs `body` with an empty `OutputSpan` of `capacity` bytes of scratch memory, on the stack
+/// when it is small (as `withUnsafeTemporaryAllocation` decides), and returns its result.
+///
+/// Whatever `body` writes lives only for the call; read it back through `output.span`.
+package func withScratchBytes<R: ~Copyable, E: Error>(
+    capacity: Int, _ body: (inout OutputSpan<UInt8>) throws(E) -> R
+) throws(E) -> R {
+    try unsafe withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { (buffer) throws(E) -> R in
+        var output = unsafe OutputSpan(buffer: buffer, initializedCount: 0)
+        return try body(&output)
+    }
+}
