@@ -3,7 +3,8 @@
 
 For each core target (Liveform, LiveformBackends, LiveformBytes, CLiveformSIMD): code lines
 (Swift, C and header lines that are neither blank nor comment-only), `Unsafe*` identifiers in
-Swift code per 100 code lines, `@inline(__always)` and `@unchecked Sendable` counts.
+Swift code per 100 code lines, `unsafe` expressions (what `.strictMemorySafety()` asks to be
+marked), `@inline(__always)` and `@unchecked Sendable` counts.
 
     python3 Tools/size.py            # this checkout
     python3 Tools/size.py REV        # a commit, read with `git show` (no checkout)
@@ -15,6 +16,7 @@ import sys
 TARGETS = ["Sources/Liveform", "Sources/LiveformBackends", "Sources/LiveformBytes", "Sources/CLiveformSIMD"]
 COMMENT_OR_BLANK = re.compile(r"^\s*(//.*)?$")
 UNSAFE = re.compile(r"\bUnsafe[A-Za-z]*")
+UNSAFE_EXPRESSION = re.compile(r"\bunsafe\b")
 
 
 def files(rev, target):
@@ -31,7 +33,7 @@ def files(rev, target):
 def measure(rev):
     rows = []
     for target in TARGETS:
-        code = unsafe = inline = unchecked = 0
+        code = unsafe = marked = inline = unchecked = 0
         for name, text in files(rev, target):
             if not name.endswith((".swift", ".c", ".h")):
                 continue
@@ -41,19 +43,20 @@ def measure(rev):
                 code += 1
                 if name.endswith(".swift"):
                     unsafe += len(UNSAFE.findall(line))
+                    marked += len(UNSAFE_EXPRESSION.findall(line.split('//')[0]))
                     inline += "@inline(__always)" in line
                     unchecked += "@unchecked Sendable" in line
         if code:
-            rows.append((target, code, unsafe, inline, unchecked))
+            rows.append((target, code, unsafe, marked, inline, unchecked))
     return rows
 
 
 def main():
     rev = sys.argv[1] if len(sys.argv) > 1 else None
     rows = measure(rev)
-    print(f"{'target':28} {'code lines':>10} {'Unsafe*':>8} {'per 100':>8} {'@inline(__always)':>18} {'@unchecked Sendable':>20}")
-    for target, code, unsafe, inline, unchecked in rows:
-        print(f"{target:28} {code:>10} {unsafe:>8} {unsafe * 100 / code:>8.2f} {inline:>18} {unchecked:>20}")
+    print(f"{'target':28} {'code lines':>10} {'Unsafe*':>8} {'per 100':>8} {'unsafe':>7} {'@inline(__always)':>18} {'@unchecked Sendable':>20}")
+    for target, code, unsafe, marked, inline, unchecked in rows:
+        print(f"{target:28} {code:>10} {unsafe:>8} {unsafe * 100 / code:>8.2f} {marked:>7} {inline:>18} {unchecked:>20}")
     print(f"{'total':28} {sum(row[1] for row in rows):>10}")
 
 
