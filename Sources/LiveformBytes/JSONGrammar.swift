@@ -12,15 +12,19 @@ import Darwin
 // The walker and what it runs per byte are `@inlinable`: it is generic over its visitor,
 // which lives in another module, and only an inlined walker is specialized for it (an
 // unspecialized one reaches every visitor call and every byte through generic code).
+// The API is `public`, not `package`: Swift 6.3 inlines and specializes an `@inlinable`
+// declaration of another module only when it is public (as `package`, the walker ran
+// unspecialized and a webhook took 17% more instructions, measured). This target is no
+// product, and `Liveform` imports it internally, so nothing here reaches Liveform's users.
 
 /// Why a text is not JSON that ECMAScript's `JSON.parse` accepts: the offset of the byte
 /// where reading stopped, and the reason, written for people.
-package struct JSONSyntaxError: Error, Sendable {
-    package let position: Int
-    package let reason: String
+public struct JSONSyntaxError: Error, Sendable {
+    public let position: Int
+    public let reason: String
 
     @inlinable
-    package init(_ position: Int, _ reason: String) {
+    public init(_ position: Int, _ reason: String) {
         self.position = position
         self.reason = reason
     }
@@ -30,7 +34,7 @@ package struct JSONSyntaxError: Error, Sendable {
 /// Every range is of byte offsets into `input`, and every report is of text already checked
 /// (a string's escapes and UTF-8 included). `depth` counts the containers around the value
 /// concerned: 0 for the top-level value, 1 for a member of a top-level object.
-package protocol JSONVisitor {
+public protocol JSONVisitor {
     /// An object or array opens, its bracket at `position`.
     mutating func open(object: Bool, at position: Int, depth: Int)
     /// The name of the member whose value comes next: the bytes between its quotes, which
@@ -45,13 +49,13 @@ package protocol JSONVisitor {
 
 /// JSON at the byte level (RFC 8259 as strictly as `JSON.parse`: whitespace of
 /// space/tab/CR/LF only, no byte-order mark, no comments or trailing commas, UTF-8 only).
-package enum JSONBytes {
+public enum JSONBytes {
     /// Reads one JSON text (surrounded by whitespace at most), telling `visitor` what it holds,
     /// and throws at the first byte that `JSON.parse` would reject; nesting deeper than
     /// `maxDepth` (at least 0) is such a byte. Returns whether whitespace separates tokens
     /// anywhere.
     @inlinable
-    package static func walk<Visitor: JSONVisitor>(
+    public static func walk<Visitor: JSONVisitor>(
         _ input: Span<UInt8>, maxDepth: Int, _ visitor: inout Visitor
     ) throws(JSONSyntaxError) -> Bool {
         // The kind of every open container, one bit per level (1 for an object): an explicit
@@ -177,7 +181,7 @@ package enum JSONBytes {
     /// The offset of the first byte at or after `start` that is `"`, `\`, a control character
     /// or non-ASCII (or the end): where a string's plain run stops.
     @inlinable
-    package static func skipPlainBytes(_ input: Span<UInt8>, from start: Int) -> Int {
+    public static func skipPlainBytes(_ input: Span<UInt8>, from start: Int) -> Int {
         input.withUnsafeBytes { skipPlainBytes($0, from: start) }
     }
 
@@ -341,13 +345,13 @@ extension JSONBytes {
     /// The text of UTF-8 bytes (an escape-free string's contents, which the walker has
     /// validated; anything else is repaired with U+FFFD).
     @inlinable
-    package static func text(_ contents: Span<UInt8>) -> String {
+    public static func text(_ contents: Span<UInt8>) -> String {
         contents.withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Whether `bytes` are exactly the UTF-8 of `literal` (a member name, say).
     @inlinable @inline(__always)  // per member name and per table candidate: a call would cost more than the comparison
-    package static func equal(_ bytes: Span<UInt8>, _ literal: StaticString) -> Bool {
+    public static func equal(_ bytes: Span<UInt8>, _ literal: StaticString) -> Bool {
         bytes.withUnsafeBytes { equal($0, literal) }
     }
 
@@ -370,31 +374,54 @@ extension JSONBytes {
         case 8...16: return same(0, UInt64.self) && same(count &- 8, UInt64.self)
         case 17...32:
             return same(0, UInt64.self) && same(8, UInt64.self) && same(count &- 16, UInt64.self) && same(count &- 8, UInt64.self)
-        default: return memcmp(base, other, count) == 0
+        default: return sameMemory(base, other, count)
         }
     }
 
-    /// Whether two byte sequences are the same (one `memcmp`).
+    /// Where `bytes` are among `names[candidates]`: the index of the first name whose UTF-8
+    /// they are exactly, if any (a table lookup; the bytes are lent once for all candidates).
     @inlinable
-    package static func equal(_ lhs: Span<UInt8>, _ rhs: Span<UInt8>) -> Bool {
-        guard lhs.count == rhs.count else { return false }
-        guard lhs.count > 0 else { return true }
-        return lhs.withUnsafeBytes { a in rhs.withUnsafeBytes { b in memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0 } }
+    public static func index(of bytes: Span<UInt8>, among names: [StaticString], _ candidates: Range<Int>) -> Int? {
+        bytes.withUnsafeBytes { raw in
+            for index in candidates where equal(raw, names[index]) { return index }
+            return nil
+        }
+    }
+
+    /// Whether two strings have the same UTF-8 bytes (one `memcmp` over native storage).
+    @inlinable
+    public static func sameUTF8(_ lhs: String, _ rhs: String) -> Bool {
+        let result = lhs.utf8.withContiguousStorageIfAvailable { a in
+            rhs.utf8.withContiguousStorageIfAvailable { b in
+                a.count == b.count && (a.count == 0 || sameMemory(a.baseAddress!, b.baseAddress!, a.count))
+            }
+        }
+        if let result, let same = result { return same }
+        return lhs.utf8.elementsEqual(rhs.utf8)  // storage that is not contiguous UTF-8 (bridged)
+    }
+}
+
+extension JSONBytes {
+    /// `memcmp`, out of line (C is not visible to inlined code).
+    @usableFromInline
+    static func sameMemory(_ lhs: UnsafeRawPointer, _ rhs: UnsafeRawPointer, _ count: Int) -> Bool {
+        memcmp(lhs, rhs, count) == 0
     }
 }
 
 extension Hasher {
-    /// Feeds `bytes` to the hasher in one call, as `combine(bytes:)` does.
+    /// Feeds the UTF-8 bytes of `text` to the hasher in one call, as `combine(bytes:)` does.
     @inlinable
-    package mutating func combine(contentsOf bytes: Span<UInt8>) {
-        bytes.withUnsafeBytes { combine(bytes: $0) }
+    public mutating func combine(utf8Of text: String) {
+        var text = text
+        text.withUTF8 { combine(bytes: UnsafeRawBufferPointer($0)) }
     }
 }
 
 extension OutputSpan where Element == UInt8 {
     /// Appends a copy of `bytes`, which must fit in `freeCapacity`.
     @inlinable
-    package mutating func append(copying bytes: Span<UInt8>) {
+    public mutating func append(copying bytes: Span<UInt8>) {
         precondition(bytes.count <= freeCapacity, "OutputSpan overflow")
         withUnsafeMutableBufferPointer { buffer, count in
             count &+= bytes.withUnsafeBufferPointer { UnsafeMutableBufferPointer(rebasing: buffer[count...]).initialize(fromContentsOf: $0) }
@@ -405,7 +432,7 @@ extension OutputSpan where Element == UInt8 {
 extension Array where Element == UInt8 {
     /// A copy of `bytes`.
     @inlinable
-    package init(copying bytes: Span<UInt8>) {
+    public init(copying bytes: Span<UInt8>) {
         self.init(capacity: bytes.count) { $0.append(copying: bytes) }
     }
 }
@@ -413,7 +440,7 @@ extension Array where Element == UInt8 {
 /// Lends `bytes` as a `Span`: in place when the collection has contiguous storage (an array,
 /// `Data`, a buffer), else from a copy.
 @inlinable
-package func withSpan<Bytes: Collection<UInt8>, R, E: Error>(
+public func withSpan<Bytes: Collection<UInt8>, R, E: Error>(
     of bytes: Bytes, _ body: (Span<UInt8>) throws(E) -> R
 ) throws(E) -> R {
     var outcome: Result<R, E>?

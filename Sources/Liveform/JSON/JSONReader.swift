@@ -369,12 +369,6 @@ package struct NameTable<Value: Sendable>: Sendable {
     package func value(for bytes: Span<UInt8>) -> Value? {
         let length = bytes.count
         guard length &+ 1 < starts.count else { return nil }
-        var index = starts[length]
-        let end = starts[length &+ 1]
-        while index < end {
-            if JSONReader.bytes(bytes, equal: names[index]) { return values[index] }
-            index &+= 1
-        }
-        return nil
+        return JSONBytes.index(of: bytes, among: names, starts[length]..<starts[length &+ 1]).map { values[$0] }
     }
 }

@@ -240,13 +240,14 @@ struct ExactText: Hashable {
     static func == (lhs: ExactText, rhs: ExactText) -> Bool { sameText(lhs.text, rhs.text) }
 
     func hash(into hasher: inout Hasher) {
-        hasher.combine(contentsOf: text.utf8.span)
+        hasher.combine(utf8Of: text)
     }
 }
 
-/// Whether two strings have the same UTF-8 bytes (one `memcmp`).
+/// Whether two strings have the same UTF-8 bytes (one `memcmp` over native storage).
+@inline(__always)  // per key compared: the call would be all it does
 func sameText(_ lhs: String, _ rhs: String) -> Bool {
-    lhs.utf8.count == rhs.utf8.count && JSONBytes.equal(lhs.utf8.span, rhs.utf8.span)
+    JSONBytes.sameUTF8(lhs, rhs)
 }
 
 extension JSONValue {

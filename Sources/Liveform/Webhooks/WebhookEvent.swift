@@ -328,12 +328,14 @@ public struct KYCResult: Sendable, Hashable {
     public static func parseTimestamp(_ text: String) -> Date? {
         let bytes = text.utf8.span  // in place: no copy of the text
         var position = 0
+        @inline(__always)  // a dozen calls per timestamp, each a compare or two
         func skip(_ character: Unicode.Scalar) -> Bool {
             guard position < bytes.count, bytes[position] == UInt8(ascii: character) else { return false }
             position += 1
             return true
         }
         /// Exactly `digits` decimal digits.
+        @inline(__always)  // seven calls per timestamp, each of two or four digits
         func number(digits: Int) -> Int? {
             guard position + digits <= bytes.count else { return nil }
             var value = 0
