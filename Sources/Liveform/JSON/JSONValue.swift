@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import LiveformBytes
 
 /// A JSON value that keeps object members in order.
 ///
@@ -76,7 +70,7 @@ public enum JSONValue: Sendable, Hashable {
         parsing text: String, maxDepth: Int = JSONReader.defaultMaxDepth,
         duplicateKeys: JSONReader.DuplicateKeys = .lastWins
     ) throws(LiveformError) {
-        self = try JSONReader.parse(Array(text.utf8), maxDepth: maxDepth, duplicateKeys: duplicateKeys)
+        self = try JSONReader.parse(text.utf8.span, maxDepth: maxDepth, duplicateKeys: duplicateKeys)
     }
 
     /// Parses JSON from UTF-8 bytes; bytes that are not UTF-8 are an error. `maxDepth` is
@@ -85,8 +79,8 @@ public enum JSONValue: Sendable, Hashable {
         parsing bytes: Bytes, maxDepth: Int = JSONReader.defaultMaxDepth,
         duplicateKeys: JSONReader.DuplicateKeys = .lastWins
     ) throws(LiveformError) {
-        self = try withBytes(bytes) { (raw) throws(LiveformError) in
-            try JSONReader.parse(raw, maxDepth: maxDepth, duplicateKeys: duplicateKeys)
+        self = try withSpan(of: bytes) { (span) throws(LiveformError) in
+            try JSONReader.parse(span, maxDepth: maxDepth, duplicateKeys: duplicateKeys)
         }
     }
 }
@@ -129,14 +123,16 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
     static func parsed(_ members: [Slot]) -> JSONObject {
         var object = JSONObject()
         if members.count <= indexThreshold {
-            let repeats = members.withUnsafeBufferPointer { members -> Bool in
-                for i in members.indices {
-                    let length = members[i].key.utf8.count
-                    for j in (i + 1)..<members.count where members[j].key.utf8.count == length {
-                        if sameText(members[i].key, members[j].key) { return true }
+            let slots = members.span
+            var repeats = false
+            search: for i in slots.indices {
+                let length = slots[i].key.utf8.count
+                for j in (i + 1)..<slots.count where slots[j].key.utf8.count == length {
+                    if sameText(slots[i].key, slots[j].key) {
+                        repeats = true
+                        break search
                     }
                 }
-                return false
             }
             if repeats { return JSONObject(members.lazy.map { ($0.key, $0.value) }) }
             object.storage = members
@@ -244,20 +240,14 @@ struct ExactText: Hashable {
     static func == (lhs: ExactText, rhs: ExactText) -> Bool { sameText(lhs.text, rhs.text) }
 
     func hash(into hasher: inout Hasher) {
-        var text = text
-        text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        hasher.combine(utf8Of: text)
     }
 }
 
 /// Whether two strings have the same UTF-8 bytes (one `memcmp` over native storage).
+@inline(__always)  // per key compared: the call would be all it does
 func sameText(_ lhs: String, _ rhs: String) -> Bool {
-    let result = lhs.utf8.withContiguousStorageIfAvailable { a in
-        rhs.utf8.withContiguousStorageIfAvailable { b in
-            a.count == b.count && (a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0)
-        }
-    }
-    if let result, let same = result { return same }
-    return lhs.utf8.elementsEqual(rhs.utf8)  // storage that is not contiguous UTF-8 (bridged)
+    JSONBytes.sameUTF8(lhs, rhs)
 }
 
 extension JSONValue {

@@ -1,3 +1,5 @@
+import LiveformBytes
+
 /// Writes JSON exactly as ECMAScript's `JSON.stringify` does (wire format §3.2): compact,
 /// members in order, only `"`, `\` and control characters escaped (`/`, non-ASCII, U+007F,
 /// U+2028 and U+2029 stay literal), numbers in ECMAScript's shortest round-trip form.
@@ -59,46 +61,44 @@ package enum JSONWriter {
         byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
     }
 
-    /// Writes the escape of `value` (a byte `needsEscape` accepts) at `out`, which has room
-    /// for 6 bytes; returns its length. The one place the escape rules of §3.2 live.
-    package static func writeEscape(_ value: UInt8, at out: UnsafeMutablePointer<UInt8>) -> Int {
-        out[0] = UInt8(ascii: "\\")
+    /// Appends the escape of `value` (a byte `needsEscape` accepts), 2 or 6 bytes, to `out`.
+    /// The one place the escape rules of §3.2 live.
+    package static func writeEscape(_ value: UInt8, into out: inout OutputSpan<UInt8>) {
+        out.append(UInt8(ascii: "\\"))
         switch value {
-        case UInt8(ascii: "\""): out[1] = UInt8(ascii: "\"")
-        case UInt8(ascii: "\\"): out[1] = UInt8(ascii: "\\")
-        case 0x08: out[1] = UInt8(ascii: "b")
-        case 0x09: out[1] = UInt8(ascii: "t")
-        case 0x0A: out[1] = UInt8(ascii: "n")
-        case 0x0C: out[1] = UInt8(ascii: "f")
-        case 0x0D: out[1] = UInt8(ascii: "r")
+        case UInt8(ascii: "\""): out.append(UInt8(ascii: "\""))
+        case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\"))
+        case 0x08: out.append(UInt8(ascii: "b"))
+        case 0x09: out.append(UInt8(ascii: "t"))
+        case 0x0A: out.append(UInt8(ascii: "n"))
+        case 0x0C: out.append(UInt8(ascii: "f"))
+        case 0x0D: out.append(UInt8(ascii: "r"))
         default:
-            out[1] = UInt8(ascii: "u")
-            out[2] = UInt8(ascii: "0")
-            out[3] = UInt8(ascii: "0")
-            out[4] = Hex.lowercaseDigit(value >> 4)
-            out[5] = Hex.lowercaseDigit(value & 0xF)
-            return 6
+            out.append(UInt8(ascii: "u"))
+            out.append(repeating: UInt8(ascii: "0"), count: 2)
+            out.append(Hex.lowercaseDigit(value >> 4))
+            out.append(Hex.lowercaseDigit(value & 0xF))
         }
-        return 2
     }
 
     /// A JSON string literal, escaped as `JSON.stringify` escapes it.
     package static func writeString(_ text: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        var text = text
-        text.withUTF8 { utf8 in
-            var runStart = 0
-            for index in 0..<utf8.count where needsEscape(utf8[index]) {
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
-                runStart = index + 1
-                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 6) { escape in
-                    guard let base = escape.baseAddress else { return }
-                    out.append(contentsOf: UnsafeBufferPointer(start: base, count: writeEscape(utf8[index], at: base)))
-                }
+        let utf8 = text.utf8.span
+        var runStart = 0
+        for index in utf8.indices where needsEscape(utf8[index]) {
+            let run = utf8.extracting(runStart..<index)
+            out.append(addingCapacity: run.count + 6) { output in
+                output.append(copying: run)
+                writeEscape(utf8[index], into: &output)
             }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
+            runStart = index + 1
         }
-        out.append(UInt8(ascii: "\""))
+        let run = utf8.extracting(runStart...)
+        out.append(addingCapacity: run.count + 1) { output in
+            output.append(copying: run)
+            output.append(UInt8(ascii: "\""))
+        }
     }
 
     /// ECMAScript `Number::toString` (what `JSON.stringify` writes), with NaN and the

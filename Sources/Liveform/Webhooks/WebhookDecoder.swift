@@ -1,3 +1,5 @@
+import LiveformBytes
+
 /// Where a webhook is decrypted: checks the sender, reads the `{"data":"<token>"}` body,
 /// decrypts `IV ‖ AES-256-CBC(K, IV, PKCS#7(P))` and types the event (wire format §5).
 ///
@@ -74,7 +76,7 @@ public struct WebhookDecoder: Sendable {
         // The plaintext is validated and typed in one pass; no JSON tree is built (the
         // event parses its `json` when first read). A key is accepted exactly when the
         // plaintext parses to an object, as in `decrypt(body:)`.
-        return try cipher.open(try wireBytes(body), using: keys) { plaintext in WebhookEvent(plaintext: plaintext) }
+        return try cipher.open(try wireBytes(body), using: keys) { (plaintext) throws(LiveformError) in WebhookEvent(plaintext: plaintext) }
     }
 
     /// Decrypts a webhook body into its JSON object, without the sender check and without
@@ -91,8 +93,8 @@ public struct WebhookDecoder: Sendable {
     }
 
     private func open<Body: Collection<UInt8>>(_ body: Body) throws(LiveformError) -> (plaintext: [UInt8], json: JSONObject) {
-        try cipher.open(try wireBytes(body), using: keys) { plaintext in
-            DataEnvelope.acceptedJSON(plaintext, objectOnly: true)?.objectValue.map { (plaintext, $0) }
+        try cipher.open(try wireBytes(body), using: keys) { (plaintext) throws(LiveformError) in
+            DataEnvelope.acceptedJSON(plaintext, objectOnly: true)?.objectValue.map { (Array(copying: plaintext), $0) }
         }
     }
 
@@ -103,8 +105,8 @@ public struct WebhookDecoder: Sendable {
     /// The token's wire bytes, read where the body holds it (no copy of its text).
     private func wireBytes<Body: Collection<UInt8>>(_ body: Body) throws(LiveformError) -> [UInt8] {
         let cipher = cipher
-        return try withBytes(body) { (raw) throws(LiveformError) in
-            try DataEnvelope.withToken(of: raw, maxSize: maxBodySize) { (token) throws(LiveformError) in
+        return try withSpan(of: body) { (span) throws(LiveformError) in
+            try DataEnvelope.withToken(of: span, maxSize: maxBodySize) { (token) throws(LiveformError) in
                 try cipher.wireBytes(ofText: token)
             }
         }

@@ -1,4 +1,5 @@
 import LiveformBackends
+import LiveformBytes
 
 #if canImport(FoundationEssentials)
 public import FoundationEssentials
@@ -99,45 +100,48 @@ public struct WebhookEvent: Sendable, Hashable {
     /// object nested deeper than ``JSONReader/depthCeiling`` has no text the reader accepts;
     /// its event keeps it in ``json`` with every typed field nil.)
     public init(json: JSONObject) {
+        let text = JSONWriter.bytes(.object(json))
         self =
-            WebhookEvent(typing: JSONWriter.bytes(.object(json))) { _ in .tree(json) }
-            ?? WebhookEvent(fields: FieldSpans(input: UnsafeRawBufferPointer(start: nil, count: 0)), payload: .tree(json))
+            WebhookEvent(typing: text.span) { _ in .tree(json) }
+            ?? WebhookEvent(fields: FieldSpans(), in: text.span, payload: .tree(json))
     }
 
     /// The event of a decrypted plaintext, without building the tree; nil exactly when the
     /// plaintext is not a UTF-8 JSON object (when `JSONValue(parsing:)` throws or gives
-    /// something else).
-    init?(plaintext: [UInt8]) {
-        self.init(typing: plaintext) { scan in .text(LazyJSONObject(plaintext, isCompact: !scan.hasWhitespace)) }
+    /// something else). The event keeps a copy of the plaintext.
+    init?(plaintext: Span<UInt8>) {
+        self.init(typing: plaintext) { scan in
+            .text(LazyJSONObject(Array(copying: plaintext), isCompact: !scan.hasWhitespace))
+        }
     }
 
     /// Types the top-level members of `text`, found in the scan that validates it.
-    private init?(typing text: [UInt8], payload: (JSONReader.Scan) -> Payload) {
-        let event: WebhookEvent? = text.withUnsafeBytes { raw in
-            var fields = FieldSpans(input: raw)
-            guard let scan = JSONReader.scan(raw, visitor: &fields), scan.topLevel == UInt8(ascii: "{") else { return nil }
-            return WebhookEvent(fields: fields, payload: payload(scan))
-        }
-        guard let event else { return nil }
-        self = event
+    private init?(typing text: Span<UInt8>, payload: (JSONReader.Scan) -> Payload) {
+        var fields = FieldSpans()
+        guard let scan = JSONReader.scan(text, visitor: &fields), scan.topLevel == UInt8(ascii: "{") else { return nil }
+        self.init(fields: fields, in: text, payload: payload(scan))
     }
 
     /// Types the members `fields` found in its (validated) input: the one typing rule.
-    private init(fields: FieldSpans, payload: Payload) {
+    private init(fields: FieldSpans, in input: Span<UInt8>, payload: Payload) {
         self.payload = payload
-        trigger = WebhookTrigger(rawValue: fields.string(fields.trigger) ?? "")
-        submissionId = fields.string(fields.submissionId)
-        email = fields.string(fields.email)
-        userid = fields.string(fields.userid)
-        tokenId = fields.string(fields.tokenId)
+        trigger = WebhookTrigger(rawValue: fields.string(fields.trigger, in: input) ?? "")
+        submissionId = fields.string(fields.submissionId, in: input)
+        email = fields.string(fields.email, in: input)
+        userid = fields.string(fields.userid, in: input)
+        tokenId = fields.string(fields.tokenId, in: input)
         // `cf` is read as the plaintext is, for its cf1…cf3 only (no object is built); a
         // member of `cf` wins over the top-level member of the same name.
-        let cf = fields.members(fields.cf)
-        cf1 = cf.flatMap { $0.string($0.cf1) } ?? fields.string(fields.cf1)
-        cf2 = cf.flatMap { $0.string($0.cf2) } ?? fields.string(fields.cf2)
-        cf3 = cf.flatMap { $0.string($0.cf3) } ?? fields.string(fields.cf3)
-        kycResult = fields.object(fields.kycResult).map(KYCResult.init(json:))
-        amlResult = fields.object(fields.amlResult)
+        var cf = FieldSpans(), cfText = input.extracting(0..<0)
+        if let span = fields.cf, input[span.lowerBound] == UInt8(ascii: "{") {
+            cfText = input.extracting(span)
+            if JSONReader.scan(cfText, visitor: &cf) == nil { cf = FieldSpans() }
+        }
+        cf1 = cf.string(cf.cf1, in: cfText) ?? fields.string(fields.cf1, in: input)
+        cf2 = cf.string(cf.cf2, in: cfText) ?? fields.string(fields.cf2, in: input)
+        cf3 = cf.string(cf.cf3, in: cfText) ?? fields.string(fields.cf3, in: input)
+        kycResult = fields.object(fields.kycResult, in: input).map(KYCResult.init(json:))
+        amlResult = fields.object(fields.amlResult, in: input)
     }
 
     public static func == (lhs: WebhookEvent, rhs: WebhookEvent) -> Bool {
@@ -172,22 +176,19 @@ public struct WebhookEvent: Sendable, Hashable {
     /// member of each name (a later duplicate replaces an earlier one, as in the parser),
     /// names compared by their decoded UTF-8 bytes.
     private struct FieldSpans: TopLevelMemberVisitor {
-        let input: UnsafeRawBufferPointer
         var trigger, submissionId, email, userid, tokenId, cf, cf1, cf2, cf3, kycResult, amlResult: Range<Int>?
 
-        init(input: UnsafeRawBufferPointer) { self.input = input }
-
-        mutating func member(name: Range<Int>, nameEscaped: Bool, value: Range<Int>) {
+        mutating func member(name: Range<Int>, nameEscaped: Bool, value: Range<Int>, in input: Span<UInt8>) {
             if nameEscaped {
                 // Rare: decode the name (the scan has checked it), then match its text.
-                var text = JSONReader.unescape(UnsafeRawBufferPointer(rebasing: input[name]))
-                text.withUTF8 { record(UnsafeRawBufferPointer($0), value) }
+                let text = JSONReader.unescape(input.extracting(name))
+                record(text.utf8.span, value)
             } else {
-                record(UnsafeRawBufferPointer(rebasing: input[name]), value)
+                record(input.extracting(name), value)
             }
         }
 
-        private mutating func record(_ name: UnsafeRawBufferPointer, _ value: Range<Int>) {
+        private mutating func record(_ name: Span<UInt8>, _ value: Range<Int>) {
             switch name.count {
             case 2: if JSONReader.bytes(name, equal: "cf") { cf = value }
             case 3:
@@ -213,26 +214,21 @@ public struct WebhookEvent: Sendable, Hashable {
             }
         }
 
-        /// The string at `span`, if it is one. The input was validated (UTF-8 and escapes
-        /// included), so text without escapes is taken as it is.
-        func string(_ span: Range<Int>?) -> String? {
+        /// The string at `span` of `input`, if it is one. The input was validated (UTF-8 and
+        /// escapes included), so text without escapes is taken as it is.
+        func string(_ span: Range<Int>?, in input: Span<UInt8>) -> String? {
             guard let span, input[span.lowerBound] == UInt8(ascii: "\"") else { return nil }
-            let contents = UnsafeRawBufferPointer(rebasing: input[(span.lowerBound + 1)..<(span.upperBound - 1)])
-            return contents.contains(UInt8(ascii: "\\")) ? JSONReader.unescape(contents) : JSONReader.text(contents)
+            let contents = input.extracting((span.lowerBound + 1)..<(span.upperBound - 1))
+            for index in contents.indices where contents[index] == UInt8(ascii: "\\") {
+                return JSONReader.unescape(contents)
+            }
+            return JSONReader.text(contents)
         }
 
-        /// The members of the object at `span`, if it is one, found as in the plaintext.
-        func members(_ span: Range<Int>?) -> FieldSpans? {
+        /// The object at `span` of `input`, if it is one, parsed on its own.
+        func object(_ span: Range<Int>?, in input: Span<UInt8>) -> JSONObject? {
             guard let span, input[span.lowerBound] == UInt8(ascii: "{") else { return nil }
-            let object = UnsafeRawBufferPointer(rebasing: input[span])
-            var members = FieldSpans(input: object)
-            return JSONReader.scan(object, visitor: &members) != nil ? members : nil
-        }
-
-        /// The object at `span`, if it is one, parsed on its own.
-        func object(_ span: Range<Int>?) -> JSONObject? {
-            guard let span, input[span.lowerBound] == UInt8(ascii: "{") else { return nil }
-            return (try? JSONReader.parse(UnsafeRawBufferPointer(rebasing: input[span])))?.objectValue
+            return (try? JSONReader.parse(input.extracting(span)))?.objectValue
         }
     }
 }
@@ -254,7 +250,8 @@ private final class LazyJSONObject: Sendable {
     var object: JSONObject {
         cached.withLock { cached in
             if let cached { return cached }
-            let object = (try? JSONReader.parse(bytes))?.objectValue ?? JSONObject()
+            let text = bytes
+            let object = (try? JSONReader.parse(text.span))?.objectValue ?? JSONObject()
             cached = object
             return object
         }
@@ -329,42 +326,56 @@ public struct KYCResult: Sendable, Hashable {
     /// Written by hand rather than with `ISO8601DateFormatter`, which needs a separate
     /// configuration per variant and accepts out-of-range fields on some platforms.
     public static func parseTimestamp(_ text: String) -> Date? {
-        var text = text
-        return text.withUTF8(parseTimestamp)  // in place: no copy of the text
-    }
-
-    private static func parseTimestamp(_ utf8: UnsafeBufferPointer<UInt8>) -> Date? {
-        var scanner = DigitScanner(utf8)
-        guard let year = scanner.number(digits: 4), scanner.skip("-"),
-            let month = scanner.number(digits: 2), scanner.skip("-"),
-            let day = scanner.number(digits: 2),
-            scanner.skip("T") || scanner.skip("t") || scanner.skip(" "),
-            let hour = scanner.number(digits: 2), scanner.skip(":"),
-            let minute = scanner.number(digits: 2), scanner.skip(":"),
-            let second = scanner.number(digits: 2)
+        let bytes = text.utf8.span  // in place: no copy of the text
+        var position = 0
+        @inline(__always)  // a dozen calls per timestamp, each a compare or two
+        func skip(_ character: Unicode.Scalar) -> Bool {
+            guard position < bytes.count, bytes[position] == UInt8(ascii: character) else { return false }
+            position += 1
+            return true
+        }
+        /// Exactly `digits` decimal digits.
+        @inline(__always)  // seven calls per timestamp, each of two or four digits
+        func number(digits: Int) -> Int? {
+            guard position + digits <= bytes.count else { return nil }
+            var value = 0
+            for index in position..<(position + digits) {
+                guard (0x30...0x39).contains(bytes[index]) else { return nil }
+                value = value * 10 + Int(bytes[index] - 0x30)
+            }
+            position += digits
+            return value
+        }
+        guard let year = number(digits: 4), skip("-"), let month = number(digits: 2), skip("-"),
+            let day = number(digits: 2), skip("T") || skip("t") || skip(" "),
+            let hour = number(digits: 2), skip(":"), let minute = number(digits: 2), skip(":"),
+            let second = number(digits: 2)
         else { return nil }
         guard (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day),
             hour < 24, minute < 60, second < 61
         else { return nil }
         var fraction = 0.0
-        if scanner.skip(".") || scanner.skip(",") {
-            guard let digits = scanner.digits() else { return nil }
+        if skip(".") || skip(",") {
+            // One or more decimal digits.
             var scale = 1.0
-            for digit in digits {
+            let start = position
+            while position < bytes.count, (0x30...0x39).contains(bytes[position]) {
                 scale /= 10
-                fraction += Double(digit - 0x30) * scale
+                fraction += Double(bytes[position] - 0x30) * scale
+                position += 1
             }
+            guard position > start else { return nil }
         }
         var offset = 0
-        if scanner.skip("Z") || scanner.skip("z") {
+        if skip("Z") || skip("z") {
             offset = 0
-        } else if let sign = scanner.sign() {
-            guard let hours = scanner.number(digits: 2) else { return nil }
-            _ = scanner.skip(":")
-            guard let minutes = scanner.number(digits: 2), hours < 24, minutes < 60 else { return nil }
+        } else if let sign = skip("+") ? 1 : skip("-") ? -1 : nil {
+            guard let hours = number(digits: 2) else { return nil }
+            _ = skip(":")
+            guard let minutes = number(digits: 2), hours < 24, minutes < 60 else { return nil }
             offset = sign * (hours * 3600 + minutes * 60)
         }
-        guard scanner.atEnd else { return nil }
+        guard position == bytes.count else { return nil }
         let days = daysFromCivil(year: year, month: month, day: day)
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset
         return Date(timeIntervalSince1970: Double(seconds) + fraction)
@@ -386,46 +397,5 @@ public struct KYCResult: Sendable, Hashable {
         let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
         let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
         return era * 146_097 + dayOfEra - 719_468
-    }
-}
-
-/// A cursor over ASCII text for the timestamp parser.
-private struct DigitScanner {
-    let bytes: UnsafeBufferPointer<UInt8>
-    var position = 0
-
-    init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
-
-    var atEnd: Bool { position == bytes.count }
-
-    mutating func skip(_ character: Unicode.Scalar) -> Bool {
-        guard position < bytes.count, bytes[position] == UInt8(ascii: character) else { return false }
-        position += 1
-        return true
-    }
-
-    /// Exactly `digits` decimal digits.
-    mutating func number(digits: Int) -> Int? {
-        guard position + digits <= bytes.count else { return nil }
-        var value = 0
-        for byte in bytes[position..<(position + digits)] {
-            guard (0x30...0x39).contains(byte) else { return nil }
-            value = value * 10 + Int(byte - 0x30)
-        }
-        position += digits
-        return value
-    }
-
-    /// One or more decimal digits.
-    mutating func digits() -> Slice<UnsafeBufferPointer<UInt8>>? {
-        let start = position
-        while position < bytes.count, (0x30...0x39).contains(bytes[position]) { position += 1 }
-        return position > start ? bytes[start..<position] : nil
-    }
-
-    mutating func sign() -> Int? {
-        if skip("+") { return 1 }
-        if skip("-") { return -1 }
-        return nil
     }
 }

@@ -9,12 +9,12 @@ struct JSONGrammarTests {
     private func read(_ bytes: [UInt8], duplicateKeys: JSONReader.DuplicateKeys = .lastWins) -> (reason: String?, scanned: Bool) {
         let reason: String?
         do throws(LiveformError) {
-            _ = try JSONReader.parse(bytes, duplicateKeys: duplicateKeys)
+            _ = try JSONReader.parse(bytes.span, duplicateKeys: duplicateKeys)
             reason = nil
         } catch {
             reason = error.reason
         }
-        return (reason, bytes.withUnsafeBytes { JSONReader.scan($0) } != nil)
+        return (reason, JSONReader.scan(bytes.span) != nil)
     }
 
     private func read(_ text: String) -> (reason: String?, scanned: Bool) { read(Array(text.utf8)) }
@@ -28,9 +28,10 @@ struct JSONGrammarTests {
         }
         let limit = String(repeating: "[", count: 10) + String(repeating: "]", count: 10)
         #expect(throws: LiveformError.malformedInput) { try JSONValue(parsing: limit, maxDepth: 9) }
-        #expect(Array(limit.utf8).withUnsafeBytes { JSONReader.scan($0, maxDepth: 9) } == nil)
+        let (scan9, scan10) = (JSONReader.scan(limit.utf8.span, maxDepth: 9), JSONReader.scan(limit.utf8.span, maxDepth: 10))
+        #expect(scan9 == nil)
         #expect(throws: Never.self) { try JSONValue(parsing: limit, maxDepth: 10) }
-        #expect(Array(limit.utf8).withUnsafeBytes { JSONReader.scan($0, maxDepth: 10) } != nil)
+        #expect(scan10 != nil)
     }
 
     @Test(
@@ -59,7 +60,8 @@ struct JSONGrammarTests {
         #expect(read(Array(text.utf8), duplicateKeys: .reject).reason?.hasSuffix("the key 'a' appears twice") == true)
         #expect(read(Array(#"[{"x":[],"\u0078":0}]"#.utf8), duplicateKeys: .reject).reason?.hasSuffix("the key 'x' appears twice") == true)
         var names = MemberNames(text: Array(text.utf8))
-        let scan = names.text.withUnsafeBytes { JSONReader.scan($0, visitor: &names) }
+        let bytes = names.text
+        let scan = JSONReader.scan(bytes.span, visitor: &names)
         #expect(scan != nil && names.seen == [#""a"=1"#, #""b"=2"#, #""a"={"c":3}"#])
     }
 
@@ -94,7 +96,7 @@ struct JSONGrammarTests {
     @Test("the whitespace flag: whitespace between tokens, never inside strings")
     func whitespace() {
         func spaced(_ text: String) -> Bool? {
-            Array(text.utf8).withUnsafeBytes { JSONReader.scan($0)?.hasWhitespace }
+            JSONReader.scan(text.utf8.span)?.hasWhitespace
         }
         #expect(spaced(#"{"a":[1,"b c",{}],"d":"\t"}"#) == false)
         #expect(spaced(#"{"a":[1, 2]}"#) == true)
@@ -120,7 +122,8 @@ struct JSONGrammarTests {
         ] as [(String, UInt8, String?, Bool)])
     func envelope(text: String, topLevel: UInt8, plain: String?, needsParse: Bool) throws {
         let bytes = Array(text.utf8)
-        let scan = try #require(bytes.withUnsafeBytes { JSONReader.scan($0) })
+        let scanned = JSONReader.scan(bytes.span)
+        let scan = try #require(scanned)
         #expect(scan.topLevel == topLevel)
         #expect(scan.plainString.map { String(decoding: bytes[$0], as: UTF8.self) } == plain)
         #expect(scan.needsParse == needsParse)
@@ -148,7 +151,7 @@ private struct MemberNames: TopLevelMemberVisitor {
     let text: [UInt8]
     var seen: [String] = []
 
-    mutating func member(name: Range<Int>, nameEscaped: Bool, value: Range<Int>) {
+    mutating func member(name: Range<Int>, nameEscaped: Bool, value: Range<Int>, in input: Span<UInt8>) {
         seen.append("\"\(String(decoding: text[name], as: UTF8.self))\"=\(String(decoding: text[value], as: UTF8.self))")
     }
 }

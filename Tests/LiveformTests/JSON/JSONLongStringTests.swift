@@ -19,8 +19,8 @@ struct JSONLongStringTests {
             let insert = inserts[Int.random(in: 0..<inserts.count, using: &rng)]
             body.replaceSubrange(position..<(position + 1), with: insert)
             let text = Array(#"{"data":""#.utf8) + body + Array(#""}"#.utf8)
-            let parsed = try? JSONReader.parse(text)
-            let scanned = text.withUnsafeBytes { JSONReader.scan($0) }
+            let parsed = try? JSONReader.parse(text.span)
+            let scanned = JSONReader.scan(text.span)
             #expect((parsed != nil) == (scanned != nil), "insert \(insert) at \(position) of \(length)")
             if insert == [0x5C, 0x6E], let parsed {
                 #expect(parsed["data"]?.stringValue?.utf8.count == length)
@@ -43,10 +43,12 @@ struct JSONDepthCeilingTests {
             }
         }.value
         #expect(outcome?.code == .malformedInput)
-        #expect(deep.withUnsafeBytes { JSONReader.scan($0, maxDepth: 100_000) } == nil)
+        let deepScan = JSONReader.scan(deep.span, maxDepth: 100_000)
+        #expect(deepScan == nil)
         // At the ceiling itself both still accept.
         let atCeiling = Array((String(repeating: "[", count: JSONReader.depthCeiling) + String(repeating: "]", count: JSONReader.depthCeiling)).utf8)
         #expect(throws: Never.self) { try JSONValue(parsing: atCeiling, maxDepth: 100_000) }
-        #expect(atCeiling.withUnsafeBytes { JSONReader.scan($0, maxDepth: 100_000) } != nil)
+        let ceilingScan = JSONReader.scan(atCeiling.span, maxDepth: 100_000)
+        #expect(ceilingScan != nil)
     }
 }

@@ -14,7 +14,7 @@ struct LazyWebhookEventTests {
 
     /// The reference: the plaintext parsed in full, then typed; nil when it is not a JSON object.
     static func reference(_ bytes: [UInt8]) -> WebhookEvent? {
-        (try? JSONReader.parse(bytes))?.objectValue.map(typed)
+        (try? JSONReader.parse(bytes.span))?.objectValue.map(typed)
     }
 
     /// The typing rule read off the tree, independently of the SDK's scan: each field is its
@@ -67,7 +67,7 @@ struct LazyWebhookEventTests {
 
     /// Checks one input: accepted exactly when the reference accepts it, and then the same event.
     static func check(_ input: [UInt8], sourceLocation: SourceLocation = #_sourceLocation) {
-        let lazy = WebhookEvent(plaintext: input)
+        let lazy = WebhookEvent(plaintext: input.span)
         let reference = reference(input)
         #expect(
             (lazy == nil) == (reference == nil), "\(String(decoding: input.prefix(300), as: UTF8.self))",
@@ -202,7 +202,7 @@ struct LazyWebhookEventTests {
         var accepted = 0
         for input in inputs {
             Self.check(input)
-            if WebhookEvent(plaintext: input) != nil { accepted += 1 }
+            if WebhookEvent(plaintext: input.span) != nil { accepted += 1 }
         }
         #expect(accepted == inputs.count, "the generator writes valid JSON objects")
     }
@@ -213,7 +213,7 @@ struct LazyWebhookEventTests {
         var rejected = 0
         for input in inputs {
             Self.check(input)
-            if WebhookEvent(plaintext: input) == nil { rejected += 1 }
+            if WebhookEvent(plaintext: input.span) == nil { rejected += 1 }
         }
         #expect(rejected > 300 && rejected < inputs.count, "mutations reach both outcomes (\(rejected) rejected)")
     }
@@ -250,7 +250,8 @@ struct LazyWebhookEventTests {
                 var input: [UInt8] = []
                 for byte in template.utf8 { if byte == UInt8(ascii: "@") { input += bad } else { input.append(byte) } }
                 Self.check(input)
-                #expect(WebhookEvent(plaintext: input) == nil)
+                let event = WebhookEvent(plaintext: input.span)
+                #expect(event == nil)
             }
         }
     }
@@ -303,8 +304,10 @@ struct LazyWebhookEventTests {
     @Test("json: parsed once, shared by copies, assignable; equality and hashing follow the parsed payload")
     func jsonAccess() async throws {
         let text = #"{"webhook_trigger":"approved","gender":"F","score":97.5,"cf":{"cf1":"a"}}"#
-        let event = try #require(WebhookEvent(plaintext: Array(text.utf8)))
-        let spaced = try #require(WebhookEvent(plaintext: Array((" " + text.replacingOccurrences(of: ",", with: " , ") + "\n").utf8)))
+        let spacedText = " " + text.replacingOccurrences(of: ",", with: " , ") + "\n"
+        let compactEvent = WebhookEvent(plaintext: text.utf8.span), spacedEvent = WebhookEvent(plaintext: spacedText.utf8.span)
+        let event = try #require(compactEvent)
+        let spaced = try #require(spacedEvent)
         #expect(event == spaced && event.hashValue == spaced.hashValue)
         let copies = await withTaskGroup(of: JSONObject.self) { group in
             for _ in 0..<16 { group.addTask { event.json } }
