@@ -81,7 +81,7 @@ extension APIBodyCodec {
     }
 
     /// Decrypts a body that arrives in pieces, without ever holding the whole body: memory is
-    /// the plaintext and one 48 KiB piece. ``APIBodyCodec/decrypt(_:)`` is this, fed the
+    /// the plaintext, into which the token is decoded and then decrypted in place. ``APIBodyCodec/decrypt(_:)`` is this, fed the
     /// whole body.
     ///
     /// ```swift

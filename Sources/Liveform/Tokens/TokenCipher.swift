@@ -122,18 +122,9 @@ public struct TokenCipher: Sendable, Hashable {
                 try engine.ecb(encrypt: true, padding: true, input: plaintext, output: &output)
             }
         case .gcm:
-            // The nonce is made in scratch memory on the stack, then copied in front of the box.
-            try withScratchBytes(capacity: 12) { (scratch) throws(LiveformError) in
-                if let nonce {
-                    for byte in nonce.bytes { scratch.append(byte) }
-                } else {
-                    appendRandom(12, to: &scratch, using: backend.kind)
-                }
-                let nonceBytes = scratch.span
-                for index in nonceBytes.indices { output.append(nonceBytes[index]) }
-                try backendCall { () throws(CipherFailure) in
-                    try engine.gcmSeal(nonce: nonceBytes, aad: Span(), input: plaintext, output: &output)
-                }
+            let given = nonce?.bytes ?? []
+            try backendCall { () throws(CipherFailure) in
+                try engine.gcmSealToken(nonce: given.span, input: plaintext, output: &output)
             }
         case .cbc:
             preconditionFailure("CBC tokens are sealed by seal(_:using:iv:)")
