@@ -11,24 +11,17 @@ func withBytes<Bytes: Collection<UInt8>, R>(
 ) throws(LiveformError) -> R {
     var outcome: Result<R, LiveformError>?
     _ = bytes.withContiguousStorageIfAvailable { buffer in
-        outcome = Result { () throws(LiveformError) -> R in try body(UnsafeRawBufferPointer(buffer)) }
+        outcome = Result { () throws(LiveformError) -> R in try unsafe body(UnsafeRawBufferPointer(buffer)) }
     }
     if let outcome { return try outcome.get() }
-    return try Array(bytes).withRaw(body)
+    return try unsafe Array(bytes).withRaw(body)
 }
 
 extension Array where Element == UInt8 {
     /// `withUnsafeBytes` with a typed error (the standard library's is `rethrows`).
     func withRaw<R>(_ body: (UnsafeRawBufferPointer) throws(LiveformError) -> R) throws(LiveformError) -> R {
         var outcome: Result<R, LiveformError>?
-        withUnsafeBytes { raw in outcome = Result { () throws(LiveformError) -> R in try body(raw) } }
-        return try outcome!.get()
-    }
-
-    /// `withUnsafeMutableBytes` with a typed error.
-    mutating func withMutableRaw<R>(_ body: (UnsafeMutableRawBufferPointer) throws(LiveformError) -> R) throws(LiveformError) -> R {
-        var outcome: Result<R, LiveformError>?
-        withUnsafeMutableBytes { raw in outcome = Result { () throws(LiveformError) -> R in try body(raw) } }
+        unsafe withUnsafeBytes { raw in outcome = Result { () throws(LiveformError) -> R in try unsafe body(raw) } }
         return try outcome!.get()
     }
 }
@@ -40,11 +33,11 @@ extension Array where Element == UInt8 {
 /// standard library's fast path; it repairs invalid input with U+FFFD, so the bytes were valid
 /// exactly when the result is byte-for-byte the input (a repair always changes some byte).
 func validatedUTF8String(_ bytes: UnsafeRawBufferPointer) -> String? {
-    let typed = UnsafeBufferPointer(start: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), count: bytes.count)
-    var text = String(decoding: typed, as: UTF8.self)
-    if isASCII(bytes) { return text }  // ASCII is always valid: nothing to compare
+    let typed = unsafe UnsafeBufferPointer(start: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), count: bytes.count)
+    var text = unsafe String(decoding: typed, as: UTF8.self)
+    if unsafe isASCII(bytes) { return text }  // ASCII is always valid: nothing to compare
     let same = text.withUTF8 { decoded in
-        decoded.count == typed.count && UnsafeRawBufferPointer(decoded).elementsEqual(bytes)
+        unsafe decoded.count == typed.count && UnsafeRawBufferPointer(decoded).elementsEqual(bytes)
     }
     return same ? text : nil
 }
@@ -54,11 +47,11 @@ func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
     var index = 0
     var seen: UInt64 = 0
     while index + 8 <= bytes.count {
-        seen |= bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+        seen |= unsafe bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
         index += 8
     }
     while index < bytes.count {
-        seen |= UInt64(bytes[index])
+        seen |= unsafe UInt64(bytes[index])
         index += 1
     }
     return seen & 0x8080_8080_8080_8080 == 0
