@@ -2,7 +2,8 @@
 ///
 /// Everything in this target is `package`: the public `Liveform` target wraps it in value
 /// types and maps `CipherFailure` onto the public error categories. Engines work on raw
-/// buffers the caller owns, so the layer above can allocate each token exactly once.
+/// buffers the caller owns; `CipherEngine+Span.swift` lends spans as those buffers, so the
+/// layer above allocates each token exactly once and handles no pointer.
 
 /// Which C library runs the cipher.
 package enum CipherBackendKind: String, Sendable, CaseIterable, Hashable {

@@ -19,6 +19,11 @@ package enum PKCS7 {
     /// read and the verdict is folded into one mask, so the time taken does not say how
     /// much of the padding was right (the classic padding-oracle leak).
     package static func unpaddedLength(_ buffer: UnsafeRawBufferPointer) -> Int? {
+        unpaddedLength(buffer.assumingMemoryBound(to: UInt8.self).span)
+    }
+
+    /// `unpaddedLength` of bytes lent as a span.
+    package static func unpaddedLength(_ buffer: Span<UInt8>) -> Int? {
         let count = buffer.count
         guard count >= 16, count % 16 == 0 else { return nil }
         let padLength = Int(buffer[count - 1])

@@ -17,23 +17,13 @@ package final class SecureBytes: @unchecked Sendable {
         releaseObserver.withLock { $0 = observer }
     }
 
-    package init(copying bytes: UnsafeRawBufferPointer) {
+    /// A copy of `bytes`.
+    package init(_ bytes: Span<UInt8>) {
         count = bytes.count
         pointer = UnsafeMutableRawPointer.allocate(byteCount: max(bytes.count, 1), alignment: 16)
-        if let base = bytes.baseAddress, bytes.count > 0 {
-            pointer.copyMemory(from: base, byteCount: bytes.count)
+        bytes.withUnsafeBytes { [pointer] raw in
+            if let base = raw.baseAddress, raw.count > 0 { pointer.copyMemory(from: base, byteCount: raw.count) }
         }
-    }
-
-    package convenience init(_ bytes: [UInt8]) {
-        let copy = bytes.withUnsafeBytes { SecureBytes(copying: $0) }
-        self.init(moving: copy)
-    }
-
-    private init(moving other: SecureBytes) {
-        count = other.count
-        pointer = UnsafeMutableRawPointer.allocate(byteCount: max(other.count, 1), alignment: 16)
-        pointer.copyMemory(from: other.pointer, byteCount: other.count)
     }
 
     deinit {
@@ -50,6 +40,11 @@ package final class SecureBytes: @unchecked Sendable {
         try body(UnsafeRawBufferPointer(start: pointer, count: count))
     }
 
+    /// Lends the bytes as a `Span` for the duration of `body`.
+    package func withBytes<R, E: Error>(_ body: (Span<UInt8>) throws(E) -> R) throws(E) -> R {
+        try body(UnsafeRawBufferPointer(start: pointer, count: count).bindMemory(to: UInt8.self).span)
+    }
+
     /// Compares in time that depends on the length only, not on where the bytes differ.
     package func constantTimeEquals(_ other: SecureBytes) -> Bool {
         guard count == other.count else { return false }
@@ -58,5 +53,27 @@ package final class SecureBytes: @unchecked Sendable {
         let b = UnsafeRawBufferPointer(start: other.pointer, count: other.count)
         for index in 0..<count { difference |= a[index] ^ b[index] }
         return difference == 0
+    }
+}
+
+/// Overwrites `bytes` with zeros where no optimiser can drop the stores (`OPENSSL_cleanse`).
+package func wipe(_ bytes: inout MutableSpan<UInt8>) {
+    bytes.withUnsafeMutableBytes { raw in
+        if let base = raw.baseAddress { OPENSSL_cleanse(base, raw.count) }
+    }
+}
+
+/// Overwrites every byte of `bytes` with zero (see `wipe(_:)` on spans).
+package func wipe(_ bytes: inout [UInt8]) {
+    var span = bytes.mutableSpan
+    wipe(&span)
+}
+
+/// Overwrites the storage of `bytes` with zeros without a mutable access: for a noncopyable
+/// value's `deinit`, which cannot mutate its fields. The caller holds the only reference to
+/// that storage (no copy of the array shares it).
+package func wipeStorage(of bytes: borrowing [UInt8]) {
+    bytes.withUnsafeBytes { raw in
+        if let base = raw.baseAddress { OPENSSL_cleanse(UnsafeMutableRawPointer(mutating: base), raw.count) }
     }
 }

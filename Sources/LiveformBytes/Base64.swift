@@ -54,9 +54,24 @@ package enum Base64 {
     /// The length of the base64 text of `count` bytes.
     package static func encodedLength(_ count: Int) -> Int { (count + 2) / 3 * 4 }
 
+    /// Appends the base64 text of `input` to `output`, which must have
+    /// `encodedLength(input.count)` bytes free.
+    package static func encode(_ input: Span<UInt8>, into output: inout OutputSpan<UInt8>) {
+        input.withUnsafeBytes { input in
+            output.withUnsafeMutableBufferPointer { buffer, count in
+                count += encode(input, into: UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[count...]))
+            }
+        }
+    }
+
+    /// The standard, padded base64 text of `input`.
+    package static func encode(_ input: Span<UInt8>) -> String {
+        String(utf8Capacity: encodedLength(input.count)) { output in encode(input, into: &output) }
+    }
+
     /// Writes the base64 text of `input` at the start of `output`, which must hold
     /// `encodedLength(input.count)` bytes; returns that length.
-    package static func encode(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> Int {
+    static func encode(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> Int {
         let count = input.count
         let length = encodedLength(count)
         precondition(output.count >= length, "base64 output buffer too small")
@@ -102,57 +117,24 @@ package enum Base64 {
         return outIndex
     }
 
-    /// The standard, padded base64 text of `bytes`.
-    package static func encode(_ bytes: UnsafeRawBufferPointer) -> String {
-        String(unsafeUninitializedCapacity: encodedLength(bytes.count)) { buffer in
-            encode(bytes, into: UnsafeMutableRawBufferPointer(buffer))
-        }
-    }
-
-    /// The standard, padded base64 text of `bytes`.
-    package static func encode(_ bytes: some Collection<UInt8>) -> String {
-        if let text = bytes.withContiguousStorageIfAvailable({ encode(UnsafeRawBufferPointer($0)) }) { return text }
-        return Array(bytes).withUnsafeBytes { encode($0) }
-    }
-
     // MARK: Decoding
 
     /// The most bytes `count` characters of base64 text decode to (an upper bound).
     package static func maxDecodedLength(_ count: Int) -> Int { count / 4 * 3 + 3 }
 
     /// The bytes of base64 text `input`, read leniently (see ``Base64``).
-    package static func decode(_ input: UnsafeRawBufferPointer) throws(DecodingError) -> [UInt8] {
-        var failure: DecodingError?
-        let bytes = [UInt8](unsafeUninitializedCapacity: maxDecodedLength(input.count)) { buffer, count in
-            let output = UnsafeMutableRawBufferPointer(buffer)
-            do throws(DecodingError) {
-                var decoder = Decoder()
-                let written = try decoder.update(input, into: output)
-                count = written + (try decoder.finish(into: UnsafeMutableRawBufferPointer(rebasing: output[written...])))
-            } catch {
-                failure = error
-                count = 0
-            }
+    package static func decode(_ input: Span<UInt8>) throws(DecodingError) -> [UInt8] {
+        try [UInt8](capacity: maxDecodedLength(input.count)) { (output) throws(DecodingError) in
+            var decoder = Decoder()
+            try decoder.update(input, into: &output)
+            try decoder.finish(into: &output)
         }
-        if let failure { throw failure }
-        return bytes
-    }
-
-    /// The bytes of base64 text `input`, read leniently (see ``Base64``).
-    package static func decode(_ input: some Collection<UInt8>) throws(DecodingError) -> [UInt8] {
-        let result = input.withContiguousStorageIfAvailable { buffer in
-            Result { () throws(DecodingError) in try decode(UnsafeRawBufferPointer(buffer)) }
-        }
-        if let result { return try result.get() }
-        return try Array(input).withUnsafeBytes { raw in
-            Result { () throws(DecodingError) in try decode(raw) }
-        }.get()
     }
 
     /// Reads base64 text given in pieces, by the same rules as `decode` (one call with all
     /// the text and `decode` give the same bytes and the same errors), so a large body can be
     /// decoded piece by piece into memory that is then used in place.
-    package struct Decoder {
+    package struct Decoder: Sendable {
         private var accumulator: UInt32 = 0
         private var pending = 0
         private var padding = 0
@@ -161,10 +143,27 @@ package enum Base64 {
 
         package init() {}
 
-        /// Decodes `input` (the next piece of text) to the start of `output`, which must hold
-        /// `maxDecodedLength(input.count)` bytes; returns the bytes written. Up to three
-        /// decoded bytes may stay pending until the next piece or `finish`.
-        package mutating func update(
+        /// Decodes `input` (the next piece of text) and appends the bytes to `output`, which
+        /// must have `maxDecodedLength(input.count)` bytes free. Up to three decoded bytes may
+        /// stay pending until the next piece or `finish`.
+        package mutating func update(_ input: Span<UInt8>, into output: inout OutputSpan<UInt8>) throws(DecodingError) {
+            try input.withUnsafeBytes { (input) throws(DecodingError) in
+                try output.withUnsafeMutableBufferPointer { (buffer, count) throws(DecodingError) in
+                    count += try update(input, into: UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[count...]))
+                }
+            }
+        }
+
+        /// Ends the text: appends the last one or two bytes (`output` must have 2 bytes free)
+        /// and checks the padding.
+        package mutating func finish(into output: inout OutputSpan<UInt8>) throws(DecodingError) {
+            try output.withUnsafeMutableBufferPointer { (buffer, count) throws(DecodingError) in
+                precondition(buffer.count - count >= 2, "base64 output buffer too small")
+                count += try finish(into: UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[count...]))
+            }
+        }
+
+        mutating func update(
             _ input: UnsafeRawBufferPointer,
             into output: UnsafeMutableRawBufferPointer
         ) throws(DecodingError) -> Int {
@@ -246,9 +245,7 @@ package enum Base64 {
             return 3
         }
 
-        /// Ends the text: writes the last one or two bytes (at most 2) at the start of
-        /// `output` and checks the padding.
-        package mutating func finish(into output: UnsafeMutableRawBufferPointer) throws(DecodingError) -> Int {
+        mutating func finish(into output: UnsafeMutableRawBufferPointer) throws(DecodingError) -> Int {
             switch pending {
             case 0:
                 guard padding == 0 else { throw DecodingError(message: "base64 padding where none belongs") }

@@ -69,7 +69,7 @@ struct DemoLoopTests {
         #expect(lines.contains { $0.hasPrefix("   GET                /v3/submission?submission_id=\(submission) -> 200") })
 
         // The fake credential is named once, in the header; the derived key never appears.
-        let keyBytes = try AES256.Key(credential: "DEMO-ONLY-not-a-real-argos-api-key").withUnsafeKeyBytes { Array($0) }
+        let keyBytes = try AES256.Key(credential: "DEMO-ONLY-not-a-real-argos-api-key").withKeyBytes { $0.withUnsafeBytes { Array($0) } }
         let hex = keyBytes.map { String(format: "%02x", $0) }.joined()
         #expect(!run.stdout.lowercased().contains(hex.prefix(16)) && !run.stdout.contains(Data(keyBytes).base64EncodedString().prefix(16)))
         #expect(run.stdout.components(separatedBy: "DEMO-ONLY-not-a-real-argos-api-key").count - 1 == 1)

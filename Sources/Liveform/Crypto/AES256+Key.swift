@@ -33,12 +33,11 @@ extension AES256 {
             if let first = credential.first, let last = credential.last, first.isWhitespace || last.isWhitespace {
                 throw .invalidKey("the credential has leading or trailing whitespace; remove it (keys are used byte for byte)")
             }
-            var utf8 = Array(credential.utf8)
-            defer { _ = utf8.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) } }
-            let digest = try utf8.withRaw { (raw) throws(LiveformError) -> [UInt8] in
-                try backendCall { () throws(CipherFailure) in try sha256(raw) }
+            var digest = try backendCall { () throws(CipherFailure) in
+                try withByteSpan(credential.utf8) { (utf8) throws(CipherFailure) in try sha256(utf8) }
             }
-            try self.init(digest: digest)
+            defer { wipe(&digest) }
+            storage = Storage(SecureBytes(digest.span))
         }
 
         /// Uses 32 raw key bytes as they are.
@@ -48,7 +47,9 @@ extension AES256 {
             guard bytes.count == 32 else {
                 throw .invalidKey("a raw AES-256 key is 32 bytes, got \(bytes.count)")
             }
-            try self.init(digest: Array(bytes))
+            var copy = Array(bytes)
+            defer { wipe(&copy) }
+            storage = Storage(SecureBytes(copy.span))
         }
 
         /// Reads a raw key written as 64 hexadecimal digits (either case).
@@ -72,17 +73,9 @@ extension AES256 {
 
         /// A fresh random key, for tests and local simulation.
         public static func random(backend: Backend = .default) -> Key {
-            var bytes = [UInt8](repeating: 0, count: 32)
-            Random.fill(&bytes, backend: backend)
             // Cannot fail: the length is right and engines are created lazily.
-            guard let key = try? Key(rawKey: bytes) else { preconditionFailure("32 random bytes make a key") }
+            guard let key = try? Key(rawKey: Random.bytes(32, backend: backend)) else { preconditionFailure("32 random bytes make a key") }
             return key
-        }
-
-        private init(digest: [UInt8]) throws(LiveformError) {
-            var digest = digest
-            defer { _ = digest.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) } }
-            storage = Storage(SecureBytes(digest))
         }
 
         /// The first 8 hex digits of the SHA-256 of the key: enough to tell keys apart in a
@@ -103,9 +96,9 @@ extension AES256 {
             try storage.engine(backend.kind)
         }
 
-        /// Lends the raw key bytes (tests and the CLI's `--key-hex` round trips only).
-        package func withUnsafeKeyBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
-            storage.bytes.withUnsafeBytes(body)
+        /// Lends the raw key bytes (tests only).
+        package func withKeyBytes<R>(_ body: (Span<UInt8>) -> R) -> R {
+            storage.bytes.withBytes(body)
         }
     }
 }
@@ -142,7 +135,7 @@ extension AES256.Key {
         }
 
         var fingerprint: String {
-            let digest = bytes.withUnsafeBytes { raw in (try? sha256(raw)) ?? [] }
+            let digest = bytes.withBytes { key in (try? sha256(key)) ?? [] }
             return Hex.encode(digest.prefix(4))
         }
     }
@@ -198,17 +191,7 @@ package enum Hex {
 
 /// Random bytes for IVs and nonces, from the backend's CSPRNG.
 enum Random {
-    static func fill(_ bytes: inout [UInt8], backend: AES256.Backend) {
-        bytes.withUnsafeMutableBytes { fill($0, backend: backend) }
-    }
-
-    static func fill(_ buffer: UnsafeMutableRawBufferPointer, backend: AES256.Backend) {
-        do {
-            try fillRandom(buffer, using: backend.kind)
-        } catch {
-            // The library's generator failed (practically never): fall back to the system's.
-            var generator = SystemRandomNumberGenerator()
-            for index in buffer.indices { buffer[index] = generator.next() }
-        }
+    static func bytes(_ count: Int, backend: AES256.Backend) -> [UInt8] {
+        [UInt8](capacity: count) { output in appendRandom(count, to: &output, using: backend.kind) }
     }
 }

@@ -12,10 +12,10 @@ extension AES256 {
             _ plaintext: Plaintext, using key: Key, backend: Backend = .default
         ) throws(LiveformError) -> [UInt8] {
             let engine = try key.engine(backend)
-            return try withBytes(plaintext) { (input) throws(LiveformError) in
-                try makeBytes(capacity: input.count + 16) { (output) throws(LiveformError) in
+            return try withByteSpan(plaintext) { (input) throws(LiveformError) in
+                try [UInt8](capacity: input.count + 16) { (output) throws(LiveformError) in
                     try backendCall { () throws(CipherFailure) in
-                        try engine.ecb(encrypt: true, padding: true, input: input, output: output)
+                        try engine.ecb(encrypt: true, padding: true, input: input, output: &output)
                     }
                 }
             }
@@ -30,10 +30,10 @@ extension AES256 {
         ) throws(LiveformError) -> [UInt8] {
             try Framing.checkBlocks(ciphertext.count, mode: "AES-256-ECB")
             let engine = try key.engine(backend)
-            return try withBytes(ciphertext) { (input) throws(LiveformError) in
-                try makeBytes(capacity: input.count) { (output) throws(LiveformError) in
+            return try withByteSpan(ciphertext) { (input) throws(LiveformError) in
+                try [UInt8](capacity: input.count) { (output) throws(LiveformError) in
                     try backendCall { () throws(CipherFailure) in
-                        try engine.ecb(encrypt: false, padding: true, input: input, output: output)
+                        try engine.ecb(encrypt: false, padding: true, input: input, output: &output)
                     }
                 }
             }
@@ -58,9 +58,7 @@ extension AES256 {
 
             /// A random IV from the backend's CSPRNG.
             public static func random(backend: Backend = .default) -> IV {
-                var bytes = [UInt8](repeating: 0, count: 16)
-                Random.fill(&bytes, backend: backend)
-                return IV(unchecked: bytes)
+                IV(unchecked: Random.bytes(16, backend: backend))
             }
 
             /// Sixteen zero bytes: the fixed IV of the pre-2024 webhook scheme.
@@ -74,12 +72,10 @@ extension AES256 {
             _ plaintext: Plaintext, using key: Key, iv: IV, backend: Backend = .default
         ) throws(LiveformError) -> [UInt8] {
             let engine = try key.engine(backend)
-            return try withBytes(plaintext) { (input) throws(LiveformError) in
-                try makeBytes(capacity: input.count + 16) { (output) throws(LiveformError) in
-                    try iv.bytes.withRaw { (ivBytes) throws(LiveformError) in
-                        try backendCall { () throws(CipherFailure) in
-                            try engine.cbc(encrypt: true, padding: true, iv: ivBytes, input: input, output: output)
-                        }
+            return try withByteSpan(plaintext) { (input) throws(LiveformError) in
+                try [UInt8](capacity: input.count + 16) { (output) throws(LiveformError) in
+                    try backendCall { () throws(CipherFailure) in
+                        try engine.cbc(encrypt: true, padding: true, iv: iv.bytes.span, input: input, output: &output)
                     }
                 }
             }
@@ -94,12 +90,10 @@ extension AES256 {
         ) throws(LiveformError) -> [UInt8] {
             try Framing.checkBlocks(ciphertext.count, mode: "AES-256-CBC")
             let engine = try key.engine(backend)
-            return try withBytes(ciphertext) { (input) throws(LiveformError) in
-                try makeBytes(capacity: input.count) { (output) throws(LiveformError) in
-                    try iv.bytes.withRaw { (ivBytes) throws(LiveformError) in
-                        try backendCall { () throws(CipherFailure) in
-                            try engine.cbc(encrypt: false, padding: true, iv: ivBytes, input: input, output: output)
-                        }
+            return try withByteSpan(ciphertext) { (input) throws(LiveformError) in
+                try [UInt8](capacity: input.count) { (output) throws(LiveformError) in
+                    try backendCall { () throws(CipherFailure) in
+                        try engine.cbc(encrypt: false, padding: true, iv: iv.bytes.span, input: input, output: &output)
                     }
                 }
             }
@@ -125,9 +119,7 @@ extension AES256 {
 
             /// A random nonce from the backend's CSPRNG.
             public static func random(backend: Backend = .default) -> Nonce {
-                var bytes = [UInt8](repeating: 0, count: 12)
-                Random.fill(&bytes, backend: backend)
-                return Nonce(unchecked: bytes)
+                Nonce(unchecked: Random.bytes(12, backend: backend))
             }
 
             init(unchecked bytes: [UInt8]) { self.bytes = bytes }
@@ -176,22 +168,14 @@ extension AES256 {
             authenticating aad: [UInt8] = [], backend: Backend = .default
         ) throws(LiveformError) -> SealedBox {
             let engine = try key.engine(backend)
-            var tag = [UInt8](repeating: 0, count: 16)
-            let ciphertext = try withBytes(plaintext) { (input) throws(LiveformError) in
-                try makeBytes(capacity: input.count) { (output) throws(LiveformError) in
-                    try nonce.bytes.withRaw { (nonceBytes) throws(LiveformError) in
-                        try aad.withRaw { (aadBytes) throws(LiveformError) in
-                            try tag.withMutableRaw { (tagBytes) throws(LiveformError) in
-                                try backendCall { () throws(CipherFailure) in
-                                    try engine.gcmSeal(nonce: nonceBytes, aad: aadBytes, input: input, output: output, tag: tagBytes)
-                                }
-                            }
-                        }
+            let sealed = try withByteSpan(plaintext) { (input) throws(LiveformError) in
+                try [UInt8](capacity: input.count + 16) { (output) throws(LiveformError) in
+                    try backendCall { () throws(CipherFailure) in
+                        try engine.gcmSeal(nonce: nonce.bytes.span, aad: aad.span, input: input, output: &output)
                     }
-                    return input.count
                 }
             }
-            return try SealedBox(nonce: nonce, ciphertext: ciphertext, tag: tag)
+            return try SealedBox(nonce: nonce, ciphertext: sealed[..<(sealed.count - 16)], tag: sealed[(sealed.count - 16)...])
         }
 
         /// Verifies the tag and decrypts.
@@ -202,18 +186,10 @@ extension AES256 {
             _ box: SealedBox, using key: Key, authenticating aad: [UInt8] = [], backend: Backend = .default
         ) throws(LiveformError) -> [UInt8] {
             let engine = try key.engine(backend)
-            return try box.ciphertext.withRaw { (input) throws(LiveformError) in
-                try makeBytes(capacity: input.count) { (output) throws(LiveformError) in
-                    try box.nonce.bytes.withRaw { (nonceBytes) throws(LiveformError) in
-                        try aad.withRaw { (aadBytes) throws(LiveformError) in
-                            try box.tag.withRaw { (tagBytes) throws(LiveformError) in
-                                try backendCall { () throws(CipherFailure) in
-                                    try engine.gcmOpen(nonce: nonceBytes, aad: aadBytes, input: input, tag: tagBytes, output: output)
-                                }
-                            }
-                        }
-                    }
-                    return input.count
+            return try [UInt8](capacity: box.ciphertext.count) { (output) throws(LiveformError) in
+                try backendCall { () throws(CipherFailure) in
+                    try engine.gcmOpen(
+                        nonce: box.nonce.bytes.span, aad: aad.span, input: box.ciphertext.span, tag: box.tag.span, output: &output)
                 }
             }
         }

@@ -64,7 +64,7 @@ extension APIBodyCodec {
                 let parallel = codec.maxThreadsPerBody > 1 && count >= TokenCipher.parallelMinimum
                 let batch = unit..<Swift.min(units, unit + (parallel ? 6 * codec.maxThreadsPerBody : 1))
                 unit = units
-                let text = try chunks.plaintext.withRaw { (raw) throws(LiveformError) in try codec.seal(raw, units: batch) }
+                let text = try codec.seal(chunks.plaintext.span, units: batch)
                 unit = batch.upperBound
                 return text
             }
@@ -81,7 +81,7 @@ extension APIBodyCodec {
     }
 
     /// Decrypts a body that arrives in pieces, without ever holding the whole body: memory is
-    /// the plaintext and one 48 KiB piece. ``APIBodyCodec/decrypt(_:)`` is this, fed the
+    /// the plaintext, into which the token is decoded and then decrypted in place. ``APIBodyCodec/decrypt(_:)`` is this, fed the
     /// whole body.
     ///
     /// ```swift
@@ -111,15 +111,14 @@ extension APIBodyCodec {
     /// if that is not the right key, ``finish()`` turns the buffer back into ciphertext
     /// (ECB is a permutation) and tries the next.
     public struct BodyDecryptor: ~Copyable, Sendable {
-        let stream: BodyStream
+        var stream: BodyStream
 
         /// Reads the next piece of the body.
         ///
         /// - Throws: ``LiveformError/Code/malformedInput`` when the body so far is over the
         ///   limit or cannot be a body of the accepted shapes.
         public mutating func update<Chunk: Collection<UInt8>>(_ chunk: Chunk) throws(LiveformError) {
-            let stream = stream
-            try withBytes(chunk) { (raw) throws(LiveformError) in try stream.update(raw) }
+            try withByteSpan(chunk) { (span) throws(LiveformError) in try stream.update(span) }
         }
 
         /// The plaintext JSON bytes, once the whole body has been read.
@@ -131,9 +130,9 @@ extension APIBodyCodec {
     }
 }
 
-/// The state of one ``APIBodyCodec/BodyDecryptor``. Unchecked `Sendable`: it is reachable
-/// only through that one noncopyable value, so only one thread at a time can touch it.
-final class BodyStream: @unchecked Sendable {
+/// The state of one ``APIBodyCodec/BodyDecryptor``, which owns it: noncopyable, so that the
+/// plaintext has one owner, which wipes it when it is dropped.
+struct BodyStream: ~Copyable {
     /// Where the text is: before the body, in the `{"data":"` prefix (the pattern's index),
     /// in the token, after it, or kept whole because it is not a layout that streams.
     private enum Phase {
@@ -163,59 +162,58 @@ final class BodyStream: @unchecked Sendable {
     /// body (buffered), the members after `data`, whitespace that may end a bare token, an escape.
     private var raw: [UInt8] = []
     private var decoder = Base64.Decoder()
-    /// Bytes out of the base64 reader so far.
+    /// Bytes out of the base64 reader and dropped (without a key); with one, `plaintext`
+    /// holds all of them.
     private var decoded = 0
-    /// The first key, which decrypts as the body arrives; nil when there is no key or it
-    /// cannot be used (`keyFailure`), which ``finish()`` reports after the text's own errors.
-    private var firstKey: AES256.Key?
+    /// The engine of the first key, which decrypts as the body arrives; nil when there is no
+    /// key or it cannot be used (`keyFailure`), which ``finish()`` reports after the text's
+    /// own errors. Without it, decoded bytes are only counted.
+    private var engine: (any CipherEngine)?
     private var keyFailure: LiveformError?
+    /// The decoded body: the blocks decrypted so far under the first key (`clearCount` bytes),
+    /// then the bytes of a block still incomplete.
     private var plaintext: [UInt8] = []
-    /// Decoded bytes waiting for decryption: a partial block carried over, then one piece.
-    private let scratch: UnsafeMutableRawBufferPointer
-    private var carried = 0
+    private var clearCount = 0
 
-    /// Token characters decoded at a time: one piece, or less for a body known to be short,
-    /// so that a small body does not pay for a piece-sized scratch buffer.
+    /// Token characters decoded at a time: one piece, or less for a body known to be short.
     private let pieceCharacters: Int
 
     init(codec: APIBodyCodec, bodyLength: Int?) {
         self.codec = codec
         let piece = TokenCipher.pieceBytes / 3 * 4
         pieceCharacters = bodyLength.map { max(4, (min($0, piece) + 3) / 4 * 4) } ?? piece
-        scratch = .allocate(byteCount: 16 + Base64.maxDecodedLength(pieceCharacters) + 16, alignment: 16)
         if let key = codec.decryptionKeys.first {
             do throws(LiveformError) {
-                _ = try key.engine(codec.backend)
-                firstKey = key
+                engine = try key.engine(codec.backend)
             } catch {
                 keyFailure = error
             }
         } else {
             keyFailure = .invalidKey("no key was given to decrypt with")
         }
-        if let bodyLength, bodyLength > 0, firstKey != nil {
+        // Room for everything the token can decode to: then the plaintext is never moved.
+        if let bodyLength, bodyLength > 0, engine != nil {
             plaintext.reserveCapacity(Base64.maxDecodedLength(min(bodyLength, codec.maxBodySize)))
         }
     }
 
     deinit {
-        wipe()
-        scratch.initializeMemory(as: UInt8.self, repeating: 0)
-        scratch.deallocate()
+        wipeStorage(of: plaintext)
     }
 
-    private func wipe() {
-        plaintext.withUnsafeMutableBytes { _ = $0.initializeMemory(as: UInt8.self, repeating: 0) }
+    private mutating func wipe() {
+        LiveformBackends.wipe(&plaintext)
         plaintext = []
+        clearCount = 0
     }
 
-    private func fail(_ error: LiveformError) -> LiveformError {
+    private mutating func fail(_ error: LiveformError) -> LiveformError {
         wipe()
         failure = error
         return error
     }
 
-    func update(_ chunk: UnsafeRawBufferPointer) throws(LiveformError) {
+    mutating func update(_ chunk: Span<UInt8>) throws(LiveformError) {
         if let failure { throw failure }
         received += chunk.count
         guard received <= codec.maxBodySize else {
@@ -228,13 +226,13 @@ final class BodyStream: @unchecked Sendable {
         }
     }
 
-    private func read(_ chunk: UnsafeRawBufferPointer) throws(LiveformError) {
+    private mutating func read(_ chunk: Span<UInt8>) throws(LiveformError) {
         let count = chunk.count
         var index = 0
         while index < count {
             switch phase {
             case .buffered, .members:
-                raw.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[index...]))
+                for offset in index..<count { raw.append(chunk[offset]) }
                 return
             case .leading:
                 // Whitespace before the body is dropped, as JSON allows it.
@@ -271,10 +269,11 @@ final class BodyStream: @unchecked Sendable {
                     // Whitespace inside the token is the base64 reader's to judge; only
                     // whitespace that ends the body is trimmed.
                     if !raw.isEmpty {
-                        try raw.withRaw { (spaces) throws(LiveformError) in try feed(spaces) }
+                        let spaces = raw
                         raw.removeAll()
+                        try feed(spaces.span)
                     }
-                    try feed(UnsafeRawBufferPointer(rebasing: chunk[index..<end]))
+                    try feed(chunk.extracting(index..<end))
                 }
                 index = end
                 while index < count && DataEnvelope.isJSONWhitespace(chunk[index]) {
@@ -283,7 +282,7 @@ final class BodyStream: @unchecked Sendable {
                 }
             case .token(let shape):
                 let stop = JSONReader.skipPlainBytes(chunk, from: index)
-                if stop > index { try feed(UnsafeRawBufferPointer(rebasing: chunk[index..<stop])) }
+                if stop > index { try feed(chunk.extracting(index..<stop)) }
                 index = stop
                 guard index < count else { break }
                 let byte = chunk[index]
@@ -291,7 +290,7 @@ final class BodyStream: @unchecked Sendable {
                 switch byte {
                 case UInt8(ascii: "\""): phase = .afterToken(shape)
                 case UInt8(ascii: "\\"): phase = .escape(shape)
-                case 0x80...: try feed(UnsafeRawBufferPointer(rebasing: chunk[(index - 1)..<index]))  // not base64: the decoder says so
+                case 0x80...: try feed(chunk.extracting((index - 1)..<index))  // not base64: the decoder says so
                 default: throw .malformed("the body's token holds control character 0x\(Hex.encode([byte]))")
                 }
             case .escape(let shape):
@@ -299,7 +298,7 @@ final class BodyStream: @unchecked Sendable {
                 index += 1
                 if let character = try Self.unescape(raw) {
                     raw.removeAll()
-                    try withUnsafeBytes(of: character) { (byte) throws(LiveformError) in try feed(byte) }
+                    try feed([character].span)
                     phase = .token(shape)
                 }
             case .afterToken(let shape):
@@ -345,46 +344,50 @@ final class BodyStream: @unchecked Sendable {
         }
     }
 
-    /// Base64-decodes token text, a piece at a time, and decrypts the whole blocks in place.
-    private func feed(_ text: UnsafeRawBufferPointer) throws(LiveformError) {
+    /// Base64-decodes token text a piece at a time behind the plaintext, and decrypts the
+    /// whole blocks in place.
+    private mutating func feed(_ text: Span<UInt8>) throws(LiveformError) {
         var offset = 0
         while offset < text.count {
-            let end = min(offset + pieceCharacters, text.count)
-            let produced = try decoder.update(
-                UnsafeRawBufferPointer(rebasing: text[offset..<end]),
-                into: scratch.baseAddress!.assumingMemoryBound(to: UInt8.self) + carried)
-            try absorb(produced)
+            let end = min(offset + pieceCharacters, text.count), room = Base64.maxDecodedLength(end - offset)
+            reserve(room)
+            var decoder = decoder
+            try plaintext.append(addingCapacity: room) { (output) throws(LiveformError) in
+                try decoder.update(text.extracting(offset..<end), into: &output)
+            }
+            self.decoder = decoder
+            try absorb()
             offset = end
         }
     }
 
-    /// Takes `produced` new bytes behind the carried ones in `scratch`: decrypts and keeps
-    /// the whole blocks, carries the rest.
-    private func absorb(_ produced: Int) throws(LiveformError) {
-        decoded += produced
-        let total = carried + produced, whole = total / 16 * 16
-        if let firstKey, whole > 0 {
-            let blocks = UnsafeMutableRawBufferPointer(rebasing: scratch[..<whole])
-            try TokenCipher.ecbBlocksInPlace(blocks, encrypt: false, using: firstKey, backend: codec.backend)
-            reserve(whole)
-            plaintext.append(contentsOf: UnsafeRawBufferPointer(blocks).bindMemory(to: UInt8.self))
+    /// Counts the bytes decoded since the last call and decrypts the whole blocks among them
+    /// (or, without a key, drops them).
+    private mutating func absorb() throws(LiveformError) {
+        guard let engine else {
+            decoded += plaintext.count
+            plaintext.removeAll(keepingCapacity: true)
+            return
         }
-        carried = total - whole
-        if carried > 0 { scratch.baseAddress!.copyMemory(from: scratch.baseAddress! + whole, byteCount: carried) }
+        let blocks = clearCount..<(plaintext.count / 16 * 16)
+        guard !blocks.isEmpty else { return }
+        var bytes = plaintext.mutableSpan
+        try backendCall { () throws(CipherFailure) in try engine.ecb(encrypt: false, inPlace: &bytes, range: blocks) }
+        clearCount = blocks.upperBound
     }
 
     /// Room for `extra` more bytes. Grown by hand so that the old buffer is wiped: an array
     /// that grows itself would free a copy of the plaintext without clearing it.
-    private func reserve(_ extra: Int) {
+    private mutating func reserve(_ extra: Int) {
         guard plaintext.count + extra > plaintext.capacity else { return }
         var grown: [UInt8] = []
         grown.reserveCapacity(max(plaintext.capacity * 2, plaintext.count + extra, 64 * 1024))
         grown.append(contentsOf: plaintext)
-        wipe()
+        LiveformBackends.wipe(&plaintext)
         plaintext = grown
     }
 
-    func finish() throws(LiveformError) -> [UInt8] {
+    mutating func finish() throws(LiveformError) -> [UInt8] {
         if let failure { throw failure }
         do throws(LiveformError) {
             return try complete()
@@ -393,12 +396,12 @@ final class BodyStream: @unchecked Sendable {
         }
     }
 
-    private func complete() throws(LiveformError) -> [UInt8] {
+    private mutating func complete() throws(LiveformError) -> [UInt8] {
         switch phase {
         case .leading, .objectPrefix, .buffered:
             // Not a layout that streams (or too short to tell): the envelope's reader finds the token.
             let token = Array(try DataEnvelope.token(of: raw, maxSize: codec.maxBodySize).utf8)
-            try token.withRaw { (text) throws(LiveformError) in try feed(text) }
+            try feed(token.span)
         case .token(.bare), .afterToken(.string), .closed:
             break
         case .token, .escape:
@@ -408,8 +411,11 @@ final class BodyStream: @unchecked Sendable {
         case .members:
             try checkMembers()
         }
-        try absorb(try decoder.finish(into: scratch.baseAddress!.assumingMemoryBound(to: UInt8.self) + carried))
-        try codec.cipher.checkStructure(decoded)
+        reserve(2)
+        var decoder = decoder
+        try plaintext.append(addingCapacity: 2) { (output) throws(LiveformError) in try decoder.finish(into: &output) }
+        try absorb()
+        try codec.cipher.checkStructure(decoded + plaintext.count)
         if let keyFailure { throw keyFailure }
         return try decrypted()
     }
@@ -428,31 +434,23 @@ final class BodyStream: @unchecked Sendable {
     }
 
     /// The plaintext under the first key that gives a UTF-8 JSON object or array.
-    private func decrypted() throws(LiveformError) -> [UInt8] {
-        let backend = codec.backend
-        var current = firstKey
+    private mutating func decrypted() throws(LiveformError) -> [UInt8] {
+        var current = engine
         for (index, key) in codec.decryptionKeys.enumerated() {
             if index > 0, let previous = current {
                 // Back to the ciphertext under the previous key, then through the next.
-                try plaintext.withUnsafeMutableBytes { buffer in
-                    Result { () throws(LiveformError) in
-                        try TokenCipher.ecbBlocksInPlace(buffer, encrypt: true, using: previous, backend: backend)
-                        try TokenCipher.ecbBlocksInPlace(buffer, encrypt: false, using: key, backend: backend)
-                    }
-                }.get()
-                current = key
-            }
-            let accepted: Int? = plaintext.withUnsafeBytes { buffer in
-                guard let count = PKCS7.unpaddedLength(buffer),
-                    DataEnvelope.isAcceptedJSON(UnsafeRawBufferPointer(rebasing: buffer[..<count]), objectOnly: false)
-                else { return nil }
-                return count
-            }
-            if let count = accepted {
-                plaintext.withUnsafeMutableBytes { buffer in
-                    _ = UnsafeMutableRawBufferPointer(rebasing: buffer[count...]).initializeMemory(as: UInt8.self, repeating: 0)
+                let next = try key.engine(codec.backend), all = 0..<plaintext.count
+                var bytes = plaintext.mutableSpan
+                try backendCall { () throws(CipherFailure) in
+                    try previous.ecb(encrypt: true, inPlace: &bytes, range: all)
+                    try next.ecb(encrypt: false, inPlace: &bytes, range: all)
                 }
-                plaintext.removeLast(plaintext.count - count)
+                current = next
+            }
+            if let count = PKCS7.unpaddedLength(plaintext.span),
+                DataEnvelope.isAcceptedJSON(plaintext.span.extracting(..<count), objectOnly: false)
+            {
+                plaintext.removeLast(plaintext.count - count)  // the padding: no secret to wipe
                 var result: [UInt8] = []
                 swap(&result, &plaintext)
                 return result

@@ -1,3 +1,5 @@
+import LiveformBackends
+
 /// Encrypts and decrypts API bodies under Secure Data Transfer (wire format §5).
 ///
 /// | message | HTTP body | token |
@@ -83,7 +85,7 @@ public struct APIBodyCodec: Sendable {
     /// - Throws: ``LiveformError/Code/invalidParameter`` when `plaintext` is not UTF-8 JSON
     ///   whose top level is an object or an array.
     public func encrypt<Plaintext: Collection<UInt8>>(_ plaintext: Plaintext) throws(LiveformError) -> [UInt8] {
-        try withBytes(plaintext) { (raw) throws(LiveformError) in try seal(raw) }
+        try withByteSpan(plaintext) { (raw) throws(LiveformError) in try seal(raw) }
     }
 
     /// The HTTP body of an encrypted API response, as ARGOS sends it: exactly
@@ -92,14 +94,13 @@ public struct APIBodyCodec: Sendable {
     /// - Throws: as ``encrypt(_:)``.
     public func encryptResponse<Plaintext: Collection<UInt8>>(_ plaintext: Plaintext) throws(LiveformError) -> [UInt8] {
         // DataEnvelope.wrap's text, written in one buffer with the token.
-        try withBytes(plaintext) { (raw) throws(LiveformError) in try seal(raw, prefix: "{\"data\":\"", suffix: "\"}") }
+        try withByteSpan(plaintext) { (raw) throws(LiveformError) in try seal(raw, prefix: "{\"data\":\"", suffix: "\"}") }
     }
 
     /// Units `units` of the token of `raw` (nil: all of them) between the affixes, the
     /// plaintext checked when they start the token.
     func seal(
-        _ raw: UnsafeRawBufferPointer, units: Range<Int>? = nil, prefix: StaticString = "",
-        suffix: StaticString = ""
+        _ raw: Span<UInt8>, units: Range<Int>? = nil, prefix: String = "", suffix: String = ""
     ) throws(LiveformError) -> [UInt8] {
         try cipher.ecbText(
             raw, units: units ?? 0..<TokenCipher.unitCount(raw.count), using: key, threads: maxThreadsPerBody,
@@ -139,11 +140,11 @@ public struct APIBodyCodec: Sendable {
     }
 
     /// Checks without building the value; a rejected plaintext is parsed for the exact message.
-    static func requireObjectOrArray(_ plaintext: UnsafeRawBufferPointer) throws(LiveformError) {
+    static func requireObjectOrArray(_ plaintext: Span<UInt8>) throws(LiveformError) {
         if DataEnvelope.isAcceptedJSON(plaintext, objectOnly: false) { return }
         let value: JSONValue
         do {
-            value = try JSONValue(parsing: plaintext)
+            value = try JSONReader.parse(plaintext)
         } catch {
             throw .invalidParameter("an API body plaintext must be UTF-8 JSON: \(error.reason)")
         }

@@ -1,4 +1,5 @@
 import LiveformBackends
+import LiveformBytes
 
 /// ECB tokens of large bodies (Secure Data Transfer, wire format §5), in pieces.
 ///
@@ -40,96 +41,69 @@ extension TokenCipher {
     /// bytes, the check and the units run on up to `threads` threads side by side, with the
     /// same result and the same errors: the first failure in that order is thrown.
     func ecbText(
-        _ input: UnsafeRawBufferPointer, units: Range<Int>, using key: AES256.Key, threads: Int,
-        prefix: StaticString = "", suffix: StaticString = "",
-        check: (UnsafeRawBufferPointer) throws(LiveformError) -> Void
+        _ input: Span<UInt8>, units: Range<Int>, using key: AES256.Key, threads: Int,
+        prefix: String = "", suffix: String = "",
+        check: (Span<UInt8>) throws(LiveformError) -> Void
     ) throws(LiveformError) -> [UInt8] {
         precondition(mode == .ecb, "ecbText is for ECB tokens")
         let engine = try key.engine(backend)
         let last = Self.unitCount(input.count) - 1, unitText = Self.unitBytes / 3 * 4
-        let start = units.lowerBound * Self.unitBytes
-        let length = units.contains(last) ? Self.ecbTokenLength(input.count) - start / 3 * 4 : units.count * unitText
-        let affixes = prefix.utf8CodeUnitCount + suffix.utf8CodeUnitCount
-        return try makeBytes(capacity: length + affixes) { (buffer) throws(LiveformError) -> Int in
-            let out = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
-            out.update(from: prefix.utf8Start, count: prefix.utf8CodeUnitCount)
-            let text = out + prefix.utf8CodeUnitCount
-            (text + length).update(from: suffix.utf8Start, count: suffix.utf8CodeUnitCount)
-            // Units `unit...end` (several only on one thread), at their place in the text.
-            func write(_ unit: Int, through end: Int) throws(LiveformError) {
-                let from = unit * Self.unitBytes, to = end == last ? input.count : (end + 1) * Self.unitBytes
-                _ = try Self.writeECBPieces(
-                    UnsafeRawBufferPointer(rebasing: input[from..<to]), padded: end == last,
-                    engine: engine, into: text + (unit - units.lowerBound) * unitText)
+        // The text of units `from...through`, written where it goes.
+        func write(_ from: Int, through end: Int, into output: inout OutputSpan<UInt8>) throws(LiveformError) {
+            let start = from * Self.unitBytes, stop = end == last ? input.count : (end + 1) * Self.unitBytes
+            try Self.writeECBPieces(input.extracting(start..<stop), padded: end == last, engine: engine, into: &output)
+        }
+        func textLength(_ units: Range<Int>) -> Int {
+            units.contains(last) ? Self.ecbTokenLength(input.count) - units.lowerBound * unitText : units.count * unitText
+        }
+        guard threads > 1 && input.count >= Self.parallelMinimum && units.count > 0 else {
+            if units.lowerBound == 0 { try check(input) }
+            return try [UInt8](capacity: prefix.utf8.count + textLength(units) + suffix.utf8.count) { (output) throws(LiveformError) in
+                for byte in prefix.utf8 { output.append(byte) }
+                if !units.isEmpty { try write(units.lowerBound, through: units.upperBound - 1, into: &output) }
+                for byte in suffix.utf8 { output.append(byte) }
             }
-            guard threads > 1 && input.count >= Self.parallelMinimum else {
+        }
+        // Part 0 is the prefix (its job also runs the check), part j is unit `units.lowerBound + j - 1`,
+        // the last part the suffix.
+        let lengths = [prefix.utf8.count] + units.map { textLength($0..<($0 + 1)) } + [suffix.utf8.count]
+        return try ParallelJobs.makeBytes(lengths: lengths, threads: threads) { (job, output) throws(LiveformError) in
+            switch job {
+            case 0:
                 if units.lowerBound == 0 { try check(input) }
-                if !units.isEmpty { try write(units.lowerBound, through: units.upperBound - 1) }
-                return length + affixes
+                for byte in prefix.utf8 { output.append(byte) }
+            case lengths.count - 1:
+                for byte in suffix.utf8 { output.append(byte) }
+            default:
+                try write(units.lowerBound + job - 1, through: units.lowerBound + job - 1, into: &output)
             }
-            // Job 0 is the check, job j > 0 is unit `units.lowerBound + j - 1`.
-            let failures = UnsafeMutableBufferPointer<LiveformError?>.allocate(capacity: units.count + 1)
-            failures.initialize(repeating: nil)
-            defer {
-                failures.deinitialize()
-                failures.deallocate()
-            }
-            ParallelJobs.forEach(units.lowerBound == 0 ? 0..<units.count + 1 : 1..<units.count + 1, threads: threads) { job in
-                do throws(LiveformError) {
-                    guard job > 0 else { return try check(input) }
-                    let unit = units.lowerBound + job - 1
-                    try write(unit, through: unit)
-                } catch {
-                    failures[job] = error
-                }
-            }
-            if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
-            return length + affixes
         }
     }
 
-    /// Encrypts `input` one cache-sized piece at a time into a scratch block and base64-encodes
-    /// each piece at `out`; returns the characters written. A padded run ends the token (its
-    /// last piece, possibly a whole one, takes the padding); an unpadded one is whole pieces.
+    /// Encrypts `input` one cache-sized piece at a time into scratch memory and appends the
+    /// base64 text of each piece to `output`. A padded run ends the token (its last piece,
+    /// possibly a whole one, takes the padding); an unpadded one is whole pieces.
     private static func writeECBPieces(
-        _ input: UnsafeRawBufferPointer, padded: Bool, engine: any CipherEngine,
-        into out: UnsafeMutablePointer<UInt8>
-    ) throws(LiveformError) -> Int {
-        // One piece of ciphertext, plus room for the padding block of the last piece.
-        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: pieceBytes + 16, alignment: 16)
-        defer {
-            scratch.initializeMemory(as: UInt8.self, repeating: 0)
-            scratch.deallocate()
-        }
-        var offset = 0, written = 0
-        // A padded run stops one piece short: its last piece takes the padding.
-        while input.count - offset > (padded ? pieceBytes : 0) {
-            let end = min(offset + pieceBytes, input.count)
-            let piece = UnsafeRawBufferPointer(rebasing: input[offset..<end])
-            let count = try backendCall { () throws(CipherFailure) in
-                try engine.ecb(encrypt: true, padding: false, input: piece, output: scratch)
-            }
-            written += Base64.encode(UnsafeRawBufferPointer(rebasing: scratch[..<count]), into: out + written)
-            offset = end
-        }
-        guard padded else { return written }
-        let last = UnsafeRawBufferPointer(rebasing: input[offset...])
-        let count = try backendCall { () throws(CipherFailure) in
-            try engine.ecb(encrypt: true, padding: true, input: last, output: scratch)
-        }
-        return written + Base64.encode(UnsafeRawBufferPointer(rebasing: scratch[..<count]), into: out + written)
-    }
-
-    /// AES-256-ECB without padding over `blocks` (whole blocks), in place: a body is decrypted
-    /// piece by piece where it was base64-decoded, and key rotation re-encrypts a body under
-    /// one key to decrypt it under the next.
-    static func ecbBlocksInPlace(
-        _ blocks: UnsafeMutableRawBufferPointer, encrypt: Bool, using key: AES256.Key,
-        backend: AES256.Backend
+        _ input: Span<UInt8>, padded: Bool, engine: any CipherEngine, into output: inout OutputSpan<UInt8>
     ) throws(LiveformError) {
-        let engine = try key.engine(backend)
-        _ = try backendCall { () throws(CipherFailure) in
-            try engine.ecb(encrypt: encrypt, padding: false, input: UnsafeRawBufferPointer(blocks), output: blocks)
+        // One piece of ciphertext, plus room for the padding block of the last piece.
+        try withScratchBytes(capacity: pieceBytes + 16) { (scratch) throws(LiveformError) in
+            var offset = 0
+            // A padded run stops one piece short: its last piece takes the padding.
+            while input.count - offset > (padded ? pieceBytes : 0) {
+                let end = min(offset + pieceBytes, input.count)
+                try backendCall { () throws(CipherFailure) in
+                    try engine.ecb(encrypt: true, padding: false, input: input.extracting(offset..<end), output: &scratch)
+                }
+                Base64.encode(scratch.span, into: &output)
+                scratch.removeAll()
+                offset = end
+            }
+            guard padded else { return }
+            try backendCall { () throws(CipherFailure) in
+                try engine.ecb(encrypt: true, padding: true, input: input.extracting(offset...), output: &scratch)
+            }
+            Base64.encode(scratch.span, into: &output)
         }
     }
 }

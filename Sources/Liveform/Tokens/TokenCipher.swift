@@ -1,4 +1,5 @@
 import LiveformBackends
+import LiveformBytes
 
 /// Encrypts bytes into a token and back: the cipher, its wire framing and base64 (§2, §3.1, §5).
 ///
@@ -71,84 +72,60 @@ public struct TokenCipher: Sendable, Hashable {
     public func encrypt<Plaintext: Collection<UInt8>>(
         _ plaintext: Plaintext, using key: AES256.Key, iv: [UInt8]? = nil
     ) throws(LiveformError) -> String {
-        let wire = try withBytes(plaintext) { (input) throws(LiveformError) in
-            try seal(input, using: key, iv: iv)
-        }
-        return wire.withUnsafeBytes { Base64.encode($0) }
+        let wire = try withByteSpan(plaintext) { (input) throws(LiveformError) in try seal(input, using: key, iv: iv) }
+        return Base64.encode(wire.span)
     }
 
     /// Encrypts into the wire bytes (before base64).
-    package func seal(_ input: UnsafeRawBufferPointer, using key: AES256.Key, iv: [UInt8]?) throws(LiveformError) -> [UInt8] {
-        let engine = try key.engine(backend)
+    package func seal(_ input: Span<UInt8>, using key: AES256.Key, iv: [UInt8]?) throws(LiveformError) -> [UInt8] {
         switch mode {
-        case .ecb:
-            guard iv == nil else { throw .invalidParameter("AES-256-ECB takes no IV") }
-            return try makeBytes(capacity: input.count + 16) { (output) throws(LiveformError) in
-                try seal(input, using: key, nonce: nil, into: output)
+        case .ecb, .gcm:
+            guard mode == .gcm || iv == nil else { throw .invalidParameter("AES-256-ECB takes no IV") }
+            let nonce = try iv.map { (bytes) throws(LiveformError) in try AES256.GCM.Nonce(bytes) }
+            return try [UInt8](capacity: 12 + input.count + 16) { (output) throws(LiveformError) in
+                try seal(input, using: key, nonce: nonce, into: &output)
             }
         case .cbc:
-            let prefix: Int
-            let ivBytes: [UInt8]
+            let engine = try key.engine(backend)
+            let chosen: AES256.CBC.IV
             switch cbcFraming {
             case .ivPrefixed:
-                ivBytes =
-                    try iv.map { (bytes) throws(LiveformError) in try AES256.CBC.IV(bytes).bytes }
-                    ?? AES256.CBC.IV.random(backend: backend).bytes
-                prefix = 16
+                chosen = try iv.map { (bytes) throws(LiveformError) in try AES256.CBC.IV(bytes) } ?? .random(backend: backend)
             case .fixedIV(let fixed):
                 guard iv == nil || iv == fixed.bytes else {
                     throw .invalidParameter("this cipher uses its configured fixed IV")
                 }
-                ivBytes = fixed.bytes
-                prefix = 0
+                chosen = fixed
             }
-            return try makeBytes(capacity: prefix + input.count + 16) { (output) throws(LiveformError) in
-                try ivBytes.withRaw { (ivRaw) throws(LiveformError) in
-                    if prefix > 0 { output.copyMemory(from: ivRaw) }
-                    let body = UnsafeMutableRawBufferPointer(rebasing: output[prefix...])
-                    return prefix
-                        + (try backendCall { () throws(CipherFailure) in
-                            try engine.cbc(encrypt: true, padding: true, iv: ivRaw, input: input, output: body)
-                        })
+            let prefixed = cbcFraming == .ivPrefixed
+            return try [UInt8](capacity: 16 + input.count + 16) { (output) throws(LiveformError) in
+                if prefixed { for byte in chosen.bytes { output.append(byte) } }
+                try backendCall { () throws(CipherFailure) in
+                    try engine.cbc(encrypt: true, padding: true, iv: chosen.bytes.span, input: input, output: &output)
                 }
-            }
-        case .gcm:
-            let nonce = try iv.map { (bytes) throws(LiveformError) in try AES256.GCM.Nonce(bytes) }
-            return try makeBytes(capacity: 12 + input.count + 16) { (output) throws(LiveformError) in
-                try seal(input, using: key, nonce: nonce, into: output)
             }
         }
     }
 
-    /// The wire bytes of an ECB or GCM token, written into `wire` (which holds
-    /// `input.count + 16` bytes, plus 12 for GCM); returns their length. ECB:
+    /// Appends the wire bytes of an ECB or GCM token of `plaintext` to `output`, which must
+    /// have `plaintext.count + 16` bytes free, plus 12 for GCM. ECB:
     /// `AES-256-ECB(K, PKCS#7(P))`; GCM: `N ‖ AES-256-GCM(K, N, P) ‖ T` with a fresh nonce
     /// unless one is given (test vectors). CBC goes through ``seal(_:using:iv:)``.
     package func seal(
-        _ input: UnsafeRawBufferPointer, using key: AES256.Key, nonce: AES256.GCM.Nonce?,
-        into wire: UnsafeMutableRawBufferPointer
-    ) throws(LiveformError) -> Int {
+        _ plaintext: Span<UInt8>, using key: AES256.Key, nonce: AES256.GCM.Nonce?,
+        into output: inout OutputSpan<UInt8>
+    ) throws(LiveformError) {
         let engine = try key.engine(backend)
         switch mode {
         case .ecb:
-            return try backendCall { () throws(CipherFailure) in
-                try engine.ecb(encrypt: true, padding: true, input: input, output: wire)
+            try backendCall { () throws(CipherFailure) in
+                try engine.ecb(encrypt: true, padding: true, input: plaintext, output: &output)
             }
         case .gcm:
-            let nonceBytes = UnsafeMutableRawBufferPointer(rebasing: wire[..<12])
-            if let nonce {
-                nonce.bytes.withUnsafeBytes { nonceBytes.copyMemory(from: $0) }
-            } else {
-                Random.fill(nonceBytes, backend: backend)
-            }
-            let end = 12 + input.count
+            let given = nonce?.bytes ?? []
             try backendCall { () throws(CipherFailure) in
-                try engine.gcmSeal(
-                    nonce: UnsafeRawBufferPointer(nonceBytes), aad: UnsafeRawBufferPointer(start: nil, count: 0),
-                    input: input, output: UnsafeMutableRawBufferPointer(rebasing: wire[12..<end]),
-                    tag: UnsafeMutableRawBufferPointer(rebasing: wire[end..<(end + 16)]))
+                try engine.gcmSealToken(nonce: given.span, input: plaintext, output: &output)
             }
-            return end + 16
         case .cbc:
             preconditionFailure("CBC tokens are sealed by seal(_:using:iv:)")
         }
@@ -174,7 +151,7 @@ public struct TokenCipher: Sendable, Hashable {
     ///   use ``decrypt(_:using:accepting:)`` and check what the plaintext must be (the
     ///   Liveform, Return URL, body and webhook decoders all check for their JSON shape).
     public func decrypt(_ token: some StringProtocol, using keys: [AES256.Key]) throws(LiveformError) -> [UInt8] {
-        try open(try wireBytes(of: token), using: keys) { $0 }
+        try firstAccepted(try wireBytes(of: token), using: keys) { $0 }
     }
 
     /// Decrypts a token with the first of `keys` whose plaintext `accept` takes, and returns
@@ -193,7 +170,7 @@ public struct TokenCipher: Sendable, Hashable {
         _ token: some StringProtocol, using keys: [AES256.Key],
         accepting accept: ([UInt8]) -> T?
     ) throws(LiveformError) -> T {
-        try open(try wireBytes(of: token), using: keys, accept: accept)
+        try firstAccepted(try wireBytes(of: token), using: keys, accept)
     }
 
     /// Base64-decodes a token and checks its length, without any key.
@@ -208,7 +185,7 @@ public struct TokenCipher: Sendable, Hashable {
     }
 
     /// `wireBytes(of:)` for a token's UTF-8 text lent in place.
-    package func wireBytes(ofText token: UnsafeRawBufferPointer) throws(LiveformError) -> [UInt8] {
+    package func wireBytes(ofText token: Span<UInt8>) throws(LiveformError) -> [UInt8] {
         guard token.count <= maxTokenLength else {
             throw .malformed("the token is \(token.count) characters, over the limit of \(maxTokenLength)")
         }
@@ -240,10 +217,17 @@ public struct TokenCipher: Sendable, Hashable {
     }
 
     /// Tries each key in order; a key succeeds when the cipher verifies (padding or tag)
-    /// and `accept` takes the plaintext. Every other outcome is the one `decryptionFailed`.
+    /// and `body`, lent the plaintext, returns a value. Every other outcome is the one
+    /// `decryptionFailed`.
     package func open<T>(
-        _ wire: [UInt8], using keys: [AES256.Key],
-        accept: ([UInt8]) -> T?
+        _ wire: [UInt8], using keys: [AES256.Key], _ body: (Span<UInt8>) throws(LiveformError) -> T?
+    ) throws(LiveformError) -> T {
+        try firstAccepted(wire, using: keys) { (plaintext) throws(LiveformError) in try body(plaintext.span) }
+    }
+
+    /// `open`, with the plaintext as an array.
+    func firstAccepted<T>(
+        _ wire: [UInt8], using keys: [AES256.Key], _ accept: ([UInt8]) throws(LiveformError) -> T?
     ) throws(LiveformError) -> T {
         guard !keys.isEmpty else { throw .invalidKey("no key was given to decrypt with") }
         try checkStructure(wire.count)
@@ -254,7 +238,7 @@ public struct TokenCipher: Sendable, Hashable {
             } catch  where error.code == .decryptionFailed {
                 continue
             }
-            if let value = accept(plaintext) { return value }
+            if let value = try accept(plaintext) { return value }
         }
         throw .decryptionFailed
     }
@@ -262,45 +246,35 @@ public struct TokenCipher: Sendable, Hashable {
     /// Decrypts structurally valid wire bytes with one key.
     package func decryptWire(_ wire: [UInt8], using key: AES256.Key) throws(LiveformError) -> [UInt8] {
         let engine = try key.engine(backend)
-        return try wire.withRaw { (raw) throws(LiveformError) in
-            switch mode {
-            case .ecb:
-                return try makeBytes(capacity: raw.count) { (output) throws(LiveformError) in
-                    try backendCall { () throws(CipherFailure) in
-                        try engine.ecb(encrypt: false, padding: true, input: raw, output: output)
-                    }
+        let raw = wire.span
+        switch mode {
+        case .ecb:
+            return try [UInt8](capacity: raw.count) { (output) throws(LiveformError) in
+                try backendCall { () throws(CipherFailure) in
+                    try engine.ecb(encrypt: false, padding: true, input: raw, output: &output)
                 }
-            case .cbc:
-                let (iv, body): (UnsafeRawBufferPointer, UnsafeRawBufferPointer)
-                var fixedBytes: [UInt8] = []
-                if case .fixedIV(let fixed) = cbcFraming {
-                    fixedBytes = fixed.bytes
-                    body = raw
-                    iv = UnsafeRawBufferPointer(start: nil, count: 0)
-                } else {
-                    iv = UnsafeRawBufferPointer(rebasing: raw[..<16])
-                    body = UnsafeRawBufferPointer(rebasing: raw[16...])
+            }
+        case .cbc:
+            if case .fixedIV(let fixed) = cbcFraming {
+                return try Self.decryptCBC(raw, iv: fixed.bytes.span, engine: engine)
+            }
+            return try Self.decryptCBC(raw.extracting(16...), iv: raw.extracting(..<16), engine: engine)
+        case .gcm:
+            let body = raw.extracting(12..<(raw.count - 16))
+            return try [UInt8](capacity: body.count) { (output) throws(LiveformError) in
+                try backendCall { () throws(CipherFailure) in
+                    try engine.gcmOpen(
+                        nonce: raw.extracting(..<12), aad: Span(), input: body, tag: raw.extracting((raw.count - 16)...),
+                        output: &output)
                 }
-                return try makeBytes(capacity: body.count) { (output) throws(LiveformError) in
-                    try fixedBytes.withRaw { (fixedRaw) throws(LiveformError) in
-                        let ivToUse = fixedRaw.count == 16 ? fixedRaw : iv
-                        return try backendCall { () throws(CipherFailure) in
-                            try engine.cbc(encrypt: false, padding: true, iv: ivToUse, input: body, output: output)
-                        }
-                    }
-                }
-            case .gcm:
-                let nonce = UnsafeRawBufferPointer(rebasing: raw[..<12])
-                let body = UnsafeRawBufferPointer(rebasing: raw[12..<(raw.count - 16)])
-                let tag = UnsafeRawBufferPointer(rebasing: raw[(raw.count - 16)...])
-                return try makeBytes(capacity: body.count) { (output) throws(LiveformError) in
-                    try backendCall { () throws(CipherFailure) in
-                        try engine.gcmOpen(
-                            nonce: nonce, aad: UnsafeRawBufferPointer(start: nil, count: 0),
-                            input: body, tag: tag, output: output)
-                    }
-                    return body.count
-                }
+            }
+        }
+    }
+
+    private static func decryptCBC(_ body: Span<UInt8>, iv: Span<UInt8>, engine: any CipherEngine) throws(LiveformError) -> [UInt8] {
+        try [UInt8](capacity: body.count) { (output) throws(LiveformError) in
+            try backendCall { () throws(CipherFailure) in
+                try engine.cbc(encrypt: false, padding: true, iv: iv, input: body, output: &output)
             }
         }
     }

@@ -56,7 +56,7 @@ struct CLITests {
         #expect(CLIRun.run(["decrypt", "--mode", "gcm", "--key-file", otherFile, "--key-file", keyFile, token]).stdout == "hello\n")
         #expect(CLIRun.run(["decrypt", "--mode", "gcm", "--key-env", "MY_KEY", token], environment: ["MY_KEY": Self.credential]).stdout == "hello\n")
         #expect(CLIRun.run(["decrypt", "--mode", "gcm", token], environment: Self.env).stdout == "hello\n")
-        let hex = Hex.encode(try AES256.Key(credential: Self.credential).withUnsafeKeyBytes { Array($0) })
+        let hex = Hex.encode(try AES256.Key(credential: Self.credential).withKeyBytes { $0.withUnsafeBytes { Array($0) } })
         #expect(CLIRun.run(["decrypt", "--mode", "gcm", "--key-hex", hex, token]).stdout == "hello\n")
     }
 
@@ -101,7 +101,7 @@ struct CLITests {
     @Test("no command prints the key or its derived bytes, whatever happens")
     func keyHygiene() async throws {
         let secret = "DEMO-ONLY-hygiene-credential-9f8e7d"
-        let hex = Hex.encode(try AES256.Key(credential: secret).withUnsafeKeyBytes { Array($0) })
+        let hex = Hex.encode(try AES256.Key(credential: secret).withKeyBytes { $0.withUnsafeBytes { Array($0) } })
         let env = ["LIVEFORM_KEY": secret]
         let token = CLIRun.run(["encrypt", "--mode", "cbc", "x"], environment: env).stdout.trimmingCharacters(in: .newlines)
         let runs = [

@@ -12,7 +12,7 @@ struct KeyTests {
         let credential = "DEMO-ONLY-not-a-real-argos-api-key"
         let expected = try Self.opensslDigest(credential)
         let key = try AES256.Key(credential: credential)
-        #expect(key.withUnsafeKeyBytes { Array($0) } == expected)
+        #expect(key.withKeyBytes { $0.withUnsafeBytes { Array($0) } } == expected)
         #expect(key == (try AES256.Key(hex: Hex.encode(expected))))
         #expect(key == (try AES256.Key(base64: Base64.encode(expected))))
         #expect(key != (try AES256.Key(credential: credential + "x")))

@@ -94,21 +94,15 @@ struct Base64Tests {
         let text = Array(Data(bytes).base64EncodedString().utf8)
         func inPieces(_ text: [UInt8], size: Int) throws -> [UInt8] {
             var decoder = Base64.Decoder()
-            var output = [UInt8](repeating: 0, count: Base64.maxDecodedLength(text.count) + 3)
-            var written = 0, offset = 0
-            while offset < text.count {
-                let end = min(text.count, offset + size)
-                written += try text.withUnsafeBytes { (raw) throws(LiveformError) in
-                    try output.withUnsafeMutableBufferPointer { (out) throws(LiveformError) in
-                        try decoder.update(UnsafeRawBufferPointer(rebasing: raw[offset..<end]), into: out.baseAddress! + written)
-                    }
+            return try [UInt8](capacity: Base64.maxDecodedLength(text.count) + 3) { (output) throws(LiveformError) in
+                var offset = 0
+                while offset < text.count {
+                    let end = min(text.count, offset + size)
+                    try decoder.update(text.span.extracting(offset..<end), into: &output)
+                    offset = end
                 }
-                offset = end
+                try decoder.finish(into: &output)
             }
-            written += try output.withUnsafeMutableBufferPointer { (out) throws(LiveformError) in
-                try decoder.finish(into: out.baseAddress! + written)
-            }
-            return Array(output[..<written])
         }
         for size in [1, 2, 3, 5, 15, 16, 17, 31, 100, 4096] {
             #expect(try inPieces(text, size: size) == bytes, "pieces of \(size)")

@@ -170,7 +170,7 @@ struct TokenCipherTests {
     func errorsCarryNoKey() throws {
         let credential = "DEMO-ONLY-very-secret-credential-string"
         let key = try AES256.Key(credential: credential)
-        let keyHex = key.withUnsafeKeyBytes { Hex.encode($0) }
+        let keyHex = key.withKeyBytes { $0.withUnsafeBytes { Hex.encode($0) } }
         var messages: [String] = []
         for attempt in ["", " \(credential)", "\(credential)\n"] {
             do { _ = try AES256.Key(credential: attempt) } catch { messages.append("\(error)") }
