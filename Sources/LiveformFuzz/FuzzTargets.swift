@@ -138,7 +138,7 @@ enum FuzzTargets {
     /// and finds no whitespace in compact text.
     static func json(_ input: [UInt8]) {
         let value = try? JSONValue(parsing: input)
-        check((input.withUnsafeBytes { JSONReader.scan($0) } != nil) == (value != nil), "scan and parse disagree on the input")
+        check((JSONReader.scan(input.span) != nil) == (value != nil), "scan and parse disagree on the input")
         guard let value, value.isFinite else { return }
         for (style, text) in [("compact", value.jsonText), ("pretty", value.prettyJSONText)] {
             let again = expect("the \(style) JSON text parses") { () throws(LiveformError) in
@@ -146,7 +146,7 @@ enum FuzzTargets {
             }
             check(again == value, "the \(style) JSON text reads back to another value: \(text)")
         }
-        let compact = Array(value.jsonText.utf8).withUnsafeBytes { JSONReader.scan($0)?.hasWhitespace }
+        let compact = JSONReader.scan(Array(value.jsonText.utf8).span)?.hasWhitespace
         check(compact == false, "the scan finds whitespace in compact text")
     }
 
@@ -161,22 +161,17 @@ enum FuzzTargets {
     static func base64(_ input: [UInt8]) {
         func decode(_ text: [UInt8], pieceLength: Int) -> String {
             var decoder = Base64.Decoder()
-            var output = [UInt8](repeating: 0, count: Base64.maxDecodedLength(text.count) + 3)
-            var written = 0, offset = 0
-            do {
-                while offset < text.count {
-                    let end = min(text.count, offset + pieceLength)
-                    written += try text.withUnsafeBytes { (raw) throws(LiveformError) in
-                        try output.withUnsafeMutableBufferPointer { (out) throws(LiveformError) in
-                            try decoder.update(UnsafeRawBufferPointer(rebasing: raw[offset..<end]), into: out.baseAddress! + written)
-                        }
+            do throws(LiveformError) {
+                let output = try [UInt8](capacity: Base64.maxDecodedLength(text.count) + 3) { (output) throws(LiveformError) in
+                    var offset = 0
+                    while offset < text.count {
+                        let end = min(text.count, offset + pieceLength)
+                        try decoder.update(text.span.extracting(offset..<end), into: &output)
+                        offset = end
                     }
-                    offset = end
+                    try decoder.finish(into: &output)
                 }
-                written += try output.withUnsafeMutableBufferPointer { (out) throws(LiveformError) in
-                    try decoder.finish(into: out.baseAddress! + written)
-                }
-                return "\(output[..<written])"
+                return "\(output[...])"
             } catch {
                 return "\(error)"
             }

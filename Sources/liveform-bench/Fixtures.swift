@@ -90,7 +90,10 @@ enum Fixtures {
                             output: output)
                     }
                 }
-                written += keystream.withUnsafeBytes { Base64.encode(UnsafeRawBufferPointer(rebasing: $0[..<count]), into: out + written) }
+                let text = UnsafeMutableBufferPointer(start: out + written, count: Base64.encodedLength(count))
+                var output = OutputSpan(buffer: text, initializedCount: 0)
+                Base64.encode(keystream.span.extracting(..<count), into: &output)
+                written += output.finalize(for: text)
                 done += count
             }
             (out + written).update(from: suffix, count: suffix.count)

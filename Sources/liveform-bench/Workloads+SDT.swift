@@ -101,7 +101,7 @@ extension Workloads {
             var offset = 0, plainOffset = 0
             while offset < token.count {
                 let end = min(offset + pieceChars, token.count)
-                let wire = try Base64.decode(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: token[offset..<end])))
+                let wire = try Base64.decode(Span(_unsafeElements: UnsafeBufferPointer(rebasing: token[offset..<end])))
                 var piece = [UInt8](repeating: 0, count: wire.count)
                 let count = try wire.withUnsafeBytes { input in
                     try piece.withUnsafeMutableBytes { output in
@@ -152,7 +152,7 @@ extension Workloads {
             verify: { codec, plaintext in
                 var verifier = try StreamedBodyVerifier(plaintext: plaintext, engine: try key.engine(backend))
                 var chunks = codec.encryptedChunks(plaintext).makeAsyncIterator()
-                while let chunk = try chunks.next() { try chunk.withUnsafeBytes { try verifier.check($0) } }
+                while let chunk = try chunks.next() { try verifier.check(chunk) }
                 guard verifier.finished else { fail("W5s body ends early") }
             },
             encrypt: { codec, plaintext in
@@ -219,9 +219,9 @@ struct StreamedBodyVerifier {
         self.engine = engine
     }
 
-    mutating func check(_ chunk: UnsafeRawBufferPointer) throws {
+    mutating func check(_ chunk: [UInt8]) throws {
         guard !finished else { fail("W5s: a chunk after the padding") }
-        let wire = try Base64.decode(chunk)
+        let wire = try Base64.decode(chunk.span)
         var clear = [UInt8](repeating: 0, count: wire.count)
         let count = try wire.withUnsafeBytes { input in
             try clear.withUnsafeMutableBytes { output in

@@ -1,4 +1,5 @@
 import LiveformBackends
+import LiveformBytes
 
 // Large bodies without the whole encrypted body in memory: a request body handed to the
 // HTTP client chunk by chunk, a body decrypted as it arrives from the connection. The
@@ -281,7 +282,7 @@ struct BodyStream: ~Copyable {
                     index += 1
                 }
             case .token(let shape):
-                let stop = JSONReader.skipPlainBytes(chunk, from: index)
+                let stop = JSONBytes.skipPlainBytes(chunk, from: index)
                 if stop > index { try feed(chunk.extracting(index..<stop)) }
                 index = stop
                 guard index < count else { break }
