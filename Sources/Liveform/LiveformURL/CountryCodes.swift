@@ -48,7 +48,7 @@ package enum CountryCodes {
     }
 
     /// `isAlpha3` on contiguous bytes (the hot path of validating `allowedCountries`).
-    package static func isAlpha3(_ code: UnsafeBufferPointer<UInt8>) -> Bool {
+    package static func isAlpha3(_ code: Span<UInt8>) -> Bool {
         guard code.count == 3 else { return false }
         let a = code[0] &- UInt8(ascii: "A"), b = code[1] &- UInt8(ascii: "A"), c = code[2] &- UInt8(ascii: "A")
         guard a < 26, b < 26, c < 26 else { return false }
