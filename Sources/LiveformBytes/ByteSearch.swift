@@ -2,6 +2,7 @@
 /// SSE2 on x86-64, NEON on arm64) on a `Span`.
 package enum ByteSearch {
     /// The offset of the first `a` or `b` in `start..<end` of `bytes`, or `end`.
+    @inlinable
     package static func firstOf(_ a: UInt8, _ b: UInt8, in bytes: Span<UInt8>, from start: Int, to end: Int) -> Int {
         precondition(0 <= start && end <= bytes.count, "search range outside the bytes")
         return bytes.withUnsafeBytes { raw in
@@ -19,6 +20,7 @@ package enum ByteSearch {
 
     /// In one pass: the first byte that is whitespace, a control character or DEL (≤ 0x20 or
     /// 0x7F), if any, and the offset of the first `#` (or the end).
+    @inlinable
     package static func forbiddenAndFragment(_ bytes: Span<UInt8>) -> (bad: UInt8?, hash: Int) {
         bytes.withUnsafeBytes { raw in
             let count = raw.count
@@ -42,6 +44,23 @@ package enum ByteSearch {
                 index += 1
             }
             return (nil, hash)
+        }
+    }
+
+    /// Whether `bytes` starts with the ASCII `prefix`; letters compared in either case when
+    /// `caseInsensitive`.
+    @inlinable
+    package static func hasPrefix(_ bytes: Span<UInt8>, _ prefix: StaticString, caseInsensitive: Bool) -> Bool {
+        let count = prefix.utf8CodeUnitCount
+        guard bytes.count >= count else { return false }
+        return bytes.withUnsafeBufferPointer { bytes in
+            for offset in 0..<count {
+                let byte = bytes[offset]
+                // ASCII case folding: only letters differ by 0x20 between cases.
+                let folded = caseInsensitive && (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte
+                if folded != prefix.utf8Start[offset] { return false }
+            }
+            return true
         }
     }
 }

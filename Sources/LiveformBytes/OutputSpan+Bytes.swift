@@ -3,6 +3,7 @@
 
 extension OutputSpan where Element == UInt8 {
     /// Appends a copy of `bytes`, which must fit in `freeCapacity`.
+    @inlinable
     package mutating func append(copying bytes: Span<UInt8>) {
         precondition(bytes.count <= freeCapacity, "OutputSpan has no room for the bytes")
         bytes.withUnsafeBufferPointer { source in
@@ -15,6 +16,7 @@ extension OutputSpan where Element == UInt8 {
     }
 
     /// Appends the UTF-8 bytes of `text`, which must fit in `freeCapacity`.
+    @inlinable
     package mutating func append(utf8 text: StaticString) {
         let length = text.utf8CodeUnitCount
         precondition(length <= freeCapacity, "OutputSpan has no room for the text")
@@ -38,7 +40,7 @@ extension OutputSpan where Element == UInt8 {
 /// Copies `count` bytes. Up to 16 bytes (the names and values URLs and JSON are made of) with
 /// two overlapping loads and stores, which read and write nothing outside the two ranges: a
 /// call to `memmove` costs more than such a copy.
-@inline(__always)  // inlined into each kernel, the length switch folds into its caller's loop
+@inlinable @inline(__always)  // a call per copy costs more than copying a short name or value (callgrind, W1)
 package func copyBytes(_ source: UnsafePointer<UInt8>, count: Int, to out: UnsafeMutablePointer<UInt8>) {
     let from = UnsafeRawPointer(source), to = UnsafeMutableRawPointer(out)
     switch count {

@@ -38,6 +38,9 @@ package enum PercentEncoding {
     /// Appends the base64 text of `bytes`, percent-encoded (`+` `/` `=` become `%2B` `%2F`
     /// `%3D`), to `output`, which must have `maxEncodedLength(Base64.encodedLength(bytes.count))`
     /// bytes free. The text is made on the stack, then percent-encoded into place.
+    ///
+    /// Of the base64 alphabet only `+` `/` `=` are escaped, so the text is copied sixteen bytes
+    /// per step (vector compares) up to each of them.
     package static func encodeBase64(_ bytes: Span<UInt8>, into output: inout OutputSpan<UInt8>) {
         let length = Base64.encodedLength(bytes.count)
         precondition(output.freeCapacity >= maxEncodedLength(length), "percent-encoding output too small")
@@ -45,11 +48,49 @@ package enum PercentEncoding {
             withUnsafeTemporaryAllocation(byteCount: max(length, 1), alignment: 1) { text in
                 let written = Base64.encode(input, into: text)
                 output.withUnsafeMutableBufferPointer { buffer, count in
-                    count += encode(
-                        UnsafeRawBufferPointer(rebasing: text[..<written]),
-                        into: UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[count...])))
+                    guard let base = buffer.baseAddress else { return }
+                    count += escapeBase64(UnsafeRawBufferPointer(rebasing: text[..<written]), at: UnsafeMutableRawPointer(base + count))
                 }
             }
+        }
+    }
+
+    /// Writes the percent-encoded form of the base64 text `text` at `out`, which must hold
+    /// `maxEncodedLength(text.count)` bytes; returns the bytes written. A block is stored
+    /// whole before it is checked: output never gets ahead of three times the input, so the
+    /// store stays inside `out`.
+    private static func escapeBase64(_ text: UnsafeRawBufferPointer, at out: UnsafeMutableRawPointer) -> Int {
+        let plus = SIMD16<UInt8>(repeating: UInt8(ascii: "+")), slash = SIMD16<UInt8>(repeating: UInt8(ascii: "/"))
+        let equals = SIMD16<UInt8>(repeating: UInt8(ascii: "="))
+        let count = text.count
+        var inIndex = 0, outIndex = 0
+        while true {
+            while inIndex &+ 16 <= count {
+                let block = text.loadUnaligned(fromByteOffset: inIndex, as: SIMD16<UInt8>.self)
+                out.storeBytes(of: block, toByteOffset: outIndex, as: SIMD16<UInt8>.self)
+                if !((block .== plus) .| (block .== slash) .| (block .== equals)).anySet {
+                    inIndex &+= 16
+                    outIndex &+= 16
+                    continue
+                }
+                while isUnreserved(text[inIndex]) {  // already stored with the block
+                    inIndex &+= 1
+                    outIndex &+= 1
+                }
+                break
+            }
+            guard inIndex < count else { return outIndex }
+            let byte = text[inIndex]
+            inIndex &+= 1
+            let form = encodedForms[Int(byte)]
+            out.storeBytes(of: UInt8(truncatingIfNeeded: form), toByteOffset: outIndex, as: UInt8.self)
+            guard form >> 24 == 3 else {
+                outIndex &+= 1
+                continue
+            }
+            out.storeBytes(of: UInt8(truncatingIfNeeded: form >> 8), toByteOffset: outIndex &+ 1, as: UInt8.self)
+            out.storeBytes(of: UInt8(truncatingIfNeeded: form >> 16), toByteOffset: outIndex &+ 2, as: UInt8.self)
+            outIndex &+= 3
         }
     }
 

@@ -122,8 +122,8 @@ package enum QueryString {
         let questionMark = ByteSearch.firstOf(UInt8(ascii: "?"), UInt8(ascii: "?"), in: bytes, from: 0, to: end)
         let question: Int? = questionMark < end ? questionMark : nil
         let head = bytes.extracting(0..<end)
-        let isAbsolute = hasPrefix(head, "https://", caseInsensitive: true) || hasPrefix(head, "http://", caseInsensitive: true)
-        guard isAbsolute || hasPrefix(head, "/", caseInsensitive: false) || hasPrefix(head, "?", caseInsensitive: false) else {
+        let isAbsolute = ByteSearch.hasPrefix(head, "https://", caseInsensitive: true) || ByteSearch.hasPrefix(head, "http://", caseInsensitive: true)
+        guard isAbsolute || ByteSearch.hasPrefix(head, "/", caseInsensitive: false) || ByteSearch.hasPrefix(head, "?", caseInsensitive: false) else {
             return (nil, false, end, nil, [])
         }
         guard let question else { return (nil, true, end, nil, []) }
@@ -142,20 +142,5 @@ package enum QueryString {
             start = stop + 1
         }
         return (nil, true, end, question, items)
-    }
-
-    /// Whether `bytes` starts with the ASCII `prefix`; letters compared in either case when
-    /// `caseInsensitive`.
-    private static func hasPrefix(_ bytes: Span<UInt8>, _ prefix: String, caseInsensitive: Bool) -> Bool {
-        var offset = 0
-        for expected in prefix.utf8 {
-            guard offset < bytes.count else { return false }
-            let byte = bytes[offset]
-            // ASCII case folding: only letters differ by 0x20 between cases.
-            let folded = caseInsensitive && (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte
-            if folded != expected { return false }
-            offset += 1
-        }
-        return true
     }
 }
