@@ -7,6 +7,7 @@ extension String {
     /// The string owns the memory `body` writes into: nothing is copied afterwards. Bytes that
     /// are not valid UTF-8 are repaired as `String(unsafeUninitializedCapacity:)` repairs them;
     /// the callers write ASCII.
+    @inlinable  // specialized in the caller: unspecialized, every call instantiates generic metadata
     package init<E: Error>(
         utf8Capacity capacity: Int, initializingUTF8With body: (inout OutputSpan<UInt8>) throws(E) -> Void
     ) throws(E) {
@@ -24,6 +25,7 @@ extension String {
 /// when it is small (as `withUnsafeTemporaryAllocation` decides), and returns its result.
 ///
 /// Whatever `body` writes lives only for the call; read it back through `output.span`.
+@inlinable  // specialized in the caller: unspecialized, every call instantiates `Result` metadata
 package func withScratchBytes<R: ~Copyable, E: Error>(
     capacity: Int, _ body: (inout OutputSpan<UInt8>) throws(E) -> R
 ) throws(E) -> R {

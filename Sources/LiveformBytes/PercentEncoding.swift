@@ -24,9 +24,79 @@ package enum PercentEncoding {
     /// The most bytes the encoding of `count` bytes takes.
     package static func maxEncodedLength(_ count: Int) -> Int { 3 * count }
 
+    /// Appends the percent-encoded form of `input` to `output`, which must have
+    /// `maxEncodedLength(input.count)` bytes free.
+    package static func encode(_ input: Span<UInt8>, into output: inout OutputSpan<UInt8>) {
+        precondition(output.freeCapacity >= maxEncodedLength(input.count), "percent-encoding output too small")
+        input.withUnsafeBytes { input in
+            output.withUnsafeMutableBufferPointer { buffer, count in
+                count += encode(input, into: UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[count...])))
+            }
+        }
+    }
+
+    /// Appends the base64 text of `bytes`, percent-encoded (`+` `/` `=` become `%2B` `%2F`
+    /// `%3D`), to `output`, which must have `maxEncodedLength(Base64.encodedLength(bytes.count))`
+    /// bytes free. The text is made on the stack, then percent-encoded into place.
+    ///
+    /// Of the base64 alphabet only `+` `/` `=` are escaped, so the text is copied sixteen bytes
+    /// per step (vector compares) up to each of them.
+    package static func encodeBase64(_ bytes: Span<UInt8>, into output: inout OutputSpan<UInt8>) {
+        let length = Base64.encodedLength(bytes.count)
+        precondition(output.freeCapacity >= maxEncodedLength(length), "percent-encoding output too small")
+        bytes.withUnsafeBytes { input in
+            withUnsafeTemporaryAllocation(byteCount: max(length, 1), alignment: 1) { text in
+                let written = Base64.encode(input, into: text)
+                output.withUnsafeMutableBufferPointer { buffer, count in
+                    guard let base = buffer.baseAddress else { return }
+                    count += escapeBase64(UnsafeRawBufferPointer(rebasing: text[..<written]), at: UnsafeMutableRawPointer(base + count))
+                }
+            }
+        }
+    }
+
+    /// Writes the percent-encoded form of the base64 text `text` at `out`, which must hold
+    /// `maxEncodedLength(text.count)` bytes; returns the bytes written. A block is stored
+    /// whole before it is checked: output never gets ahead of three times the input, so the
+    /// store stays inside `out`.
+    private static func escapeBase64(_ text: UnsafeRawBufferPointer, at out: UnsafeMutableRawPointer) -> Int {
+        let plus = SIMD16<UInt8>(repeating: UInt8(ascii: "+")), slash = SIMD16<UInt8>(repeating: UInt8(ascii: "/"))
+        let equals = SIMD16<UInt8>(repeating: UInt8(ascii: "="))
+        let count = text.count
+        var inIndex = 0, outIndex = 0
+        while true {
+            while inIndex &+ 16 <= count {
+                let block = text.loadUnaligned(fromByteOffset: inIndex, as: SIMD16<UInt8>.self)
+                out.storeBytes(of: block, toByteOffset: outIndex, as: SIMD16<UInt8>.self)
+                if !((block .== plus) .| (block .== slash) .| (block .== equals)).anySet {
+                    inIndex &+= 16
+                    outIndex &+= 16
+                    continue
+                }
+                while isUnreserved(text[inIndex]) {  // already stored with the block
+                    inIndex &+= 1
+                    outIndex &+= 1
+                }
+                break
+            }
+            guard inIndex < count else { return outIndex }
+            let byte = text[inIndex]
+            inIndex &+= 1
+            let form = encodedForms[Int(byte)]
+            out.storeBytes(of: UInt8(truncatingIfNeeded: form), toByteOffset: outIndex, as: UInt8.self)
+            guard form >> 24 == 3 else {
+                outIndex &+= 1
+                continue
+            }
+            out.storeBytes(of: UInt8(truncatingIfNeeded: form >> 8), toByteOffset: outIndex &+ 1, as: UInt8.self)
+            out.storeBytes(of: UInt8(truncatingIfNeeded: form >> 16), toByteOffset: outIndex &+ 2, as: UInt8.self)
+            outIndex &+= 3
+        }
+    }
+
     /// Writes the percent-encoded form of `input` at the start of `output`, which must hold
     /// `maxEncodedLength(input.count)` bytes; returns the bytes written.
-    package static func encode(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> Int {
+    private static func encode(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> Int {
         precondition(output.count >= maxEncodedLength(input.count), "percent-encoding output buffer too small")
         let count = input.count
         var inIndex = 0, outIndex = 0
@@ -80,12 +150,28 @@ package enum PercentEncoding {
 
     // MARK: Decoding
 
-    /// Decodes `%XX` escapes (either case) from `input` into the start of `output`, which
-    /// must hold `input.count` bytes (the decoded bytes never outnumber the text); with
-    /// `plusIsSpace`, `+` reads as a space, as an HTML form decoder (and `URLSearchParams`)
-    /// reads it. Returns the bytes written, or nil for a bad escape (`%G1`, a lone `%`).
-    /// The bytes are not checked to be UTF-8.
-    package static func decode(
+    /// Appends the bytes `input` decodes to to `output`, which must have `input.count` bytes
+    /// free (the decoded bytes never outnumber the text): `%XX` escapes (either case), and with
+    /// `plusIsSpace` `+` read as a space, as an HTML form decoder (and `URLSearchParams`) reads
+    /// it. Returns false for a bad escape (`%G1`, a lone `%`), having appended nothing. The
+    /// bytes are not checked to be UTF-8.
+    package static func decode(_ input: Span<UInt8>, plusIsSpace: Bool, into output: inout OutputSpan<UInt8>) -> Bool {
+        precondition(output.freeCapacity >= input.count, "percent-decoding output too small")
+        return input.withUnsafeBytes { input in
+            output.withUnsafeMutableBufferPointer { buffer, count in
+                guard
+                    let written = decode(
+                        input, plusIsSpace: plusIsSpace, into: UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[count...])))
+                else { return false }
+                count += written
+                return true
+            }
+        }
+    }
+
+    /// `decode` into the start of `output`, which must hold `input.count` bytes; returns the
+    /// bytes written, or nil for a bad escape.
+    private static func decode(
         _ input: UnsafeRawBufferPointer, plusIsSpace: Bool,
         into output: UnsafeMutableRawBufferPointer
     ) -> Int? {

@@ -41,14 +41,8 @@ package enum CountryCodes {
         return slot
     }
 
-    /// Whether the UTF-8 `code` is in `alpha3`.
-    package static func isAlpha3<Bytes: Collection<UInt8>>(_ code: Bytes) -> Bool {
-        guard let slot = slot(code) else { return false }
-        return alpha3Bits[slot >> 6] & (1 << UInt64(slot & 63)) != 0
-    }
-
-    /// `isAlpha3` on contiguous bytes (the hot path of validating `allowedCountries`).
-    package static func isAlpha3(_ code: UnsafeBufferPointer<UInt8>) -> Bool {
+    /// Whether the UTF-8 `code` is in `alpha3` (the hot path of validating `allowedCountries`).
+    package static func isAlpha3(_ code: Span<UInt8>) -> Bool {
         guard code.count == 3 else { return false }
         let a = code[0] &- UInt8(ascii: "A"), b = code[1] &- UInt8(ascii: "A"), c = code[2] &- UInt8(ascii: "A")
         guard a < 26, b < 26, c < 26 else { return false }

@@ -332,16 +332,19 @@ public struct LiveformParameters: Sendable, Hashable, Sequence {
     /// `allowedCountries`: the commas walked over the bytes, with no array of pieces; a known
     /// code costs no String (only an unknown one is made into one, for the error message).
     static func validateCountryList(_ text: String) throws(LiveformError) {
-        var list = text
-        let unknown = list.withUTF8 { bytes -> Range<Int>? in
-            var start = 0
-            while true {
-                var end = start
-                while end < bytes.count, bytes[end] != UInt8(ascii: ",") { end += 1 }
-                if !CountryCodes.isAlpha3(UnsafeBufferPointer(rebasing: bytes[start..<end])) { return start..<end }
-                guard end < bytes.count else { return nil }
-                start = end + 1
+        let utf8 = text.utf8
+        let bytes = utf8.span
+        var unknown: Range<Int>?
+        var start = 0
+        while true {
+            var end = start
+            while end < bytes.count, bytes[end] != UInt8(ascii: ",") { end += 1 }
+            if !CountryCodes.isAlpha3(bytes.extracting(start..<end)) {
+                unknown = start..<end
+                break
             }
+            guard end < bytes.count else { break }
+            start = end + 1
         }
         if let unknown {
             let code = String(decoding: Array(text.utf8)[unknown], as: UTF8.self)
@@ -354,20 +357,26 @@ public struct LiveformParameters: Sendable, Hashable, Sequence {
             (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
                 || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
         }
-        var token = token
         // Checked over the contiguous bytes; the first failing rule, in the order below, is reported.
         enum Verdict {
             case ok
             case length(Int)
             case characters, ends
         }
-        let verdict = token.withUTF8 { bytes -> Verdict in
-            guard (8...64).contains(bytes.count) else { return .length(bytes.count) }
-            for byte in bytes where !(isAlphanumeric(byte) || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")) {
-                return .characters
-            }
-            guard let first = bytes.first, let last = bytes.last, isAlphanumeric(first), isAlphanumeric(last) else { return .ends }
-            return .ok
+        let utf8 = token.utf8
+        let bytes = utf8.span
+        let verdict: Verdict
+        if !(8...64).contains(bytes.count) {
+            verdict = .length(bytes.count)
+        } else if bytes.indices.contains(where: {
+            let byte = bytes[$0]
+            return !(isAlphanumeric(byte) || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-"))
+        }) {
+            verdict = .characters
+        } else if !isAlphanumeric(bytes[0]) || !isAlphanumeric(bytes[bytes.count - 1]) {
+            verdict = .ends
+        } else {
+            verdict = .ok
         }
         switch verdict {
         case .ok: return
@@ -456,15 +465,8 @@ enum ParameterKind: Sendable, Hashable {
 
     /// The kind of `name`, matched by its exact UTF-8 bytes (as JavaScript compares names).
     init(name: String) {
-        self = name.utf8.withContiguousStorageIfAvailable(Self.classify) ?? Self.classify(Array(name.utf8))
-    }
-
-    private static func classify(_ bytes: UnsafeBufferPointer<UInt8>) -> ParameterKind {
-        byName.value(for: UnsafeRawBufferPointer(bytes)) ?? .other
-    }
-
-    private static func classify(_ bytes: [UInt8]) -> ParameterKind {
-        bytes.withUnsafeBufferPointer(classify)
+        let utf8 = name.utf8
+        self = Self.byName.value(for: utf8.span) ?? .other
     }
 
     /// The wire name of a documented kind, as either kind of literal (the one place the names

@@ -1,3 +1,5 @@
+import LiveformBytes
+
 /// Reads Liveform URLs back (wire format §3.4): yours, for support and debugging, or ones
 /// a partner built, to check what a customer will see.
 ///
@@ -129,7 +131,7 @@ public struct LiveformURLDecoder: Sendable {
     }
 
     /// `token`: the UTF-8 text of `encrypted`, percent-decoded.
-    private func decrypt(_ token: UnsafeRawBufferPointer) throws(LiveformError) -> (JSONObject, LiveformSettings.Encryption, Int) {
+    private func decrypt(_ token: Span<UInt8>) throws(LiveformError) -> (JSONObject, LiveformSettings.Encryption, Int) {
         let candidates =
             switch mode {
             case .ecb: Self.ecbOnly
@@ -142,7 +144,8 @@ public struct LiveformURLDecoder: Sendable {
         guard token.count <= maxTokenLength else {
             throw .malformed("'encrypted' is \(token.count) characters, over the limit of \(maxTokenLength)")
         }
-        let wire = try Base64.decode(token)
+        let wire: [UInt8]
+        do { wire = try LiveformBytes.Base64.decode(token) } catch { throw .malformed(error.message) }
         guard candidates.contains(where: { makeCipher($0).fitsStructure(wire.count) }) else {
             if candidates.count == 1 { try makeCipher(candidates[0]).checkStructure(wire.count) }
             throw .malformed("'encrypted' is \(wire.count) bytes, which fits neither GCM (at least 28) nor ECB (a positive multiple of 16)")

@@ -31,95 +31,33 @@ package enum QueryString {
     /// - Throws: ``LiveformError/Code/malformedInput`` for a bad escape (`%G1`, a lone `%`)
     ///   or bytes that are not UTF-8.
     package static func decode(_ text: Substring.UTF8View, plusIsSpace: Bool, what: @autoclosure () -> String) throws(LiveformError) -> String {
-        try withDecoded(text, plusIsSpace: plusIsSpace, what: what()) { (bytes) throws(LiveformError) in
-            // Valid UTF-8 by now: decoding repairs nothing.
-            String(
-                decoding: UnsafeBufferPointer(start: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), count: bytes.count),
-                as: UTF8.self)
-        }
+        try withValidated(text, plusIsSpace: plusIsSpace, what: what()) { utf8 in String(copying: utf8) }
     }
 
     /// `decode`, lending the decoded UTF-8 bytes instead of making a String (the `encrypted`
     /// token goes straight on to base64). Same checks, same errors.
     package static func withDecoded<R>(
         _ text: Substring.UTF8View, plusIsSpace: Bool, what: @autoclosure () -> String,
-        _ body: (UnsafeRawBufferPointer) throws(LiveformError) -> R
+        _ body: (Span<UInt8>) throws(LiveformError) -> R
     ) throws(LiveformError) -> R {
-        if let result = text.withContiguousStorageIfAvailable({ bytes in
-            Result { () throws(LiveformError) in try withDecoded(bytes, plusIsSpace: plusIsSpace, what: what(), body) }
-        }) {
-            return try result.get()
-        }
-        return try Array(text).withUnsafeBufferPointer { (bytes) throws(LiveformError) in
-            try withDecoded(bytes, plusIsSpace: plusIsSpace, what: what(), body)
-        }
+        try withValidated(text, plusIsSpace: plusIsSpace, what: what()) { (utf8) throws(LiveformError) in try body(utf8.span) }
     }
 
     /// The decoded bytes never outnumber the input, so they go to scratch memory (on the
     /// stack for short texts) and are validated there once.
-    private static func withDecoded<R>(
-        _ text: UnsafeBufferPointer<UInt8>, plusIsSpace: Bool, what: @autoclosure () -> String,
-        _ body: (UnsafeRawBufferPointer) throws(LiveformError) -> R
+    private static func withValidated<R>(
+        _ text: Substring.UTF8View, plusIsSpace: Bool, what: @autoclosure () -> String,
+        _ body: (UTF8Span) throws(LiveformError) -> R
     ) throws(LiveformError) -> R {
-        let outcome = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(text.count, 1)) { out in
-            Result { () throws(LiveformError) -> R in
-                guard
-                    let count = PercentEncoding.decode(
-                        UnsafeRawBufferPointer(text), plusIsSpace: plusIsSpace,
-                        into: UnsafeMutableRawBufferPointer(out))
-                else {
-                    throw .malformed("bad percent-escape in \(what()): '%' must be followed by two hex digits")
-                }
-                let decoded = UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: out[..<count]))
-                guard isASCII(decoded) || validatedUTF8String(decoded) != nil else {
-                    throw .malformed("\(what()) is not UTF-8 after percent-decoding")
-                }
-                return try body(decoded)
+        let input = text.span
+        return try withScratchBytes(capacity: max(input.count, 1)) { (out) throws(LiveformError) -> R in
+            guard PercentEncoding.decode(input, plusIsSpace: plusIsSpace, into: &out) else {
+                throw .malformed("bad percent-escape in \(what()): '%' must be followed by two hex digits")
             }
+            let utf8: UTF8Span
+            do { utf8 = try UTF8Span(validating: out.span) } catch { throw .malformed("\(what()) is not UTF-8 after percent-decoding") }
+            return try body(utf8)
         }
-        return try outcome.get()
-    }
-
-    /// The offset of the first `a` or `b` in `start..<end`, or `end`; sixteen bytes per step
-    /// (vector compares: SSE2 on x86-64, NEON on arm64) until a block holds one.
-    private static func firstOf(_ a: UInt8, _ b: UInt8, in bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int {
-        let raw = UnsafeRawBufferPointer(bytes)
-        let aVector = SIMD16<UInt8>(repeating: a), bVector = SIMD16<UInt8>(repeating: b)
-        var index = start
-        while index + 16 <= end {
-            let block = raw.loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self)
-            if ((block .== aVector) .| (block .== bVector)).anySet { break }
-            index += 16
-        }
-        while index < end, bytes[index] != a, bytes[index] != b { index += 1 }
-        return index
-    }
-
-    /// In one pass: the first byte that is whitespace, a control character or DEL (≤ 0x20 or
-    /// 0x7F), if any, and the offset of the first `#` (or the end). Sixteen bytes per step.
-    private static func forbiddenAndFragment(_ bytes: UnsafeBufferPointer<UInt8>) -> (bad: UInt8?, hash: Int) {
-        let raw = UnsafeRawBufferPointer(bytes)
-        let count = bytes.count
-        let space = SIMD16<UInt8>(repeating: 0x20), delete = SIMD16<UInt8>(repeating: 0x7F)
-        let sharp = SIMD16<UInt8>(repeating: UInt8(ascii: "#"))
-        var hash = count
-        var index = 0
-        while index + 16 <= count {
-            let block = raw.loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self)
-            if ((block .<= space) .| (block .== delete)).anySet { break }
-            if hash == count && (block .== sharp).anySet {
-                hash = index
-                while bytes[hash] != UInt8(ascii: "#") { hash += 1 }
-            }
-            index += 16
-        }
-        while index < count {
-            let byte = bytes[index]
-            if byte <= 0x20 || byte == 0x7F { return (byte, hash) }
-            if byte == UInt8(ascii: "#") && hash == count { hash = index }
-            index += 1
-        }
-        return (nil, hash)
     }
 
     /// One `name=value` item of a query, still percent-encoded.
@@ -150,15 +88,14 @@ package enum QueryString {
         guard !url.isEmpty else { throw .malformed("the URL is empty") }
         // Work on UTF-8 offsets: every delimiter we look for is ASCII, so the offsets are
         // also valid `String.Index`es, and no Character (grapheme) machinery runs.
-        var contiguous = url
-        let found = contiguous.withUTF8 { Self.landmarks($0) }
+        let utf8 = url.utf8
+        let found = Self.landmarks(utf8.span)
         if let bad = found.bad {
             throw .malformed("not a URL: it contains the byte 0x\(Hex.encode([bad])) (whitespace or a control character); percent-encode it")
         }
         guard found.shape else { throw .malformed("not a URL: expected http(s)://…, /path?… or ?query") }
-        let utf8 = contiguous.utf8
         func index(_ offset: Int) -> String.Index { utf8.index(utf8.startIndex, offsetBy: offset) }
-        guard let question = found.question else { return SplitURL(base: contiguous[..<index(found.end)], items: []) }
+        guard let question = found.question else { return SplitURL(base: url[..<index(found.end)], items: []) }
         var items: [RawItem] = []
         items.reserveCapacity(found.items.count)
         for item in found.items {
@@ -167,7 +104,7 @@ package enum QueryString {
                     name: utf8[index(item.start)..<index(item.equals)],
                     value: utf8[index(min(item.equals + 1, item.stop))..<index(item.stop)]))
         }
-        return SplitURL(base: contiguous[..<index(question)], items: items)
+        return SplitURL(base: url[..<index(question)], items: items)
     }
 
     /// An item's offsets: its first byte, its `=` (or its end), its end. A struct, not a
@@ -179,28 +116,14 @@ package enum QueryString {
     /// One pass over a URL's bytes, all in locals: the first whitespace or control byte (which
     /// makes it no URL), where the fragment starts (`end`), whether it starts as a URL must,
     /// where the query starts, and each non-empty item's (start, '=' or end, end) offsets.
-    private static func landmarks(
-        _ bytes: UnsafeBufferPointer<UInt8>
-    )
-        -> (bad: UInt8?, shape: Bool, end: Int, question: Int?, items: [ItemBounds])
-    {
-        let (forbidden, end) = forbiddenAndFragment(bytes)
+    private static func landmarks(_ bytes: Span<UInt8>) -> (bad: UInt8?, shape: Bool, end: Int, question: Int?, items: [ItemBounds]) {
+        let (forbidden, end) = ByteSearch.forbiddenAndFragment(bytes)
         if let bad = forbidden { return (bad, false, 0, nil, []) }
-        let questionMark = firstOf(UInt8(ascii: "?"), UInt8(ascii: "?"), in: bytes, from: 0, to: end)
+        let questionMark = ByteSearch.firstOf(UInt8(ascii: "?"), UInt8(ascii: "?"), in: bytes, from: 0, to: end)
         let question: Int? = questionMark < end ? questionMark : nil
-        func hasPrefix(_ prefix: StaticString, caseInsensitive: Bool) -> Bool {
-            let count = prefix.utf8CodeUnitCount
-            guard end >= count else { return false }
-            for offset in 0..<count {
-                let byte = bytes[offset]
-                // ASCII case folding: only letters differ by 0x20 between cases.
-                let folded = caseInsensitive && (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte
-                if folded != prefix.utf8Start[offset] { return false }
-            }
-            return true
-        }
-        let isAbsolute = hasPrefix("https://", caseInsensitive: true) || hasPrefix("http://", caseInsensitive: true)
-        guard isAbsolute || hasPrefix("/", caseInsensitive: false) || hasPrefix("?", caseInsensitive: false) else {
+        let head = bytes.extracting(0..<end)
+        let isAbsolute = ByteSearch.hasPrefix(head, "https://", caseInsensitive: true) || ByteSearch.hasPrefix(head, "http://", caseInsensitive: true)
+        guard isAbsolute || ByteSearch.hasPrefix(head, "/", caseInsensitive: false) || ByteSearch.hasPrefix(head, "?", caseInsensitive: false) else {
             return (nil, false, end, nil, [])
         }
         guard let question else { return (nil, true, end, nil, []) }
@@ -208,10 +131,10 @@ package enum QueryString {
         items.reserveCapacity(8)
         var start = question + 1
         while start <= end {
-            var stop = firstOf(UInt8(ascii: "&"), UInt8(ascii: "="), in: bytes, from: start, to: end)
+            var stop = ByteSearch.firstOf(UInt8(ascii: "&"), UInt8(ascii: "="), in: bytes, from: start, to: end)
             let equals = stop
             if stop < end, bytes[stop] == UInt8(ascii: "=") {
-                stop = firstOf(UInt8(ascii: "&"), UInt8(ascii: "&"), in: bytes, from: stop, to: end)
+                stop = ByteSearch.firstOf(UInt8(ascii: "&"), UInt8(ascii: "&"), in: bytes, from: stop, to: end)
             }
             if stop > start {  // `&&` and a trailing `&` make empty items, which are skipped
                 items.append(ItemBounds(start: start, equals: equals, stop: stop))
