@@ -11,7 +11,9 @@ let swiftSettings: [SwiftSetting] = [
 
 let package = Package(
     name: "Liveform",
-    platforms: [.macOS(.v15)],
+    // macOS 26: the core reads Strings' UTF-8 in place through `String.utf8.span` and
+    // `UTF8Span` (Swift 6.2's standard library), which Apple ships from macOS 26 on.
+    platforms: [.macOS(.v26)],
     products: [
         .library(name: "Liveform", targets: ["Liveform"]),
         .library(name: "LiveformAPI", targets: ["LiveformAPI"]),

@@ -139,16 +139,3 @@ package func fillRandomOrSystem(_ buffer: UnsafeMutableRawBufferPointer, using k
 package func sha256(_ input: Span<UInt8>, using kind: CipherBackendKind = .openssl) throws(CipherFailure) -> [UInt8] {
     try input.withUnsafeBytes { (raw) throws(CipherFailure) in try sha256(raw, using: kind) }
 }
-
-/// Lends the bytes of any collection as a `Span`, copying only when it has no contiguous storage.
-package func withByteSpan<Bytes: Collection<UInt8>, R, E: Error>(
-    _ bytes: Bytes, _ body: (Span<UInt8>) throws(E) -> R
-) throws(E) -> R {
-    var outcome: Result<R, E>?
-    _ = bytes.withContiguousStorageIfAvailable { buffer in
-        outcome = Result { () throws(E) -> R in try body(buffer.span) }
-    }
-    if let outcome { return try outcome.get() }
-    let copy = Array(bytes)
-    return try body(copy.span)
-}

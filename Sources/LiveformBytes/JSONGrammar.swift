@@ -418,36 +418,10 @@ extension Hasher {
     }
 }
 
-extension OutputSpan where Element == UInt8 {
-    /// Appends a copy of `bytes`, which must fit in `freeCapacity`.
-    @inlinable
-    public mutating func append(copying bytes: Span<UInt8>) {
-        precondition(bytes.count <= freeCapacity, "OutputSpan overflow")
-        withUnsafeMutableBufferPointer { buffer, count in
-            count &+= bytes.withUnsafeBufferPointer { UnsafeMutableBufferPointer(rebasing: buffer[count...]).initialize(fromContentsOf: $0) }
-        }
-    }
-}
-
 extension Array where Element == UInt8 {
     /// A copy of `bytes`.
     @inlinable
     public init(copying bytes: Span<UInt8>) {
         self.init(capacity: bytes.count) { $0.append(copying: bytes) }
     }
-}
-
-/// Lends `bytes` as a `Span`: in place when the collection has contiguous storage (an array,
-/// `Data`, a buffer), else from a copy.
-@inlinable
-public func withSpan<Bytes: Collection<UInt8>, R, E: Error>(
-    of bytes: Bytes, _ body: (Span<UInt8>) throws(E) -> R
-) throws(E) -> R {
-    var outcome: Result<R, E>?
-    _ = bytes.withContiguousStorageIfAvailable { buffer in
-        outcome = Result { () throws(E) -> R in try body(buffer.span) }
-    }
-    if let outcome { return try outcome.get() }
-    let copy = Array(bytes)
-    return try body(copy.span)
 }

@@ -34,3 +34,18 @@ package func withScratchBytes<R: ~Copyable, E: Error>(
         return try body(&output)
     }
 }
+
+/// Lends `bytes` as a `Span`: in place when the collection has contiguous storage (an array,
+/// `Data`, a buffer), else from a copy.
+@inlinable
+package func withByteSpan<Bytes: Collection<UInt8>, R, E: Error>(
+    _ bytes: Bytes, _ body: (Span<UInt8>) throws(E) -> R
+) throws(E) -> R {
+    var outcome: Result<R, E>?
+    _ = bytes.withContiguousStorageIfAvailable { buffer in
+        outcome = Result { () throws(E) -> R in try body(buffer.span) }
+    }
+    if let outcome { return try outcome.get() }
+    let copy = Array(bytes)
+    return try body(copy.span)
+}

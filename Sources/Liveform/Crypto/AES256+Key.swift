@@ -1,4 +1,5 @@
 package import LiveformBackends
+import LiveformBytes
 
 extension AES256 {
     /// A 256-bit AES key.

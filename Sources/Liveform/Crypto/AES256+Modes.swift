@@ -1,4 +1,5 @@
 import LiveformBackends
+import LiveformBytes
 
 extension AES256 {
     /// AES-256 in ECB mode with PKCS#7 padding.

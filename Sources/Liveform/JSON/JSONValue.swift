@@ -79,7 +79,7 @@ public enum JSONValue: Sendable, Hashable {
         parsing bytes: Bytes, maxDepth: Int = JSONReader.defaultMaxDepth,
         duplicateKeys: JSONReader.DuplicateKeys = .lastWins
     ) throws(LiveformError) {
-        self = try withSpan(of: bytes) { (span) throws(LiveformError) in
+        self = try withByteSpan(bytes) { (span) throws(LiveformError) in
             try JSONReader.parse(span, maxDepth: maxDepth, duplicateKeys: duplicateKeys)
         }
     }

@@ -100,7 +100,7 @@ public struct ReturnURLDecoder: Sendable {
         let cipher = TokenCipher(mode: .ecb, backend: backend, maxTokenLength: maxTokenLength)
         let wire = try cipher.wireBytes(of: token)
         let object = try cipher.open(wire, using: keys) { plaintext -> JSONObject? in
-            (try? JSONValue(parsing: plaintext))?.objectValue
+            (try? JSONReader.parse(plaintext))?.objectValue
         }
         // Encrypted fields win over plain ones of the same name.
         var merged = object

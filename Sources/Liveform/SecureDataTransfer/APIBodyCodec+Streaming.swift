@@ -401,7 +401,7 @@ struct BodyStream: ~Copyable {
         switch phase {
         case .leading, .objectPrefix, .buffered:
             // Not a layout that streams (or too short to tell): the envelope's reader finds the token.
-            let token = Array(try DataEnvelope.token(of: raw, maxSize: codec.maxBodySize).utf8)
+            let token = Array(try DataEnvelope.token(of: raw.span, maxSize: codec.maxBodySize).utf8)
             try feed(token.span)
         case .token(.bare), .afterToken(.string), .closed:
             break
@@ -425,7 +425,7 @@ struct BodyStream: ~Copyable {
     private func checkMembers() throws(LiveformError) {
         let object: JSONObject
         do throws(LiveformError) {
-            guard let members = try JSONReader.parse([UInt8(ascii: "{")] + raw).objectValue else { throw .malformed("") }
+            guard let members = try JSONReader.parse(([UInt8(ascii: "{")] + raw).span).objectValue else { throw .malformed("") }
             object = members
         } catch {
             throw .malformed("the body is not a JSON object")

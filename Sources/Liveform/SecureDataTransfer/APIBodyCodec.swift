@@ -1,4 +1,5 @@
 import LiveformBackends
+import LiveformBytes
 
 /// Encrypts and decrypts API bodies under Secure Data Transfer (wire format §5).
 ///

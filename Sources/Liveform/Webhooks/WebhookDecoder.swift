@@ -105,7 +105,7 @@ public struct WebhookDecoder: Sendable {
     /// The token's wire bytes, read where the body holds it (no copy of its text).
     private func wireBytes<Body: Collection<UInt8>>(_ body: Body) throws(LiveformError) -> [UInt8] {
         let cipher = cipher
-        return try withSpan(of: body) { (span) throws(LiveformError) in
+        return try withByteSpan(body) { (span) throws(LiveformError) in
             try DataEnvelope.withToken(of: span, maxSize: maxBodySize) { (token) throws(LiveformError) in
                 try cipher.wireBytes(ofText: token)
             }
