@@ -11,6 +11,20 @@ package enum JSONString {
     @inlinable
     package static func maxQuotedLength(_ count: Int) -> Int { 2 + 6 * count }
 
+    /// The exact length of the literal of `utf8`: a pass that only counts, for texts too
+    /// long to reserve ``maxQuotedLength(_:)`` for (a base64 image in a webhook).
+    @inlinable
+    package static func quotedLength(_ utf8: Span<UInt8>) -> Int {
+        var length = 2 + utf8.count
+        for index in utf8.indices where needsEscape(utf8[index]) {
+            switch utf8[index] {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), 0x08, 0x09, 0x0A, 0x0C, 0x0D: length += 1
+            default: length += 5
+            }
+        }
+        return length
+    }
+
     /// Whether `JSON.stringify` escapes this byte of a string: `"`, `\` and U+0000–U+001F.
     @inlinable
     package static func needsEscape(_ byte: UInt8) -> Bool {
@@ -18,10 +32,13 @@ package enum JSONString {
     }
 
     /// Appends `"…"`, the literal of the UTF-8 text `utf8`, to `output`, which must have
-    /// `maxQuotedLength(utf8.count)` bytes free. Runs without escapes are copied whole.
+    /// `maxQuotedLength(utf8.count)`, or at least `quotedLength(utf8)`, bytes free. Runs
+    /// without escapes are copied whole.
     @inlinable @inline(__always)  // inlined, it keeps the builder's JSON loop free of calls (callgrind, W1)
     package static func appendQuoted(_ utf8: Span<UInt8>, into output: inout OutputSpan<UInt8>) {
-        precondition(output.freeCapacity >= maxQuotedLength(utf8.count), "OutputSpan has no room for the JSON string")
+        precondition(
+            output.freeCapacity >= maxQuotedLength(utf8.count) || output.freeCapacity >= quotedLength(utf8),
+            "OutputSpan has no room for the JSON string")
         utf8.withUnsafeBufferPointer { input in
             output.withUnsafeMutableBufferPointer { buffer, count in
                 guard let base = buffer.baseAddress else { return }

@@ -145,13 +145,6 @@ extension AES256.Key {
 /// Hexadecimal helpers (keys, IVs and nonces in vectors and on the command line).
 package enum Hex {
     private static let digits = Array("0123456789abcdef".utf8)
-    private static let upperDigits = Array("0123456789ABCDEF".utf8)
-
-    /// The lowercase hex digit of a value 0…15.
-    package static func lowercaseDigit(_ value: UInt8) -> UInt8 { digits[Int(value & 0x0F)] }
-
-    /// The uppercase hex digit of a value 0…15 (percent-encoding writes these).
-    package static func uppercaseDigit(_ value: UInt8) -> UInt8 { upperDigits[Int(value & 0x0F)] }
 
     /// Lowercase hex of `bytes`.
     package static func encode<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> String {

@@ -56,49 +56,11 @@ package enum JSONWriter {
         out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent * level))
     }
 
-    /// Whether `JSON.stringify` escapes this byte of a string: `"`, `\` and U+0000–U+001F.
-    package static func needsEscape(_ byte: UInt8) -> Bool {
-        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
-    }
-
-    /// Appends the escape of `value` (a byte `needsEscape` accepts), 2 or 6 bytes, to `out`.
-    /// The one place the escape rules of §3.2 live.
-    package static func writeEscape(_ value: UInt8, into out: inout OutputSpan<UInt8>) {
-        out.append(UInt8(ascii: "\\"))
-        switch value {
-        case UInt8(ascii: "\""): out.append(UInt8(ascii: "\""))
-        case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\"))
-        case 0x08: out.append(UInt8(ascii: "b"))
-        case 0x09: out.append(UInt8(ascii: "t"))
-        case 0x0A: out.append(UInt8(ascii: "n"))
-        case 0x0C: out.append(UInt8(ascii: "f"))
-        case 0x0D: out.append(UInt8(ascii: "r"))
-        default:
-            out.append(UInt8(ascii: "u"))
-            out.append(repeating: UInt8(ascii: "0"), count: 2)
-            out.append(Hex.lowercaseDigit(value >> 4))
-            out.append(Hex.lowercaseDigit(value & 0xF))
-        }
-    }
-
-    /// A JSON string literal, escaped as `JSON.stringify` escapes it.
+    /// A JSON string literal, escaped as `JSON.stringify` escapes it (``JSONString``: the
+    /// one writer of string literals, which the URL builder uses too).
     package static func writeString(_ text: String, into out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
         let utf8 = text.utf8.span
-        var runStart = 0
-        for index in utf8.indices where needsEscape(utf8[index]) {
-            let run = utf8.extracting(runStart..<index)
-            out.append(addingCapacity: run.count + 6) { output in
-                output.append(copying: run)
-                writeEscape(utf8[index], into: &output)
-            }
-            runStart = index + 1
-        }
-        let run = utf8.extracting(runStart...)
-        out.append(addingCapacity: run.count + 1) { output in
-            output.append(copying: run)
-            output.append(UInt8(ascii: "\""))
-        }
+        out.append(addingCapacity: JSONString.quotedLength(utf8)) { output in JSONString.appendQuoted(utf8, into: &output) }
     }
 
     /// ECMAScript `Number::toString` (what `JSON.stringify` writes), with NaN and the

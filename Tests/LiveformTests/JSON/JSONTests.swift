@@ -21,6 +21,34 @@ struct JSONTests {
         }
     }
 
+    @Test("every ASCII byte, alone and between runs of plain text, is written exactly (the literal's length is counted before it is written)")
+    func everyASCIIByte() {
+        // The rule written out per character, independently of the writer.
+        func expected(_ scalar: Unicode.Scalar) -> String {
+            switch scalar {
+            case "\"": return "\\\""
+            case "\\": return "\\\\"
+            case "\u{08}": return "\\b"
+            case "\t": return "\\t"
+            case "\n": return "\\n"
+            case "\u{0C}": return "\\f"
+            case "\r": return "\\r"
+            default:
+                guard scalar.value < 0x20 else { return String(scalar) }
+                let hex = String(scalar.value, radix: 16)
+                return "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            }
+        }
+        for value in UInt32(0)..<0x80 {
+            let scalar = Unicode.Scalar(value)!
+            for run in ["", "x", String(repeating: "plain text ", count: 5)] {
+                let text = run + String(scalar) + run + String(scalar)
+                let literal = "\"" + run + expected(scalar) + run + expected(scalar) + "\""
+                #expect(JSONValue.string(text).jsonText == literal, "byte \(value) between runs of \(run.count)")
+            }
+        }
+    }
+
     @Test("objects keep member order and write compactly")
     func order() throws {
         let value: JSONValue = ["zeta": 1, "alpha": [true, false, nil], "mid": ["x": "y"], "n": 0.5]
