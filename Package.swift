@@ -167,7 +167,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LiveformTests",
-            dependencies: ["Liveform", "LiveformBackends", "LiveformConformance", "LiveformCLI"],
+            dependencies: ["Liveform", "LiveformBackends", "LiveformBytes", "LiveformConformance", "LiveformCLI"],
             swiftSettings: swiftSettings
         ),
         // LiveformAPI and `liveform api` over real HTTP against Tools/interop/fake_argos.py.
