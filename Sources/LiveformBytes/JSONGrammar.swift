@@ -77,7 +77,8 @@ public enum JSONBytes {
     ) throws(JSONSyntaxError) -> Bool {
         let count = raw.count
         var position = 0, depth = 0, spaced = false, expectName = false
-        @inline(__always) func isObject(_ level: Int) -> Bool { kinds[level >> 6] & (1 << UInt64(level & 63)) != 0 }
+        @inline(__always)  // one shift and mask per closing bracket and per member: the call would be all it does
+        func isObject(_ level: Int) -> Bool { kinds[level >> 6] & (1 << UInt64(level & 63)) != 0 }
 
         values: while true {
             position = skipWhitespace(raw, from: position, spaced: &spaced)
@@ -211,7 +212,7 @@ public enum JSONBytes {
     /// Nonzero exactly when some byte of `word` is `"`, `\`, a control character or
     /// non-ASCII. Each test is exact about whether some byte matches (the classic
     /// has-zero-byte and has-less-than tricks), and the lowest flagged byte is always a match.
-    @inlinable @inline(__always)
+    @inlinable @inline(__always)  // a few word operations, run per 8 bytes of every string: a call would double them
     static func specialBits(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
         let quote = word ^ (0x22 &* ones), backslash = word ^ (0x5C &* ones)
@@ -220,7 +221,7 @@ public enum JSONBytes {
 
     /// Skips 32-byte blocks with no special byte from `offset`: long strings (a base64 image
     /// in a 10 MiB body) cost one branch per 32 bytes. Returns the new offset.
-    @inlinable @inline(__always)
+    @inlinable @inline(__always)  // entered once per long string, from the string scan's loop, which stays free of calls
     static func skipPlainBlocks(_ input: UnsafeRawBufferPointer, from offset: Int) -> Int {
         var position = offset
         while position + 32 <= input.count {
@@ -320,7 +321,7 @@ public enum JSONBytes {
         }
     }
 
-    @inlinable @inline(__always)
+    @inlinable @inline(__always)  // up to three times per number, usually over one or two digits
     static func skipDigits(_ input: UnsafeRawBufferPointer, _ position: inout Int) -> Int {
         let start = position
         while position < input.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(input[position]) {
@@ -358,13 +359,14 @@ extension JSONBytes {
     /// `equal` over raw memory. Up to 32 bytes (every name this SDK knows) are compared
     /// inline, as overlapping words from each side: a call to `memcmp` cost more than the
     /// comparison.
-    @inlinable @inline(__always)
+    @inlinable @inline(__always)  // per name compared; the literal's length is known where it is inlined, so the switch folds away
     static func equal(_ bytes: UnsafeRawBufferPointer, _ literal: StaticString) -> Bool {
         let count = literal.utf8CodeUnitCount
         guard bytes.count == count else { return false }
         guard let base = bytes.baseAddress else { return true }
         let other = UnsafeRawPointer(literal.utf8Start)
-        @inline(__always) func same<Word: FixedWidthInteger>(_ offset: Int, _: Word.Type) -> Bool {
+        @inline(__always)  // one or two loads per side: the call would be all it does
+        func same<Word: FixedWidthInteger>(_ offset: Int, _: Word.Type) -> Bool {
             base.loadUnaligned(fromByteOffset: offset, as: Word.self) == other.loadUnaligned(fromByteOffset: offset, as: Word.self)
         }
         switch count {

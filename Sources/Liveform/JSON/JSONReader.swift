@@ -78,7 +78,6 @@ public enum JSONReader {
 
     /// The visitor of plain `scan`: sees nothing, costs nothing.
     package struct IgnoredMembers: TopLevelMemberVisitor {
-        @inline(__always)
         package mutating func member(name: Range<Int>, nameEscaped: Bool, value: Range<Int>, in input: Span<UInt8>) {}
     }
 
@@ -365,7 +364,6 @@ package struct NameTable<Value: Sendable>: Sendable {
     }
 
     /// The value of the name with exactly these bytes, if there is one.
-    @inline(__always)
     package func value(for bytes: Span<UInt8>) -> Value? {
         let length = bytes.count
         guard length &+ 1 < starts.count else { return nil }
