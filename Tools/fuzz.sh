@@ -33,7 +33,7 @@ build() {
     echo "==> swift build --product LiveformFuzz (-sanitize=fuzzer,address) into $scratch"
     local start=$SECONDS
     # The linker repeats a harmless warning about ASan's local symbols for every register.
-    swift build --product LiveformFuzz -c debug --scratch-path "$scratch" \
+    swift build --product LiveformFuzz -c debug --scratch-path "$scratch" --disable-index-store \
         -Xswiftc -sanitize=fuzzer,address -Xswiftc -DLIVEFORM_FUZZING \
         -Xswiftc -enable-experimental-feature -Xswiftc Extern \
         2>&1 | { grep -v -E "Cannot export local symbol '__asan_|^\[[0-9]+/[0-9]+\] " || true; }
@@ -96,6 +96,11 @@ for target in "${selected[@]}"; do
     fuzz "$target" "$seconds" || failed+=("$target")
 done
 echo "==> ${#selected[@]} targets in $((SECONDS - total)) s wall time"
+# A CI clone is thrown away afterwards: with no finding to replay, free the build's disk for
+# the next stage (corpus, logs and artifacts stay).
+if [ "${CI:-}" = true ] && [ "${#failed[@]}" -eq 0 ]; then
+    find "$scratch" -mindepth 1 -maxdepth 1 ! -name corpus ! -name logs ! -name artifacts -exec rm -rf {} +
+fi
 if [ "${#failed[@]}" -gt 0 ]; then
     echo "FUZZ FAILED: ${failed[*]}" >&2
     exit 1

@@ -14,6 +14,7 @@ cd "$(dirname "$0")/.."
 Tools/setup.sh --tests
 
 echo "==> toolchain: $(swift --version 2>&1 | head -n1)"
+echo "==> disk: $(df -h . | awk 'NR == 2 { print $4 " free of " $2 }') (a full run needs about 8 GB)"
 echo "==> backends: $(pkg-config --modversion libcrypto | sed 's/^/OpenSSL /'), $(pkg-config --modversion libgcrypt | sed 's/^/libgcrypt /')"
 
 echo "==> Vectors/ is exactly what the independent generators (Node crypto, Python cryptography) produce"
