@@ -4,8 +4,8 @@
 #   Tools/sanitize.sh thread    # TSan, scratch path .build-tsan
 # Exits non-zero when a test fails or the sanitizer reports anything. Ends with a line
 # `SANITIZE <name>: <result>, <N> sanitizer reports, <S> s`; the full log is kept in the
-# scratch directory (git-ignored, like every .build*). Built without an index store (nothing
-# reads it); with CI=true the build products are deleted afterwards, the log kept.
+# scratch directory (git-ignored, like every .build*). With CI=true the build products are
+# deleted afterwards, the log kept. (The index store stays on: `swift test` finds tests with it.)
 #
 # Skipped under sanitizers, to keep CI time reasonable: the suite "Standard AES-256 vectors"
 # (StandardVectorTests, ~35,000 NIST CAVP / Wycheproof cases on both backends). They run the
@@ -38,7 +38,7 @@ SWIFT_BACKTRACE=enable=no \
 ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:detect_stack_use_after_return=1} \
 LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/Tools/sanitizers/lsan.supp:print_suppressions=1} \
 TSAN_OPTIONS=${TSAN_OPTIONS:-second_deadlock_stack=1} \
-    swift test --sanitize="$sanitizer" --scratch-path "$scratch" --disable-index-store \
+    swift test --sanitize="$sanitizer" --scratch-path "$scratch" \
         --skip "$skipped" >"$log" 2>&1 || status=$?
 elapsed=$((SECONDS - start))
 
