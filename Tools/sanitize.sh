@@ -38,8 +38,7 @@ SWIFT_BACKTRACE=enable=no \
 ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:detect_stack_use_after_return=1} \
 LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/Tools/sanitizers/lsan.supp:print_suppressions=1} \
 TSAN_OPTIONS=${TSAN_OPTIONS:-second_deadlock_stack=1} \
-    swift test --sanitize="$sanitizer" --scratch-path "$scratch" \
-        --skip "$skipped" >"$log" 2>&1 || status=$?
+    swift test --sanitize="$sanitizer" --scratch-path "$scratch" --skip "$skipped" >"$log" 2>&1 || status=$?
 elapsed=$((SECONDS - start))
 
 # The log without Swift Testing's per-case "started" lines (as Tools/test.sh prints it).
