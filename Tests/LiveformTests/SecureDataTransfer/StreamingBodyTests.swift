@@ -59,8 +59,9 @@ struct StreamingBodyTests {
             #expect(codec.encryptedChunks(plaintext).length == expected.count)
             let chunks = try Self.chunks(codec, plaintext)
             #expect(Self.joined(chunks, equal: expected), "\(threads) threads")
-            // Every chunk but the last is a whole batch: one unit, or 6 × threads on several threads.
-            let batch = threads > 1 && size >= Self.minimum ? 6 * threads : 1
+            // Every chunk but the last is a whole batch: one unit, or 4 × threads on several threads
+            // (as `encryptedChunks` documents it).
+            let batch = threads > 1 && size >= Self.minimum ? 4 * threads : 1
             #expect(chunks.dropLast().allSatisfy { $0.count == batch * Self.unit / 3 * 4 }, "\(chunks.map(\.count))")
             #expect(chunks.count == (TokenCipher.unitCount(size) + batch - 1) / batch)
         }
