@@ -175,13 +175,7 @@ public struct TokenCipher: Sendable, Hashable {
 
     /// Base64-decodes a token and checks its length, without any key.
     package func wireBytes(of token: some StringProtocol) throws(LiveformError) -> [UInt8] {
-        let length = token.utf8.count
-        guard length <= maxTokenLength else {
-            throw .malformed("the token is \(length) characters, over the limit of \(maxTokenLength)")
-        }
-        let wire = try Base64.decode(token)
-        try checkStructure(wire.count)
-        return wire
+        try withByteSpan(token.utf8) { (text) throws(LiveformError) in try wireBytes(ofText: text) }
     }
 
     /// `wireBytes(of:)` for a token's UTF-8 text lent in place.
