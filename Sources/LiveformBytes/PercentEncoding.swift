@@ -206,7 +206,7 @@ package enum PercentEncoding {
             guard inIndex < count else { return outIndex }
             let byte = input[inIndex]
             if byte == UInt8(ascii: "%") {
-                guard inIndex + 3 <= count, let high = hexValue(input[inIndex + 1]), let low = hexValue(input[inIndex + 2]) else {
+                guard inIndex + 3 <= count, let high = hexDigitValue(input[inIndex + 1]), let low = hexDigitValue(input[inIndex + 2]) else {
                     return nil
                 }
                 output[outIndex] = high << 4 | low
@@ -222,12 +222,15 @@ package enum PercentEncoding {
         }
     }
 
-    private static func hexValue(_ digit: UInt8) -> UInt8? {
-        switch digit {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return digit - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return digit - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return digit - UInt8(ascii: "A") + 10
-        default: return nil
-        }
+}
+
+/// The value of one hex digit (either case), or nil: the one reading of hex digits, for
+/// percent escapes, JSON `\u` escapes, hex keys and IPv6 groups.
+package func hexDigitValue(_ digit: UInt8) -> UInt8? {
+    switch digit {
+    case UInt8(ascii: "0")...UInt8(ascii: "9"): return digit - UInt8(ascii: "0")
+    case UInt8(ascii: "a")...UInt8(ascii: "f"): return digit - UInt8(ascii: "a") + 10
+    case UInt8(ascii: "A")...UInt8(ascii: "F"): return digit - UInt8(ascii: "A") + 10
+    default: return nil
     }
 }

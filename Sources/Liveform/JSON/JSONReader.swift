@@ -111,7 +111,7 @@ extension JSONReader {
         bytes.reserveCapacity(contents.count)
         func hex4(_ offset: Int) -> UInt32 {
             var value: UInt32 = 0
-            for index in offset..<(offset + 4) { value = value << 4 | UInt32(Hex.digitValue(contents[index]) ?? 0) }
+            for index in offset..<(offset + 4) { value = value << 4 | UInt32(hexDigitValue(contents[index]) ?? 0) }
             return value
         }
         var position = 0

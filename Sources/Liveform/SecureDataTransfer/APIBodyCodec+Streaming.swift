@@ -335,7 +335,7 @@ struct BodyStream: ~Copyable {
             guard raw.count == 5 else { return nil }
             var value = 0
             for digit in raw[1...] {
-                guard let nibble = Hex.digitValue(digit) else { throw .malformed("the body's token holds a bad \\u escape") }
+                guard let nibble = hexDigitValue(digit) else { throw .malformed("the body's token holds a bad \\u escape") }
                 value = value << 4 | Int(nibble)
             }
             guard value < 0x80 else { throw .malformed("the body's token holds U+\(String(value, radix: 16, uppercase: true)), which is not base64") }

@@ -1,3 +1,5 @@
+import LiveformBytes
+
 /// Which network addresses may deliver webhooks: an allow-list checked before any decryption.
 ///
 /// Decryption already authenticates a webhook only weakly (CBC has no tag), so an endpoint
@@ -208,7 +210,7 @@ struct IPAddress: Hashable {
                 guard (1...4).contains(piece.count) else { return nil }
                 var group: UInt128 = 0
                 for byte in piece {
-                    guard let digit = byte.hexDigitValue else { return nil }
+                    guard let digit = hexDigitValue(byte) else { return nil }
                     group = group << 4 | UInt128(digit)
                 }
                 bits = bits << 16 | group
@@ -264,13 +266,4 @@ extension ArraySlice<UInt8> {
 
 extension UInt8 {
     fileprivate var isASCIIDigit: Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(self) }
-
-    fileprivate var hexDigitValue: UInt8? {
-        switch self {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): self - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): self - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): self - UInt8(ascii: "A") + 10
-        default: nil
-        }
-    }
 }
