@@ -164,17 +164,18 @@ public enum JSONBytes {
         }
     }
 
+    /// Whether `byte` is JSON whitespace: space, tab, line feed or carriage return (RFC 8259 §2).
+    @inlinable
+    public static func isWhitespace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
+    }
+
     /// The offset of the first byte at or after `start` that is not JSON whitespace; notes in
     /// `spaced` whether there was any.
     @inlinable @inline(__always)  // runs between every two tokens, mostly finding nothing: a call would cost more
     static func skipWhitespace(_ input: UnsafeRawBufferPointer, from start: Int, spaced: inout Bool) -> Int {
         var position = start
-        scan: while position < input.count {
-            switch input[position] {
-            case 0x20, 0x09, 0x0A, 0x0D: position &+= 1
-            default: break scan
-            }
-        }
+        while position < input.count, isWhitespace(input[position]) { position &+= 1 }
         if position != start { spaced = true }
         return position
     }
@@ -253,8 +254,7 @@ public enum JSONBytes {
             UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
             position &+= 2
         case UInt8(ascii: "u"):
-            let isHex = { (byte: UInt8) in (0x30...0x39).contains(byte) || (0x61...0x66).contains(byte | 0x20) }
-            guard start &+ 6 <= input.count, input[(start &+ 2)..<(start &+ 6)].allSatisfy(isHex) else {
+            guard start &+ 6 <= input.count, input[(start &+ 2)..<(start &+ 6)].allSatisfy({ hexDigitValue($0) != nil }) else {
                 return "invalid \\u escape"
             }
             position &+= 6

@@ -239,7 +239,7 @@ struct BodyStream: ~Copyable {
                 // Whitespace before the body is dropped, as JSON allows it.
                 let byte = chunk[index]
                 index += 1
-                if DataEnvelope.isJSONWhitespace(byte) { continue }
+                if JSONBytes.isWhitespace(byte) { continue }
                 switch byte {
                 case UInt8(ascii: "{"):
                     raw = [byte]
@@ -254,7 +254,7 @@ struct BodyStream: ~Copyable {
                 let byte = chunk[index]
                 index += 1
                 raw.append(byte)
-                if Self.whitespaceBefore.contains(stage) && DataEnvelope.isJSONWhitespace(byte) { continue }
+                if Self.whitespaceBefore.contains(stage) && JSONBytes.isWhitespace(byte) { continue }
                 if byte != Self.objectPrefix[stage] {
                     phase = .buffered
                 } else if stage == Self.objectPrefix.count - 1 {
@@ -265,7 +265,7 @@ struct BodyStream: ~Copyable {
                 }
             case .token(.bare):
                 var end = index
-                while end < count && !DataEnvelope.isJSONWhitespace(chunk[end]) { end += 1 }
+                while end < count && !JSONBytes.isWhitespace(chunk[end]) { end += 1 }
                 if end > index {
                     // Whitespace inside the token is the base64 reader's to judge; only
                     // whitespace that ends the body is trimmed.
@@ -277,7 +277,7 @@ struct BodyStream: ~Copyable {
                     try feed(chunk.extracting(index..<end))
                 }
                 index = end
-                while index < count && DataEnvelope.isJSONWhitespace(chunk[index]) {
+                while index < count && JSONBytes.isWhitespace(chunk[index]) {
                     raw.append(chunk[index])
                     index += 1
                 }
@@ -305,14 +305,14 @@ struct BodyStream: ~Copyable {
             case .afterToken(let shape):
                 let byte = chunk[index]
                 index += 1
-                if DataEnvelope.isJSONWhitespace(byte) { continue }
+                if JSONBytes.isWhitespace(byte) { continue }
                 switch (shape, byte) {
                 case (.object, UInt8(ascii: "}")): phase = .closed
                 case (.object, UInt8(ascii: ",")): phase = .members
                 default: throw .malformed("the body continues after its token")
                 }
             case .closed:
-                guard DataEnvelope.isJSONWhitespace(chunk[index]) else {
+                guard JSONBytes.isWhitespace(chunk[index]) else {
                     throw .malformed("the body continues after its JSON object")
                 }
                 index += 1

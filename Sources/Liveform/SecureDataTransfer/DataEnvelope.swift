@@ -1,3 +1,5 @@
+import LiveformBytes
+
 /// The `{"data":"<token>"}` envelope of response bodies and webhooks (wire format §5), shared
 /// by ``APIBodyCodec`` and the webhook types so both read bodies by exactly the same rules.
 enum DataEnvelope {
@@ -76,13 +78,9 @@ enum DataEnvelope {
     /// Where `body` is, without the JSON whitespace around it.
     private static func trimmingWhitespace(_ body: Span<UInt8>) -> Range<Int> {
         var start = 0, end = body.count
-        while start < end, isJSONWhitespace(body[start]) { start += 1 }
-        while end > start, isJSONWhitespace(body[end - 1]) { end -= 1 }
+        while start < end, JSONBytes.isWhitespace(body[start]) { start += 1 }
+        while end > start, JSONBytes.isWhitespace(body[end - 1]) { end -= 1 }
         return start..<end
-    }
-
-    static func isJSONWhitespace(_ byte: UInt8) -> Bool {
-        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
     }
 
     /// Whether `plaintext` is UTF-8 JSON of an accepted shape, as `acceptedJSON` decides,
