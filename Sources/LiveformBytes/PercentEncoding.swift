@@ -221,7 +221,6 @@ package enum PercentEncoding {
             outIndex += 1
         }
     }
-
 }
 
 /// The value of one hex digit (either case), or nil: the one reading of hex digits, for

@@ -121,10 +121,17 @@ extension AES256.Key {
         /// A `switch` on the kind and on the stored results, not a copy of either result:
         /// this runs on every call that encrypts or decrypts, and each copy costs a retain.
         func engine(_ kind: CipherBackendKind) throws(LiveformError) -> any CipherEngine {
-            do {
-                return try (kind == .openssl ? openssl : gcrypt).get()
-            } catch {
-                throw LiveformError(error)
+            switch kind {
+            case .openssl:
+                switch openssl {
+                case .success(let engine): return engine
+                case .failure(let failure): throw LiveformError(failure)
+                }
+            case .gcrypt:
+                switch gcrypt {
+                case .success(let engine): return engine
+                case .failure(let failure): throw LiveformError(failure)
+                }
             }
         }
 
