@@ -32,6 +32,21 @@ struct PercentEncodingTests {
         }
     }
 
+    @Test("runs of reserved and unreserved bytes of every length, in every order")
+    func mixedRuns() {
+        var generator = BackendParityTests.SplitMix(state: 33)
+        let unreserved = Array("Az09-._~".utf8), reserved: [UInt8] = [0x00, 0x20, 0x25, 0x2B, 0x2F, 0x40, 0x7F, 0x80, 0xEA, 0xFF]
+        for _ in 0..<2_000 {
+            var text: [UInt8] = []
+            while text.count < 120 {
+                let pool = generator.next() % 2 == 0 ? unreserved : reserved
+                let run = Int(generator.next() % 40)
+                text += (0..<run).map { _ in pool[Int(generator.next() % UInt64(pool.count))] }
+            }
+            #expect(PercentEncoding.encode(text) == Self.reference(text), "\(text)")
+        }
+    }
+
     @Test("a base64 token's text, percent-encoded after base64, escapes only + / =")
     func base64Text() {
         var generator = BackendParityTests.SplitMix(state: 15)
