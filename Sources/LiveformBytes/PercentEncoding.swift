@@ -44,11 +44,7 @@ package enum PercentEncoding {
         bytes.withUnsafeBytes { input in
             withUnsafeTemporaryAllocation(byteCount: max(length, 1), alignment: 1) { text in
                 let written = Base64.encode(input, into: text)
-                output.withUnsafeMutableBufferPointer { buffer, count in
-                    count += encode(
-                        UnsafeRawBufferPointer(rebasing: text[..<written]),
-                        into: UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[count...])))
-                }
+                encode(Span(_unsafeBytes: UnsafeRawBufferPointer(rebasing: text[..<written])), into: &output)
             }
         }
     }
