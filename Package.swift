@@ -165,16 +165,25 @@ let package = Package(
             dependencies: ["Liveform"],
             swiftSettings: swiftSettings
         ),
+        // Starts and awaits the tests' child processes (the binary, the Node and Python peers,
+        // the fake vendor) the one way that cannot hang a suite; see ChildProcess.
+        .target(
+            name: "LiveformTestSupport",
+            path: "Tests/LiveformTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "LiveformTests",
-            dependencies: ["Liveform", "LiveformBackends", "LiveformBytes", "LiveformConformance", "LiveformCLI"],
+            dependencies: [
+                "Liveform", "LiveformBackends", "LiveformBytes", "LiveformConformance", "LiveformCLI", "LiveformTestSupport",
+            ],
             swiftSettings: swiftSettings
         ),
         // LiveformAPI and `liveform api` over real HTTP against Tools/interop/fake_argos.py.
         .testTarget(
             name: "LiveformAPITests",
             dependencies: [
-                "Liveform", "LiveformAPI", "LiveformCLI",
+                "Liveform", "LiveformAPI", "LiveformCLI", "LiveformTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -186,7 +195,7 @@ let package = Package(
         .testTarget(
             name: "LiveformHummingbirdTests",
             dependencies: [
-                "Liveform", "LiveformHummingbird", "LiveformCLI",
+                "Liveform", "LiveformHummingbird", "LiveformCLI", "LiveformTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -199,7 +208,7 @@ let package = Package(
         .testTarget(
             name: "LiveformSandboxTests",
             dependencies: [
-                "Liveform", "LiveformSandbox", "LiveformCLI", "LiveformAPI",
+                "Liveform", "LiveformSandbox", "LiveformCLI", "LiveformAPI", "LiveformTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),

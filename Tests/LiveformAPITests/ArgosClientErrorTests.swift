@@ -139,7 +139,7 @@ struct ArgosClientErrorTests {
     @Test("connection refused is transport, after the retries")
     func refused() async throws {
         let fake = try await FakeArgos.start(sdt: true)
-        fake.stop()
+        try await fake.stop()
         let sleeps = SleepLog()
         // AsyncHTTPClient keeps trying to connect until the attempt's deadline: keep it short.
         let client = try fake.client(retry: FakeArgos.fastRetries(sleeps: sleeps), timeout: .milliseconds(500))

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Liveform
 import LiveformAPI
+import LiveformTestSupport
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -19,7 +20,7 @@ struct FakeArgos {
     static let script = URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appending(path: "Tools/interop/fake_argos.py").path
 
-    let process: Process
+    let process: ChildProcess
     let port: Int
     let sdt: Bool
 
@@ -29,12 +30,9 @@ struct FakeArgos {
     /// file: polling with `Task.sleep` keeps the test's threads free.
     static func start(sdt: Bool) async throws -> FakeArgos {
         let portFile = FileManager.default.temporaryDirectory.appending(path: "fake-argos-\(UUID().uuidString).port").path
-        let process = Process()
-        process.executableURL = URL(filePath: "/usr/bin/env")
-        process.arguments = ["python3", script, "--port", "0", "--port-file", portFile, "--api-key", apiKey, "--sdt", sdt ? "on" : "off"]
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
+        let process = try ChildProcess(
+            "/usr/bin/env",
+            ["python3", script, "--port", "0", "--port-file", portFile, "--api-key", apiKey, "--sdt", sdt ? "on" : "off"])
         defer { try? FileManager.default.removeItem(atPath: portFile) }
         func writtenPort() -> Int? {
             FileManager.default.contents(atPath: portFile)
@@ -43,19 +41,19 @@ struct FakeArgos {
         // The deadline counts polls, not wall time: when other suites keep every thread of the
         // concurrency pool busy (the stress test under TSan), this task may not resume for a
         // minute although the fake started at once; one more look after the loop, too.
-        for _ in 0..<6000 where process.isRunning {
+        for _ in 0..<6000 where !process.hasExited {
             if let port = writtenPort() { return FakeArgos(process: process, port: port, sdt: sdt) }
             try await Task.sleep(for: .milliseconds(20))
         }
-        if process.isRunning, let port = writtenPort() { return FakeArgos(process: process, port: port, sdt: sdt) }
-        kill(process.processIdentifier, SIGKILL)
-        throw FakeError(message: "fake_argos.py did not start")
+        if !process.hasExited, let port = writtenPort() { return FakeArgos(process: process, port: port, sdt: sdt) }
+        process.send(SIGKILL)
+        throw FakeError(message: "fake_argos.py did not start: \(process.stderrText)")
     }
 
-    /// Stops the fake at once (SIGKILL: nothing to flush) and reaps it.
-    func stop() {
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+    /// Stops the fake at once (SIGKILL: nothing to flush) and waits for it to go.
+    func stop() async throws {
+        process.send(SIGKILL)
+        _ = try await process.finish()
     }
 
     struct FakeError: Error { let message: String }
@@ -121,8 +119,10 @@ final class SleepLog: Sendable {
 /// Runs `body` with a fake started in the given mode, and stops it after.
 func withFake<R>(sdt: Bool = true, _ body: (FakeArgos) async throws -> R) async throws -> R {
     let fake = try await FakeArgos.start(sdt: sdt)
-    defer { fake.stop() }
-    return try await body(fake)
+    let result: Result<R, any Error>
+    do { result = .success(try await body(fake)) } catch { result = .failure(error) }
+    try await fake.stop()
+    return try result.get()
 }
 
 /// The ``ArgosError`` `body` throws, or a recorded issue when it throws none or another error.

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Liveform
 import LiveformHummingbird
+import LiveformTestSupport
 import Synchronization
 import Testing
 
@@ -31,17 +32,11 @@ struct CLIOutcome {
 }
 
 /// A `liveform webhook listen` process, read line by line.
-final class ListenProcess: Sendable {
+struct ListenProcess {
     static let binary = URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appending(path: ".build/debug/liveform").path
 
-    /// The lines read so far, and the start of the next one.
-    final class Lines: Sendable {
-        let state = Mutex<(lines: [String], partial: Data)>(([], Data()))
-    }
-
-    private let process: Process
-    private let lines = Lines()
+    private let process: ChildProcess
     let url: String
 
     /// Starts the binary on a free port; nil when it was not built (recorded as an issue under CI).
@@ -54,55 +49,35 @@ final class ListenProcess: Sendable {
             }
             return nil
         }
-        return try await ListenProcess(arguments: arguments, environment: environment)
-    }
-
-    private init(arguments: [String], environment: [String: String]) async throws {
-        process = Process()
-        process.executableURL = URL(filePath: Self.binary)
-        process.arguments = ["webhook", "listen", "--port", "0"] + arguments
-        process.environment = environment.merging(["PATH": "/usr/bin:/bin"]) { a, _ in a }
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        let lines = self.lines
-        output.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            lines.state.withLock { state in
-                state.partial.append(data)
-                while let newline = state.partial.firstIndex(of: UInt8(ascii: "\n")) {
-                    state.lines.append(String(decoding: state.partial[state.partial.startIndex..<newline], as: UTF8.self))
-                    state.partial = Data(state.partial[(newline + 1)...])
-                }
-            }
-        }
-        try process.run()
-        let ready = try await Self.waitForLine(in: lines, index: 0)
+        let process = try ChildProcess(
+            binary, ["webhook", "listen", "--port", "0"] + arguments,
+            environment: environment.merging(["PATH": "/usr/bin:/bin"]) { a, _ in a })
+        let ready = try await Self.line(0, of: process)
         guard ready.hasPrefix("listening on http://127.0.0.1:"), ready.hasSuffix("/hook") else {
-            process.terminate()
+            process.send(SIGKILL)
             throw ListenFailed(line: ready)
         }
-        url = String(ready.dropFirst("listening on ".count))
+        return ListenProcess(process: process, url: String(ready.dropFirst("listening on ".count)))
     }
 
     struct ListenFailed: Error { let line: String }
 
-    private static func waitForLine(in lines: Lines, index: Int) async throws -> String {
+    private static func line(_ index: Int, of process: ChildProcess) async throws -> String {
         for _ in 0..<1200 {
-            if let line = lines.state.withLock({ $0.lines.count > index ? $0.lines[index] : nil }) { return line }
+            let lines = process.stdoutText.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+            if lines.count > index { return String(lines[index]) }
             try await Task.sleep(for: .milliseconds(50))
         }
         throw ListenFailed(line: "no line \(index) within 1,200 polls (60 s)")
     }
 
     /// The `index`th line (0 is the ready line).
-    func line(_ index: Int) async throws -> String { try await Self.waitForLine(in: lines, index: index) }
+    func line(_ index: Int) async throws -> String { try await Self.line(index, of: process) }
 
     /// Stops it with SIGTERM, as a developer's Ctrl-C would; the termination status.
-    func stop() -> Int32 {
-        process.terminate()
-        process.waitUntilExit()
-        return process.terminationStatus
+    func stop() async throws -> Int32 {
+        process.send(SIGTERM)
+        return try await process.finish(within: .seconds(60)).status
     }
 }
 
@@ -169,7 +144,7 @@ struct WebhookCLITests {
     @Test("listen prints the ready line, then one JSON line per request: accepted events and rejections")
     func listen() async throws {
         guard let listener = try await ListenProcess.start(["--path", "/hook"], environment: Self.environment) else { return }
-        defer { _ = listener.stop() }
+        // Stopped below; if the test throws first, the child is killed with its handle.
         let sent = await CLIOutcome.run(["webhook", "send", "--to", listener.url, "--trigger", "token_expired"], environment: Self.environment)
         #expect(sent.status == 0, "\(sent.stderr)")
         let accepted = try JSONValue(parsing: try await listener.line(1))
@@ -188,7 +163,7 @@ struct WebhookCLITests {
         let plain = await CLIOutcome.run(["webhook", "send", "--to", listener.url, "--trigger", "aml", "--no-secure-data-transfer"])
         #expect(plain.status == 1)
         #expect(try await listener.line(4) == #"{"status":400,"error":"malformedInput"}"#)
-        #expect(listener.stop() == 0)
+        #expect(try await listener.stop() == 0)
     }
 
     @Test("listen refuses a bad --allow entry and a missing key with the documented statuses")

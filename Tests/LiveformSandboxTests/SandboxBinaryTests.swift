@@ -1,16 +1,10 @@
 import AsyncHTTPClient
 import Foundation
 import Liveform
+import LiveformTestSupport
 import NIOCore
 import NIOHTTP1
-import Synchronization
 import Testing
-
-/// What a child process wrote, collected as it arrives.
-final class Collected: Sendable {
-    let data = Mutex(Data())
-    var text: String { String(decoding: data.withLock { $0 }, as: UTF8.self) }
-}
 
 @Suite("liveform sandbox, the binary")
 struct SandboxBinaryTests {
@@ -23,25 +17,12 @@ struct SandboxBinaryTests {
             if ProcessInfo.processInfo.environment["CI"] == "true" { Issue.record("\(Self.binary) was not built") }
             return
         }
-        let process = Process()
-        process.executableURL = URL(filePath: Self.binary)
-        process.arguments = ["sandbox", "--port", "0"]
-        process.environment = ["PATH": "/usr/bin:/bin"]
-        let stdout = Collected(), stderr = Collected()
-        for (pipe, sink) in [(Pipe(), stdout), (Pipe(), stderr)] {
-            pipe.fileHandleForReading.readabilityHandler = { handle in
-                let data = handle.availableData
-                sink.data.withLock { $0.append(data) }
-            }
-            if sink === stdout { process.standardOutput = pipe } else { process.standardError = pipe }
-        }
-        try process.run()
-        defer { if process.isRunning { process.terminate() } }
-        let ready = try await eventually { stdout.text.hasSuffix("\n") }
+        let process = try ChildProcess(Self.binary, ["sandbox", "--port", "0"], environment: ["PATH": "/usr/bin:/bin"])
+        let ready = try await eventually { process.stdoutText.hasSuffix("\n") }
         #expect(ready)
-        let line = stdout.text
+        let line = process.stdoutText
         #expect(line.hasPrefix("sandbox ready at http://127.0.0.1:") && line.filter { $0 == "\n" }.count == 1, "\(line)")
-        #expect(stderr.text.contains(#"pid demo-project, apiKey "DEMO-ONLY-not-a-real-argos-api-key""#))
+        #expect(process.stderrText.contains(#"pid demo-project, apiKey "DEMO-ONLY-not-a-real-argos-api-key""#))
 
         let base = line.dropFirst("sandbox ready at ".count).trimmingCharacters(in: .newlines)
         let key = try AES256.Key(credential: "DEMO-ONLY-not-a-real-argos-api-key")
@@ -53,11 +34,11 @@ struct SandboxBinaryTests {
         let url = try LiveformURLBuilder(settings: settings).url(for: parameters)
         let page = try await client.execute(.init(url: url), timeout: .seconds(30))
         #expect(page.status.code == 200)
-        #expect(try await eventually { stderr.text.contains("GET / -> 200") })
+        #expect(try await eventually { process.stderrText.contains("GET / -> 200") })
 
-        process.terminate()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        #expect(stdout.text == line)
+        process.send(SIGTERM)
+        let exit = try await process.finish(within: .seconds(60))
+        #expect(exit.status == 0)
+        #expect(exit.stdoutText == line)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import LiveformBackends
+import LiveformTestSupport
 import Testing
 
 @testable import Liveform
@@ -8,9 +9,9 @@ import Testing
 struct KeyTests {
 
     @Test("a credential's key is the SHA-256 of its UTF-8 bytes")
-    func derivation() throws {
+    func derivation() async throws {
         let credential = "DEMO-ONLY-not-a-real-argos-api-key"
-        let expected = try Self.opensslDigest(credential)
+        let expected = try await Self.opensslDigest(credential)
         let key = try AES256.Key(credential: credential)
         #expect(key.withKeyBytes { $0.withUnsafeBytes { Array($0) } } == expected)
         #expect(key == (try AES256.Key(hex: Hex.encode(expected))))
@@ -74,22 +75,10 @@ struct KeyTests {
         var values: [Bool] { lock.withLock { stored } }
     }
 
-    static func opensslDigest(_ text: String) throws -> [UInt8] {
-        // Independent of the SDK: the `openssl` command when present, else Foundation-free
-        // check through the other backend.
-        let process = Process()
-        process.executableURL = URL(filePath: "/usr/bin/env")
-        process.arguments = ["openssl", "dgst", "-sha256", "-hex"]
-        let input = Pipe(), output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        input.fileHandleForWriting.write(Data(text.utf8))
-        try input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let line = String(decoding: data, as: UTF8.self)
+    static func opensslDigest(_ text: String) async throws -> [UInt8] {
+        // Independent of the SDK: the `openssl` command.
+        let output = try await ChildProcess.run("/usr/bin/env", ["openssl", "dgst", "-sha256", "-hex"], stdin: Data(text.utf8))
+        let line = output.stdoutText
         let hex = line.split(separator: " ").last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
         return [UInt8](hex: hex)
     }

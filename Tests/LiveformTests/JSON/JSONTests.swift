@@ -58,7 +58,7 @@ struct JSONTests {
     }
 
     @Test("numbers are written as ECMAScript writes them (Node is the oracle)")
-    func numbersMatchNode() throws {
+    func numbersMatchNode() async throws {
         var rng = SystemRandomNumberGenerator()
         var values: [Double] = [
             0, -0.0, 1, -1, 0.5, 0.1, 1e21, 1e-7, 1e-6, 123_456_789_012, 1e15, 1e16, 2e20, 1.5e300,
@@ -73,7 +73,7 @@ struct JSONTests {
             const buf = Buffer.alloc(8);
             console.log(lines.map(h => { buf.writeBigUInt64BE(BigInt('0x' + h)); return JSON.stringify(buf.readDoubleBE(0)); }).join('\\n'));
             """
-        guard let output = try Node.run(script, input: Data(input.utf8)) else { return }
+        guard let output = try await Node.run(script, input: Data(input.utf8)) else { return }
         let expected = String(decoding: output, as: UTF8.self).split(separator: "\n").map(String.init)
         #expect(expected.count == values.count)
         for (value, node) in zip(values, expected) {

@@ -1,5 +1,6 @@
 import Foundation
 import Liveform
+import LiveformTestSupport
 import Testing
 
 /// Runs `Tools/interop/sdt_interop.py`, an independent implementation of wire format §5
@@ -17,33 +18,21 @@ enum PythonInterop {
 
     /// stdin → script → stdout as JSON; nil (after printing a skip, or recording an issue
     /// under CI=true) when python3 or `cryptography` is missing.
-    static func run(_ request: JSONValue, sourceLocation: SourceLocation = #_sourceLocation) throws -> JSONValue? {
+    static func run(_ request: JSONValue, sourceLocation: SourceLocation = #_sourceLocation) async throws -> JSONValue? {
         guard let python else {
             skip("python3 not installed", sourceLocation: sourceLocation)
             return nil
         }
-        let process = Process()
-        process.executableURL = URL(filePath: python)
-        process.arguments = [script.path]
-        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        stdin.fileHandleForWriting.write(Data(request.jsonText.utf8))
-        try stdin.fileHandleForWriting.close()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        let errors = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        if process.terminationStatus == 77 {
+        let output = try await ChildProcess.run(python, [script.path], stdin: Data(request.jsonText.utf8))
+        if output.status == 77 {
             skip("the Python package `cryptography` is not installed", sourceLocation: sourceLocation)
             return nil
         }
-        guard process.terminationStatus == 0 else {
-            Issue.record("sdt_interop.py failed: \(String(decoding: errors, as: UTF8.self))", sourceLocation: sourceLocation)
+        guard output.status == 0 else {
+            Issue.record("sdt_interop.py failed: \(output.stderrText)", sourceLocation: sourceLocation)
             return nil
         }
-        return try JSONValue(parsing: output)
+        return try JSONValue(parsing: output.stdout)
     }
 
     static func skip(_ why: String, sourceLocation: SourceLocation) {
@@ -63,7 +52,7 @@ struct PythonInteropTests {
     ]
 
     @Test("Python reads our bodies, and we read Python's", arguments: AES256.Backend.allCases, plaintexts)
-    func interop(backend: AES256.Backend, plaintext: String) throws {
+    func interop(backend: AES256.Backend, plaintext: String) async throws {
         let credential = "DEMO-ONLY-python-interop-key"
         let key = try AES256.Key(credential: credential)
         let codec = APIBodyCodec(key: key, backend: backend)
@@ -73,7 +62,7 @@ struct PythonInteropTests {
             "request": .string(try codec.requestText(Array(plaintext.utf8))),
         ]
         guard
-            let result = try PythonInterop.run([
+            let result = try await PythonInterop.run([
                 "credential": .string(credential), "plaintext": .string(plaintext),
                 "ours": .object(ours),
             ])

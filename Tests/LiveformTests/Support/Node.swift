@@ -1,4 +1,5 @@
 import Foundation
+import LiveformTestSupport
 import Testing
 
 /// Runs a Node.js script as an independent oracle (the vendor's samples are Node).
@@ -12,7 +13,7 @@ enum Node {
 
     /// stdin → script → stdout. Returns nil (after printing a skip, or recording an issue
     /// under CI=true) when Node is not installed.
-    static func run(_ script: String, input: Data, sourceLocation: SourceLocation = #_sourceLocation) throws -> Data? {
+    static func run(_ script: String, input: Data, sourceLocation: SourceLocation = #_sourceLocation) async throws -> Data? {
         guard let path else {
             if VectorFiles.isCI {
                 Issue.record("node is required under CI=true", sourceLocation: sourceLocation)
@@ -21,20 +22,11 @@ enum Node {
             }
             return nil
         }
-        let process = Process()
-        process.executableURL = URL(filePath: path)
-        process.arguments = ["-e", script]
-        let stdin = Pipe(), stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        try process.run()
-        let writer = Thread {
-            stdin.fileHandleForWriting.write(input)
-            try? stdin.fileHandleForWriting.close()
+        let output = try await ChildProcess.run(path, ["-e", script], stdin: input)
+        guard output.status == 0 else {
+            Issue.record("node failed (\(output.status)): \(output.stderrText)", sourceLocation: sourceLocation)
+            return nil
         }
-        writer.start()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return output
+        return output.stdout
     }
 }
