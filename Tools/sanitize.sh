@@ -4,8 +4,9 @@
 #   Tools/sanitize.sh thread    # TSan, scratch path .build-tsan
 # Exits non-zero when a test fails or the sanitizer reports anything. Ends with a line
 # `SANITIZE <name>: <result>, <N> sanitizer reports, <S> s`; the full log is kept in the
-# scratch directory (git-ignored, like every .build*). With CI=true the build products are
-# deleted afterwards, the log kept. (The index store stays on: `swift test` finds tests with it.)
+# scratch directory (git-ignored, like every .build*), with build.log and, after a hang,
+# sanitize.log.hang (Tools/watchdog.sh). With CI=true the build products are deleted
+# afterwards, the logs kept. (The index store stays on: `swift test` finds tests with it.)
 #
 # Skipped under sanitizers, to keep CI time reasonable: the suite "Standard AES-256 vectors"
 # (StandardVectorTests, ~35,000 NIST CAVP / Wycheproof cases on both backends). They run the
@@ -31,14 +32,19 @@ echo "==> swift test --sanitize=$sanitizer --scratch-path $scratch --skip $skipp
 echo "    (skipped under sanitizers: \"Standard AES-256 vectors\", the ~35k NIST/Wycheproof cases; Tools/test.sh runs them)"
 start=$SECONDS
 status=0
+swift build --build-tests --sanitize="$sanitizer" --scratch-path "$scratch" >"$scratch/build.log" 2>&1 \
+    || { tail -n 40 "$scratch/build.log"; echo "SANITIZE $sanitizer: the build failed (log: $scratch/build.log)"; exit 1; }
 # Swift's crash backtracer would read the stack under ASan and report itself; the
 # sanitizer's own report is the one we want. halt_on_error: ASan stops at the first report
 # by default; TSan keeps going and only sets the exit status, which is what we want there.
+# The tests take 1 to 4 minutes on two cores; the watchdog turns a hang into a failure with every
+# thread's stack (Tools/watchdog.sh) long before CI's own limit.
 SWIFT_BACKTRACE=enable=no \
 ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:detect_stack_use_after_return=1} \
 LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/Tools/sanitizers/lsan.supp:print_suppressions=1} \
 TSAN_OPTIONS=${TSAN_OPTIONS:-second_deadlock_stack=1} \
-    swift test --sanitize="$sanitizer" --scratch-path "$scratch" --skip "$skipped" >"$log" 2>&1 || status=$?
+    Tools/watchdog.sh "${LIVEFORM_TEST_DEADLINE:-1200}" "$log" \
+    swift test --skip-build --sanitize="$sanitizer" --scratch-path "$scratch" --skip "$skipped" || status=$?
 elapsed=$((SECONDS - start))
 
 # The log without Swift Testing's per-case "started" lines (as Tools/test.sh prints it).
@@ -50,6 +56,6 @@ if [ "$status" -ne 0 ] || [ "$reports" -ne 0 ]; then result="FAILED (exit $statu
 echo "SANITIZE $sanitizer: $result, $reports sanitizer reports, $elapsed s (skipped: $skipped; log: $log)"
 # A CI clone is thrown away afterwards: free its disk for the next stage, keep the log.
 if [ "${CI:-}" = true ]; then
-    find "$scratch" -mindepth 1 -maxdepth 1 ! -name sanitize.log -exec rm -rf {} +
+    find "$scratch" -mindepth 1 -maxdepth 1 ! -name 'sanitize.log*' ! -name build.log -exec rm -rf {} +
 fi
 [ "$result" = passed ]

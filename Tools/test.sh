@@ -7,7 +7,8 @@
 # other package, checks the vectors with the CLI on both backends, runs the Node/Python interop
 # checks (and `liveform api` against the fake vendor, `liveform sandbox` and the example backend end to end), every fuzz target (LIVEFORM_FUZZ_SECONDS, default 60),
 # the tests under ASan and TSan, the benchmarks in quick mode, and finally the whole test suite. Exit status is non-zero
-# when anything fails.
+# when anything fails. Each test run has a deadline (LIVEFORM_TEST_DEADLINE seconds, default
+# 1200; Tools/watchdog.sh): a hang fails with the tests still running and every thread's stack.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -70,6 +71,10 @@ echo "==> benchmarks, quick mode: ours (release build) and the peers in one run 
 python3 Tools/bench/compare.py --quick --results-dir .build-bench/results
 
 echo "==> swift test"
-# Swift Testing announces every one of the ~40,000 parameterised cases as it starts; keep
-# the log readable by dropping those lines (results, failures and counts stay).
-swift test 2>&1 | { grep -v -E '^◇ (Test case passing .* started\.|Test .* started\.|Suite .* started\.)$' || true; }
+# Under a deadline (Tools/watchdog.sh: a hang fails with every thread's stack). Swift Testing
+# announces every one of the ~40,000 parameterised cases as it starts; keep the log readable
+# by dropping those lines (results, failures and counts stay).
+status=0
+Tools/watchdog.sh "${LIVEFORM_TEST_DEADLINE:-1200}" .build/test.log swift test || status=$?
+grep -v -E '^◇ (Test case passing .* started\.|Test .* started\.|Suite .* started\.)$' .build/test.log || true
+exit "$status"
