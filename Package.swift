@@ -169,6 +169,7 @@ let package = Package(
         // the fake vendor) the one way that cannot hang a suite; see ChildProcess.
         .target(
             name: "LiveformTestSupport",
+            dependencies: ["LiveformBackends"],
             path: "Tests/LiveformTestSupport",
             swiftSettings: swiftSettings
         ),

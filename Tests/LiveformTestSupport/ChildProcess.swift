@@ -1,5 +1,5 @@
 public import Foundation
-import Synchronization
+import LiveformBackends
 
 #if canImport(Glibc)
 import Glibc
@@ -46,15 +46,12 @@ public final class ChildProcess: Sendable {
         var finished: Bool { status != nil && openStreams == 0 }
     }
 
-    /// The state the reader threads and the termination handler write, shared with them.
-    private final class Shared: Sendable {
-        let state = Mutex(State())
-    }
-
     private static let spawning = NSLock()
 
     private let process: Process
-    private let shared = Shared()
+    // Written by the reader threads and the termination handler. `LockedValue`, not `Mutex`:
+    // ThreadSanitizer must see the lock, and reported the two readers racing under `Mutex`.
+    private let state = LockedValue(State())
     private let name: String
 
     /// Starts `executable` with `arguments`. `environment` nil inherits this process's;
@@ -65,10 +62,10 @@ public final class ChildProcess: Sendable {
         process.executableURL = URL(filePath: executable)
         process.arguments = arguments
         process.environment = environment
-        let shared = self.shared
+        let state = self.state
         process.terminationHandler = { process in
             let status = process.terminationStatus
-            shared.state.withLock { $0.status = status }
+            state.withLock { $0.status = status }
         }
         let (input, output, error) = try Self.spawning.withLock {
             let input = stdin.map { _ in Pipe() }, output = Pipe(), error = Pipe()
@@ -87,9 +84,9 @@ public final class ChildProcess: Sendable {
             Thread {
                 let handle = pipe.fileHandleForReading
                 while case let data = handle.availableData, !data.isEmpty {
-                    shared.state.withLock { isOutput ? $0.stdout.append(data) : $0.stderr.append(data) }
+                    state.withLock { isOutput ? $0.stdout.append(data) : $0.stderr.append(data) }
                 }
-                shared.state.withLock { $0.openStreams -= 1 }
+                state.withLock { $0.openStreams -= 1 }
             }.start()
         }
         if let input, let stdin {
@@ -114,13 +111,13 @@ public final class ChildProcess: Sendable {
     }
 
     /// What the child has written to stdout so far.
-    public var stdoutText: String { String(decoding: shared.state.withLock { $0.stdout }, as: UTF8.self) }
+    public var stdoutText: String { String(decoding: state.withLock { $0.stdout }, as: UTF8.self) }
 
     /// What the child has written to stderr so far.
-    public var stderrText: String { String(decoding: shared.state.withLock { $0.stderr }, as: UTF8.self) }
+    public var stderrText: String { String(decoding: state.withLock { $0.stderr }, as: UTF8.self) }
 
     /// Whether the child has exited.
-    public var hasExited: Bool { shared.state.withLock { $0.status != nil } }
+    public var hasExited: Bool { state.withLock { $0.status != nil } }
 
     /// Sends `signal` (SIGTERM, as a developer's Ctrl-C would, or SIGKILL) unless it has exited.
     public func send(_ signal: Int32) {
@@ -131,13 +128,13 @@ public final class ChildProcess: Sendable {
     /// `deadline` it is killed and ``Failure`` thrown: a test that hangs fails instead.
     public func finish(within deadline: Duration = .seconds(300)) async throws -> Output {
         let end = ContinuousClock.now + deadline
-        while !shared.state.withLock({ $0.finished }) {
+        while !state.withLock({ $0.finished }) {
             if ContinuousClock.now >= end {
                 kill(process.processIdentifier, SIGKILL)
                 throw Failure(description: "\(name) did not finish within \(deadline); killed")
             }
             try await Task.sleep(for: .milliseconds(20))
         }
-        return shared.state.withLock { Output(status: $0.status ?? -1, stdout: $0.stdout, stderr: $0.stderr) }
+        return state.withLock { Output(status: $0.status ?? -1, stdout: $0.stdout, stderr: $0.stderr) }
     }
 }
