@@ -32,7 +32,7 @@ echo "==> swift test --sanitize=$sanitizer --scratch-path $scratch --skip $skipp
 echo "    (skipped under sanitizers: \"Standard AES-256 vectors\", the ~35k NIST/Wycheproof cases; Tools/test.sh runs them)"
 start=$SECONDS
 status=0
-swift build --build-tests --sanitize="$sanitizer" --scratch-path "$scratch" >"$scratch/build.log" 2>&1 \
+Tools/watchdog.sh 2400 "$scratch/build.log" swift build --build-tests --sanitize="$sanitizer" --scratch-path "$scratch" \
     || { tail -n 40 "$scratch/build.log"; echo "SANITIZE $sanitizer: the build failed (log: $scratch/build.log)"; exit 1; }
 # Swift's crash backtracer would read the stack under ASan and report itself; the
 # sanitizer's own report is the one we want. halt_on_error: ASan stops at the first report

@@ -33,7 +33,7 @@ public final class ChildProcess: Sendable {
         public var stderrText: String { String(decoding: stderr, as: UTF8.self) }
     }
 
-    /// The child did not start, or did not end within its deadline (it was killed).
+    /// The child did not end within its deadline (it was killed).
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
     }
@@ -130,7 +130,7 @@ public final class ChildProcess: Sendable {
         let end = ContinuousClock.now + deadline
         while !state.withLock({ $0.finished }) {
             if ContinuousClock.now >= end {
-                kill(process.processIdentifier, SIGKILL)
+                send(SIGKILL)
                 throw Failure(description: "\(name) did not finish within \(deadline); killed")
             }
             try await Task.sleep(for: .milliseconds(20))
