@@ -63,9 +63,12 @@ public final class ChildProcess: Sendable {
         process.arguments = arguments
         process.environment = environment
         let state = self.state
-        process.terminationHandler = { process in
+        // Weak: swift-corelibs-foundation's Process keeps this closure past the child's end
+        // (like the weak-reference side table Tools/sanitizers/lsan.supp suppresses), and with
+        // a strong capture LeakSanitizer reported every child's output buffers leaked.
+        process.terminationHandler = { [weak state] process in
             let status = process.terminationStatus
-            state.withLock { $0.status = status }
+            state?.withLock { $0.status = status }
         }
         let (input, output, error) = try Self.spawning.withLock {
             let input = stdin.map { _ in Pipe() }, output = Pipe(), error = Pipe()
