@@ -2,28 +2,42 @@ import Testing
 
 @testable import Liveform
 
-/// `parse` and `scan` (one walker, two visitors) give the same results on long strings with a
-/// special byte anywhere (including right after a run of plain 32-byte blocks).
+/// Long strings with one special byte anywhere (including right after a run of plain 64-byte
+/// blocks, which the walker skips whole): each insert has a known outcome, which `parse` and
+/// `scan` must both give, and a valid string must read back as the text it spells.
 @Suite("JSON: long strings")
 struct JSONLongStringTests {
     typealias SplitMix = BackendParityTests.SplitMix
 
-    @Test("parser and validating scanner agree on long strings with one special byte anywhere")
+    @Test("a special byte anywhere in a long string is found: validity and decoded text as expected")
     func longStrings() throws {
+        // The insert, whether the text stays valid JSON, and the UTF-8 it decodes to.
+        let inserts: [(bytes: [UInt8], valid: Bool, decoded: [UInt8])] = [
+            ([0x22], false, []),  // a quote ends the string early: text follows it
+            ([0x5C, 0x6E], true, [0x0A]),  // \n
+            ([0x5C, 0x75, 0x30, 0x30, 0x65, 0x39], true, [0xC3, 0xA9]),  // \u00e9
+            ([0x0A], false, []),  // a raw control character
+            ([0xC3, 0xA9], true, [0xC3, 0xA9]),  // é as UTF-8
+            ([0xFF], false, []),  // never UTF-8
+            ([0x5C, 0x71], false, []),  // \q is no escape
+        ]
         var rng = SplitMix(state: 32)
-        for _ in 0..<300 {
+        for _ in 0..<400 {
             let length = Int.random(in: 200...3000, using: &rng)
             var body = (0..<length).map { _ in UInt8.random(in: 0x61...0x7A, using: &rng) }
             let position = Int.random(in: 0..<length, using: &rng)
-            let inserts: [[UInt8]] = [[0x22], [0x5C, 0x6E], [0x5C, 0x75, 0x30, 0x30, 0x65, 0x39], [0x0A], [0xC3, 0xA9], [0xFF]]
             let insert = inserts[Int.random(in: 0..<inserts.count, using: &rng)]
-            body.replaceSubrange(position..<(position + 1), with: insert)
+            var expected = body
+            body.replaceSubrange(position..<(position + 1), with: insert.bytes)
+            expected.replaceSubrange(position..<(position + 1), with: insert.decoded)
             let text = Array(#"{"data":""#.utf8) + body + Array(#""}"#.utf8)
             let parsed = try? JSONReader.parse(text.span)
             let scanned = JSONReader.scan(text.span)
-            #expect((parsed != nil) == (scanned != nil), "insert \(insert) at \(position) of \(length)")
-            if insert == [0x5C, 0x6E], let parsed {
-                #expect(parsed["data"]?.stringValue?.utf8.count == length)
+            #expect((parsed != nil) == insert.valid, "insert \(insert.bytes) at \(position) of \(length)")
+            #expect((scanned != nil) == insert.valid, "insert \(insert.bytes) at \(position) of \(length)")
+            if insert.valid {
+                let decoded = parsed?["data"]?.stringValue.map { Array($0.utf8) }
+                #expect(decoded == expected, "insert \(insert.bytes) at \(position) of \(length) reads back differently")
             }
         }
     }
