@@ -40,7 +40,7 @@ package func withScratchBytes<R: ~Copyable, E: Error>(
 ///
 /// An array is lent straight away. A public entry point called from another module runs
 /// unspecialized, and so does this function inside it: there the general path builds `Result`
-/// metadata at run time on every call, about 2,000 instructions (2% of a decoded webhook).
+/// metadata at run time on every call.
 @inlinable
 package func withByteSpan<Bytes: Collection<UInt8>, R, E: Error>(
     _ bytes: Bytes, _ body: (Span<UInt8>) throws(E) -> R
