@@ -52,7 +52,10 @@ extension Workloads {
         try requestBodyRow(
             "W5", key: key,
             verify: { codec, plaintext in
-                try verifyRequestBody(try codec.encrypt(plaintext), plaintext: plaintext, key: key)
+                // Piece by piece, so that checking holds no second body-sized buffer.
+                var verifier = try StreamedBodyVerifier(plaintext: plaintext, engine: try key.engine(backend))
+                try verifier.check(try codec.encrypt(plaintext))
+                guard verifier.finished else { fail("W5 body ends early") }
             },
             encrypt: { codec, plaintext in
                 try codec.encrypt(plaintext).count
@@ -89,34 +92,6 @@ extension Workloads {
         fields["threads"] = .number(Double(threads))
         fields["mb_per_s_one_thread"] = .number((oneThread * 10).rounded() / 10)
         return .object(fields)
-    }
-
-    /// Checks a W5 body piece by piece, so that checking holds no second body-sized buffer
-    /// (the peak RSS is part of the figure): base64 of 64 KiB characters is 48 KiB of whole
-    /// ECB blocks, each piece decrypted on its own, the last one unpadded.
-    private func verifyRequestBody(_ body: [UInt8], plaintext: [UInt8], key: AES256.Key) throws {
-        let engine = try key.engine(backend)
-        let ok = try body.withUnsafeBufferPointer { token -> Bool in
-            let pieceChars = 64 * 1024
-            var offset = 0, plainOffset = 0
-            while offset < token.count {
-                let end = min(offset + pieceChars, token.count)
-                let wire = try Base64.decode(Span(_unsafeElements: UnsafeBufferPointer(rebasing: token[offset..<end])))
-                var piece = [UInt8](repeating: 0, count: wire.count)
-                let count = try wire.withUnsafeBytes { input in
-                    try piece.withUnsafeMutableBytes { output in
-                        try engine.ecb(encrypt: false, padding: end == token.count, input: input, output: output)
-                    }
-                }
-                guard plainOffset + count <= plaintext.count,
-                    plaintext[plainOffset..<(plainOffset + count)].elementsEqual(piece[..<count])
-                else { return false }
-                plainOffset += count
-                offset = end
-            }
-            return plainOffset == plaintext.count
-        }
-        guard ok else { fail("W5 body does not decrypt to the plaintext") }
     }
 
     /// W6: `{"data":"<ECB token of the W5 plaintext>"}` → the plaintext, checked to be JSON.
@@ -205,9 +180,9 @@ extension Workloads {
     }
 }
 
-/// Checks a streamed request body chunk by chunk against its plaintext, holding one chunk:
-/// every chunk is whole base64 quartets of whole ECB blocks, and what follows the plaintext
-/// in the last one must be its PKCS#7 padding.
+/// Checks a request body against its plaintext, whole (W5) or chunk by chunk as it is streamed
+/// (W5s): every chunk is whole base64 quartets of whole ECB blocks, and what follows the
+/// plaintext in the last one must be its PKCS#7 padding.
 struct StreamedBodyVerifier {
     let plaintext: [UInt8]
     let engine: any CipherEngine
@@ -231,7 +206,7 @@ struct StreamedBodyVerifier {
     }
 
     private mutating func checkPiece(_ text: Span<UInt8>) throws {
-        guard !finished else { fail("W5s: a chunk after the padding") }
+        guard !finished else { fail("request body: text after the padding") }
         let wire = try Base64.decode(text)
         var clear = [UInt8](repeating: 0, count: wire.count)
         let count = try wire.withUnsafeBytes { input in
@@ -240,11 +215,11 @@ struct StreamedBodyVerifier {
             }
         }
         let take = min(count, plaintext.count - offset)
-        guard plaintext[offset..<(offset + take)].elementsEqual(clear[..<take]) else { fail("W5s: a chunk does not decrypt to the plaintext") }
+        guard plaintext[offset..<(offset + take)].elementsEqual(clear[..<take]) else { fail("request body: does not decrypt to the plaintext") }
         offset += take
         if take < count {
             let pad = 16 - plaintext.count % 16
-            guard count - take == pad, clear[take..<count].allSatisfy({ $0 == UInt8(pad) }) else { fail("W5s: bad padding") }
+            guard count - take == pad, clear[take..<count].allSatisfy({ $0 == UInt8(pad) }) else { fail("request body: bad padding") }
             finished = true
         }
     }
