@@ -4,7 +4,7 @@
 // engines, whatever was written is wiped).
 //
 // `@inlinable`: the callers hold an `any CipherEngine`, and only inlined into them do the
-// pointer-lending closures below disappear; as calls they cost a GCM URL (W2) about 2%.
+// pointer-lending closures below disappear.
 
 extension CipherEngine {
     /// AES-256-ECB of `input`, appended to `output`. With `padding`, encryption appends

@@ -14,8 +14,7 @@ import Darwin
 // unspecialized one reaches every visitor call and every byte through generic code).
 // The API is `public`, not `package`: Swift 6.3 inlines and specializes an `@inlinable`
 // declaration of another module only when it is public (as `package`, the walker ran
-// unspecialized and a webhook took 17% more instructions, measured). This target is no
-// product, and `Liveform` imports it internally, so nothing here reaches Liveform's users.
+// unspecialized, as callgrind showed). This target is no product, and `Liveform` imports it internally, so nothing here reaches Liveform's users.
 
 /// Why a text is not JSON that ECMAScript's `JSON.parse` accepts: the offset of the byte
 /// where reading stopped, and the reason, written for people.
@@ -77,7 +76,6 @@ public enum JSONBytes {
     ) throws(JSONSyntaxError) -> Bool {
         let count = raw.count
         var position = 0, depth = 0, spaced = false, expectName = false
-        @inline(__always)  // one shift and mask per closing bracket and per member: the call would be all it does
         func isObject(_ level: Int) -> Bool { kinds[level >> 6] & (1 << UInt64(level & 63)) != 0 }
 
         values: while true {
@@ -172,7 +170,7 @@ public enum JSONBytes {
 
     /// The offset of the first byte at or after `start` that is not JSON whitespace; notes in
     /// `spaced` whether there was any.
-    @inlinable @inline(__always)  // runs between every two tokens, mostly finding nothing: a call would cost more
+    @inlinable
     static func skipWhitespace(_ input: UnsafeRawBufferPointer, from start: Int, spaced: inout Bool) -> Int {
         var position = start
         while position < input.count, isWhitespace(input[position]) { position &+= 1 }
@@ -191,7 +189,7 @@ public enum JSONBytes {
     /// byte of a word (the lowest flagged byte of `specialBits` is exact: borrows only run
     /// upwards); after two plain words, 64-byte blocks (long strings: a base64 image). Most
     /// strings are names and short values, for which a block test would be wasted.
-    @inlinable @inline(__always)  // the string scan's inner loop: one per string, mostly short
+    @inlinable @inline(__always)  // callgrind: left to the optimizer, a webhook (W4) takes more instructions
     static func skipPlainBytes(_ input: UnsafeRawBufferPointer, from start: Int) -> Int {
         let count = input.count
         var position = start, plainWords = 0
@@ -213,7 +211,7 @@ public enum JSONBytes {
     /// Nonzero exactly when some byte of `word` is `"`, `\`, a control character or
     /// non-ASCII. Each test is exact about whether some byte matches (the classic
     /// has-zero-byte and has-less-than tricks), and the lowest flagged byte is always a match.
-    @inlinable @inline(__always)  // a few word operations, run per 8 bytes of every string: a call would double them
+    @inlinable
     static func specialBits(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
         let quote = word ^ (0x22 &* ones), backslash = word ^ (0x5C &* ones)
@@ -223,7 +221,7 @@ public enum JSONBytes {
     /// Skips 64-byte blocks with no special byte from `offset`: long strings (a base64 image
     /// in a 10 MiB body) cost one branch per 64 bytes, and the four 16-byte compares of a
     /// block are independent, so they overlap. Returns the new offset.
-    @inlinable @inline(__always)  // entered once per long string, from the string scan's loop, which stays free of calls
+    @inlinable @inline(__always)  // callgrind: left to the optimizer, a webhook (W4) takes more instructions
     static func skipPlainBlocks(_ input: UnsafeRawBufferPointer, from offset: Int) -> Int {
         // Vector compares (SSE2 everywhere on x86-64, NEON on arm64): a byte is special when
         // it is `"` or `\`, or below 0x20 or from 0x80 up (as Int8: below 0x20).
@@ -299,7 +297,7 @@ public enum JSONBytes {
 
     /// Skips a number: an optional minus, an integer part without leading zeros, then
     /// optionally a fraction and an exponent, each with at least one digit.
-    @inlinable @inline(__always)  // numbers are common values, and short: a call would cost more than the scan
+    @inlinable
     static func skipNumber(_ input: UnsafeRawBufferPointer, _ position: inout Int) throws(JSONSyntaxError) {
         let start = position
         if input[position] == UInt8(ascii: "-") { position &+= 1 }
@@ -321,7 +319,7 @@ public enum JSONBytes {
         }
     }
 
-    @inlinable @inline(__always)  // up to three times per number, usually over one or two digits
+    @inlinable
     static func skipDigits(_ input: UnsafeRawBufferPointer, _ position: inout Int) -> Int {
         let start = position
         while position < input.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(input[position]) {
@@ -351,7 +349,7 @@ extension JSONBytes {
     }
 
     /// Whether `bytes` are exactly the UTF-8 of `literal` (a member name, say).
-    @inlinable @inline(__always)  // per member name and per table candidate: a call would cost more than the comparison
+    @inlinable
     public static func equal(_ bytes: Span<UInt8>, _ literal: StaticString) -> Bool {
         bytes.withUnsafeBytes { equal($0, literal) }
     }
@@ -359,13 +357,12 @@ extension JSONBytes {
     /// `equal` over raw memory. Up to 32 bytes (every name this SDK knows) are compared
     /// inline, as overlapping words from each side: a call to `memcmp` cost more than the
     /// comparison.
-    @inlinable @inline(__always)  // per name compared; the literal's length is known where it is inlined, so the switch folds away
+    @inlinable @inline(__always)  // callgrind: left to the optimizer, URL decoding (W3) and webhooks (W4) take more
     static func equal(_ bytes: UnsafeRawBufferPointer, _ literal: StaticString) -> Bool {
         let count = literal.utf8CodeUnitCount
         guard bytes.count == count else { return false }
         guard let base = bytes.baseAddress else { return true }
         let other = UnsafeRawPointer(literal.utf8Start)
-        @inline(__always)  // one or two loads per side: the call would be all it does
         func same<Word: FixedWidthInteger>(_ offset: Int, _: Word.Type) -> Bool {
             base.loadUnaligned(fromByteOffset: offset, as: Word.self) == other.loadUnaligned(fromByteOffset: offset, as: Word.self)
         }

@@ -34,7 +34,7 @@ package enum JSONString {
     /// Appends `"…"`, the literal of the UTF-8 text `utf8`, to `output`, which must have
     /// `maxQuotedLength(utf8.count)`, or at least `quotedLength(utf8)`, bytes free. Runs
     /// without escapes are copied whole.
-    @inlinable @inline(__always)  // inlined, it keeps the builder's JSON loop free of calls (callgrind, W1)
+    @inlinable
     package static func appendQuoted(_ utf8: Span<UInt8>, into output: inout OutputSpan<UInt8>) {
         precondition(
             output.freeCapacity >= maxQuotedLength(utf8.count) || output.freeCapacity >= quotedLength(utf8),

@@ -40,7 +40,7 @@ extension OutputSpan where Element == UInt8 {
 /// Copies `count` bytes. Up to 16 bytes (the names and values URLs and JSON are made of) with
 /// two overlapping loads and stores, which read and write nothing outside the two ranges: a
 /// call to `memmove` costs more than such a copy.
-@inlinable @inline(__always)  // a call per copy costs more than copying a short name or value (callgrind, W1)
+@inlinable
 package func copyBytes(_ source: UnsafePointer<UInt8>, count: Int, to out: UnsafeMutablePointer<UInt8>) {
     let from = UnsafeRawPointer(source), to = UnsafeMutableRawPointer(out)
     switch count {

@@ -97,12 +97,6 @@ public enum JSONReader {
 // MARK: - Values from their bytes
 
 extension JSONReader {
-    /// The text of an escape-free string's contents, which the walker has validated as UTF-8.
-    @inline(__always)  // one per string value: the call would be all it does
-    static func text(_ contents: Span<UInt8>) -> String {
-        JSONBytes.text(contents)
-    }
-
     /// The text of a string's contents with escapes, which the walker has checked: the one
     /// place escapes are decoded. A `\u` surrogate pair becomes its character; a lone
     /// surrogate, which a String cannot hold, becomes U+FFFD.
@@ -160,7 +154,7 @@ extension JSONReader {
             }
             if index == token.count { return negative ? -Double(value) : Double(value) }
         }
-        return Double(text(token)) ?? .nan  // never nil: the walker checked the grammar
+        return Double(JSONBytes.text(token)) ?? .nan  // never nil: the walker checked the grammar
     }
 
     /// The member names this SDK's documents use (Liveform parameters, Return URL fields,
@@ -180,12 +174,6 @@ extension JSONReader {
             "webhook_trigger", "submission_id", "tokenId", "cf", "kyc_result", "aml_result", "status", "reviewer",
             "comment", "updated_at", "update_at", "created_at", "kyc_result_at", "pending_at",
         ]
-    }
-
-    /// Whether `bytes` are exactly the UTF-8 of `literal` (a member name, say).
-    @inline(__always)  // per member name and table candidate: the call would be all it does
-    package static func bytes(_ bytes: Span<UInt8>, equal literal: StaticString) -> Bool {
-        JSONBytes.equal(bytes, literal)
     }
 }
 
@@ -224,7 +212,7 @@ private struct TreeBuilder: JSONVisitor {
 
     mutating func name(_ contents: Range<Int>, escaped: Bool, depth: Int, in input: Span<UInt8>) {
         let bytes = input.extracting(contents)
-        key = escaped ? JSONReader.unescape(bytes) : JSONReader.knownKeys.value(for: bytes) ?? JSONReader.text(bytes)
+        key = escaped ? JSONReader.unescape(bytes) : JSONReader.knownKeys.value(for: bytes) ?? JSONBytes.text(bytes)
     }
 
     mutating func scalar(_ token: Range<Int>, escaped: Bool, depth: Int, in input: Span<UInt8>) {
@@ -232,7 +220,7 @@ private struct TreeBuilder: JSONVisitor {
         switch input[token.lowerBound] {
         case UInt8(ascii: "\""):
             let contents = input.extracting((token.lowerBound + 1)..<(token.upperBound - 1))
-            value = .string(escaped ? JSONReader.unescape(contents) : JSONReader.text(contents))
+            value = .string(escaped ? JSONReader.unescape(contents) : JSONBytes.text(contents))
         case UInt8(ascii: "t"): value = .bool(true)
         case UInt8(ascii: "f"): value = .bool(false)
         case UInt8(ascii: "n"): value = .null
@@ -299,7 +287,6 @@ private struct ScanRecorder<Members: TopLevelMemberVisitor>: JSONVisitor {
         if escaped { escapedName = true }
     }
 
-    @inline(__always)  // called for every value at every depth, and mostly does nothing
     mutating func scalar(_ token: Range<Int>, escaped: Bool, depth: Int, in input: Span<UInt8>) {
         if depth == 0 {
             scan.topLevel = input[token.lowerBound]
@@ -318,7 +305,7 @@ private struct ScanRecorder<Members: TopLevelMemberVisitor>: JSONVisitor {
         guard scan.topLevel == UInt8(ascii: "{") else { return }
         // Only the "data" member matters (the envelope's token); a later duplicate replaces an
         // earlier one, as in `parse`.
-        if !nameEscaped && JSONReader.bytes(input.extracting(name), equal: "data") {
+        if !nameEscaped && JSONBytes.equal(input.extracting(name), "data") {
             settle(value, escaped: escaped, in: input)
         }
         members.member(name: name, nameEscaped: nameEscaped, value: value, in: input)

@@ -245,7 +245,6 @@ struct ExactText: Hashable {
 }
 
 /// Whether two strings have the same UTF-8 bytes (one `memcmp` over native storage).
-@inline(__always)  // per key compared: the call would be all it does
 func sameText(_ lhs: String, _ rhs: String) -> Bool {
     JSONBytes.sameUTF8(lhs, rhs)
 }

@@ -38,7 +38,7 @@ enum DataEnvelope {
             return token
         default:
             // Invalid UTF-8 becomes U+FFFD, which the base64 reader rejects as malformed.
-            return JSONReader.text(trimmed)
+            return JSONBytes.text(trimmed)
         }
     }
 
