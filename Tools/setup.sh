@@ -11,8 +11,9 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 packages=(libssl-dev libgcrypt20-dev libsqlite3-dev pkg-config)
 # The tests also drive the sandbox's pages in a real browser (Tools/interop/sandbox_browser.py),
-# and gdb prints the stacks of a test run that hangs (Tools/watchdog.sh).
-[ "${1:-}" = "--tests" ] && packages+=(openssl chromium chromium-driver gdb)
+# gdb prints the stacks of a test run that hangs (Tools/watchdog.sh), and valgrind counts the
+# benchmark's instructions (Tools/bench/instructions.sh).
+[ "${1:-}" = "--tests" ] && packages+=(openssl chromium chromium-driver gdb valgrind)
 missing=()
 for pkg in "${packages[@]}"; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")

@@ -69,6 +69,8 @@ Tools/sanitize.sh thread
 
 echo "==> benchmarks, quick mode: ours (release build) and the peers in one run (targets are reported, not enforced here)"
 python3 Tools/bench/compare.py --quick --results-dir .build-bench/results
+echo "==> instructions per operation (callgrind), W1 and W4, on the benchmark just built"
+LIVEFORM_BENCH=.build-bench/swift/release/liveform-bench Tools/bench/instructions.sh W1 W4
 
 echo "==> swift test"
 # Under a deadline (Tools/watchdog.sh: a hang fails with every thread's stack). Swift Testing

@@ -9,12 +9,20 @@ import Darwin
 /// Timing as in the peers (Tools/bench/README.md): warm up for a tenth of the budget, then
 /// batches of about a twentieth of it until the budget is spent and five batches ran; the
 /// figure is the median batch.
+///
+/// With `iterations`, the operation runs exactly that many times instead, with no warm-up,
+/// so that instruction counts can be taken by difference (`Tools/bench/instructions.sh`).
 struct Harness {
     let budget: Duration
+    var iterations: Int? = nil
 
     /// Median nanoseconds per call of `operation`.
     func nanosecondsPerOperation(_ operation: () -> Void) -> Double {
         let clock = ContinuousClock()
+        if let iterations {
+            let elapsed = clock.measure { for _ in 0..<iterations { operation() } }
+            return (Double(elapsed.components.seconds) * 1e18 + Double(elapsed.components.attoseconds)) / 1e9 / Double(max(iterations, 1))
+        }
         // Size a batch: double until it takes a twentieth of the budget.
         var batch = 1
         while true {

@@ -8,7 +8,7 @@ import Musl
 import Darwin
 #endif
 
-// liveform-bench [--json] [--quick] [--workload W1…W6|W5s|W6s]... [--backend openssl|gcrypt]...
+// liveform-bench [--json] [--quick | --iterations N] [--workload W1…W6|W5s|W6s]... [--backend openssl|gcrypt]...
 // W1–W4 report ns/op; W5 and W6 MB/s and peak RSS (each in a process of its own when
 // several workloads are asked for, so the RSS belongs to that workload). W5s and W6s are W5
 // and W6 through the streaming API (a request body written in chunks, a response body
@@ -32,8 +32,12 @@ let json = takeFlag("--json")
 let quick = takeFlag("--quick")
 var workloads = takeValues("--workload")
 let backendNames = takeValues("--backend")
+let iterations = takeValues("--iterations").last.map { text in
+    guard let count = Int(text), count >= 0 else { fail("--iterations takes a count, got \(text)") }
+    return count
+}
 guard arguments.isEmpty else {
-    fail("unknown arguments \(arguments); usage: liveform-bench [--json] [--quick] [--workload Wn]... [--backend openssl|gcrypt]...")
+    fail("unknown arguments \(arguments); usage: liveform-bench [--json] [--quick | --iterations N] [--workload Wn]... [--backend openssl|gcrypt]...")
 }
 if workloads.isEmpty { workloads = ["W1", "W2", "W3", "W4", "W5", "W6", "W5s", "W6s"] }
 let backends =
@@ -43,14 +47,15 @@ let backends =
         guard let backend = AES256.Backend(name: name) else { fail("unknown backend \(name)") }
         return backend
     }
-let harness = Harness(budget: quick ? .milliseconds(200) : .seconds(2))
+let harness = Harness(budget: quick ? .milliseconds(200) : .seconds(2), iterations: iterations)
 
 var results: [JSONValue] = []
 for workload in workloads {
     for backend in backends {
         // Big-body workloads run in their own process when others run too.
         if ["W5", "W6", "W5s", "W6s"].contains(workload) && (workloads.count > 1 || backends.count > 1) {
-            guard let rows = runChild(["--json", "--workload", workload, "--backend", backend.name] + (quick ? ["--quick"] : []))
+            let flags = (quick ? ["--quick"] : []) + (iterations.map { ["--iterations", String($0)] } ?? [])
+            guard let rows = runChild(["--json", "--workload", workload, "--backend", backend.name] + flags)
             else { fail("\(workload) on \(backend.name) failed") }
             results += rows
             continue
