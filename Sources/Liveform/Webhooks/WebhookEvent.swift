@@ -26,10 +26,11 @@ public import Foundation
 ///
 /// An event from ``WebhookDecoder/decode(body:headers:remoteAddress:)`` is typed while the
 /// plaintext is validated, in one pass that builds no JSON tree: the typed fields are read
-/// from their bytes (`cf`, `kyc_result` and `aml_result`, small objects, are parsed on their
-/// own). The event keeps the plaintext bytes, and ``json`` parses them the first time it is
-/// read; that tree is then cached and shared by every copy of the event (behind a lock, so
-/// copies may be read from several tasks). Events that never read ``json`` never pay for it.
+/// from their bytes (those of `cf` and `kyc_result` too, each scanned on its own). The event
+/// keeps the plaintext bytes, and ``json``, ``amlResult`` and ``KYCResult/json`` parse their
+/// part of them the first time they are read; that tree is then cached and shared by every
+/// copy of the event (behind a lock, so copies may be read from several tasks). Events that
+/// never read them never pay for them.
 ///
 /// ## Equality
 ///
@@ -58,8 +59,14 @@ public struct WebhookEvent: Sendable, Hashable {
     /// `kyc_result`, when it is an object.
     public var kycResult: KYCResult?
     /// `aml_result` (`aml` and `aml_monitor` triggers), when it is an object, e.g.
-    /// `{"currentstatus":"Not Screened","risk_level_summary":"Not Screened"}`.
-    public var amlResult: JSONObject?
+    /// `{"currentstatus":"Not Screened","risk_level_summary":"Not Screened"}`. For a decoded
+    /// event it is parsed from the plaintext when first read (see "Cost" above).
+    public var amlResult: JSONObject? {
+        get { amlPayload?.object }
+        set { amlPayload = newValue.map(JSONPayload.tree) }
+    }
+
+    private var amlPayload: JSONPayload?
 
     /// The whole payload, every field as ARGOS sent it.
     ///
@@ -68,29 +75,19 @@ public struct WebhookEvent: Sendable, Hashable {
     /// was decoded). Assigning replaces the payload and leaves the typed fields as they are,
     /// as it always has.
     public var json: JSONObject {
-        get {
-            switch payload {
-            case .tree(let object): object
-            case .text(let text): text.object
-            }
-        }
+        get { payload.object }
         set { payload = .tree(newValue) }
     }
 
     /// The payload: a tree, or validated plaintext parsed on demand.
-    private var payload: Payload
+    private var payload: JSONPayload
 
     /// The validated plaintext this event was decoded from, byte for byte, when it is compact
     /// JSON (no whitespace between tokens, which the scan that validated it noted); nil
     /// otherwise, and for an event built from a tree or whose ``json`` was assigned.
     /// (`liveform webhook listen` prints it as it is, without a parse.)
     package var compactPlaintext: [UInt8]? {
-        if case .text(let text) = payload, text.isCompact { text.bytes } else { nil }
-    }
-
-    private enum Payload: Sendable {
-        case tree(JSONObject)
-        case text(LazyJSONObject)
+        if case .text(let text, _) = payload, text.isCompact { text.bytes } else { nil }
     }
 
     /// The event of a payload object. Never fails (see the type's documentation).
@@ -100,36 +97,33 @@ public struct WebhookEvent: Sendable, Hashable {
     /// object nested deeper than ``JSONReader/depthCeiling`` has no text the reader accepts;
     /// its event keeps it in ``json`` with every typed field nil.)
     public init(json: JSONObject) {
-        let text = JSONWriter.bytes(.object(json))
-        self =
-            WebhookEvent(typing: text.span) { _ in .tree(json) }
-            ?? WebhookEvent(fields: FieldSpans(), in: text.span, payload: .tree(json))
+        let text = JSONText(JSONWriter.bytes(.object(json)), isCompact: true)
+        let bytes = text.bytes
+        var fields = FieldSpans()
+        if JSONReader.scan(bytes.span, visitor: &fields) == nil { fields = FieldSpans() }
+        self.init(fields: fields, text: text, payload: .tree(json))
     }
 
     /// The event of a decrypted plaintext, without building the tree; nil exactly when the
     /// plaintext is not a UTF-8 JSON object (when `JSONValue(parsing:)` throws or gives
     /// something else). The event keeps a copy of the plaintext.
     init?(plaintext: Span<UInt8>) {
-        self.init(typing: plaintext) { scan in
-            .text(LazyJSONObject(Array(copying: plaintext), isCompact: !scan.hasWhitespace))
-        }
-    }
-
-    /// Types the top-level members of `text`, found in the scan that validates it.
-    private init?(typing text: Span<UInt8>, payload: (JSONReader.Scan) -> Payload) {
         var fields = FieldSpans()
-        guard let scan = JSONReader.scan(text, visitor: &fields), scan.topLevel == UInt8(ascii: "{") else { return nil }
-        self.init(fields: fields, in: text, payload: payload(scan))
+        guard let scan = JSONReader.scan(plaintext, visitor: &fields), scan.topLevel == UInt8(ascii: "{") else { return nil }
+        let text = JSONText(Array(copying: plaintext), isCompact: !scan.hasWhitespace)
+        self.init(fields: fields, text: text, payload: .text(text, 0..<plaintext.count))
     }
 
-    /// Types the members `fields` found in its (validated) input: the one typing rule.
-    private init(fields: FieldSpans, in input: Span<UInt8>, payload: Payload) {
+    /// Types the members `fields` found in the (validated) `text`: the one typing rule.
+    private init(fields: FieldSpans, text: JSONText, payload: JSONPayload) {
         self.payload = payload
-        trigger = WebhookTrigger(rawValue: fields.string(fields.trigger, in: input) ?? "")
-        submissionId = fields.string(fields.submissionId, in: input)
-        email = fields.string(fields.email, in: input)
-        userid = fields.string(fields.userid, in: input)
-        tokenId = fields.string(fields.tokenId, in: input)
+        let bytes = text.bytes
+        let input = bytes.span
+        trigger = WebhookTrigger(rawValue: jsonString(fields.trigger, in: input) ?? "")
+        submissionId = jsonString(fields.submissionId, in: input)
+        email = jsonString(fields.email, in: input)
+        userid = jsonString(fields.userid, in: input)
+        tokenId = jsonString(fields.tokenId, in: input)
         // `cf` is read as the plaintext is, for its cf1…cf3 only (no object is built); a
         // member of `cf` wins over the top-level member of the same name.
         var cf = FieldSpans(), cfText = input.extracting(0..<0)
@@ -137,25 +131,19 @@ public struct WebhookEvent: Sendable, Hashable {
             cfText = input.extracting(span)
             if JSONReader.scan(cfText, visitor: &cf) == nil { cf = FieldSpans() }
         }
-        cf1 = cf.string(cf.cf1, in: cfText) ?? fields.string(fields.cf1, in: input)
-        cf2 = cf.string(cf.cf2, in: cfText) ?? fields.string(fields.cf2, in: input)
-        cf3 = cf.string(cf.cf3, in: cfText) ?? fields.string(fields.cf3, in: input)
-        kycResult = fields.object(fields.kycResult, in: input).map(KYCResult.init(json:))
-        amlResult = fields.object(fields.amlResult, in: input)
+        cf1 = jsonString(cf.cf1, in: cfText) ?? jsonString(fields.cf1, in: input)
+        cf2 = jsonString(cf.cf2, in: cfText) ?? jsonString(fields.cf2, in: input)
+        cf3 = jsonString(cf.cf3, in: cfText) ?? jsonString(fields.cf3, in: input)
+        // The objects are kept as their place in the text, parsed when first read.
+        kycResult = objectRange(fields.kycResult, in: input).map { KYCResult(text: text, range: $0) }
+        amlPayload = objectRange(fields.amlResult, in: input).map { .text(text, $0) }
     }
 
     public static func == (lhs: WebhookEvent, rhs: WebhookEvent) -> Bool {
-        guard lhs.trigger == rhs.trigger, lhs.submissionId == rhs.submissionId, lhs.email == rhs.email,
-            lhs.userid == rhs.userid, lhs.cf1 == rhs.cf1, lhs.cf2 == rhs.cf2, lhs.cf3 == rhs.cf3,
-            lhs.tokenId == rhs.tokenId, lhs.kycResult == rhs.kycResult, lhs.amlResult == rhs.amlResult
-        else { return false }
-        // The same validated bytes parse to the same object.
-        if case .text(let left) = lhs.payload, case .text(let right) = rhs.payload,
-            left === right || left.bytes == right.bytes
-        {
-            return true
-        }
-        return lhs.json == rhs.json
+        lhs.trigger == rhs.trigger && lhs.submissionId == rhs.submissionId && lhs.email == rhs.email
+            && lhs.userid == rhs.userid && lhs.cf1 == rhs.cf1 && lhs.cf2 == rhs.cf2 && lhs.cf3 == rhs.cf3
+            && lhs.tokenId == rhs.tokenId && lhs.kycResult == rhs.kycResult && lhs.amlPayload == rhs.amlPayload
+            && lhs.payload == rhs.payload
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -168,8 +156,8 @@ public struct WebhookEvent: Sendable, Hashable {
         hasher.combine(cf3)
         hasher.combine(tokenId)
         hasher.combine(kycResult)
-        hasher.combine(amlResult)
-        hasher.combine(json)  // the parsed object, so that equal events hash alike whatever their bytes
+        hasher.combine(amlPayload)
+        hasher.combine(payload)
     }
 
     /// Where the members ``init(json:)`` reads sit in a plaintext: the value of the last
@@ -214,47 +202,78 @@ public struct WebhookEvent: Sendable, Hashable {
             }
         }
 
-        /// The string at `span` of `input`, if it is one. The input was validated (UTF-8 and
-        /// escapes included), so text without escapes is taken as it is.
-        func string(_ span: Range<Int>?, in input: Span<UInt8>) -> String? {
-            guard let span, input[span.lowerBound] == UInt8(ascii: "\"") else { return nil }
-            let contents = input.extracting((span.lowerBound + 1)..<(span.upperBound - 1))
-            for index in contents.indices where contents[index] == UInt8(ascii: "\\") {
-                return JSONReader.unescape(contents)
-            }
-            return JSONBytes.text(contents)
-        }
-
-        /// The object at `span` of `input`, if it is one, parsed on its own.
-        func object(_ span: Range<Int>?, in input: Span<UInt8>) -> JSONObject? {
-            guard let span, input[span.lowerBound] == UInt8(ascii: "{") else { return nil }
-            return (try? JSONReader.parse(input.extracting(span)))?.objectValue
-        }
     }
 }
 
-/// A validated JSON object's text, parsed once on first use; shared by copies of an event.
-private final class LazyJSONObject: Sendable {
+/// The string at `span` of `input`, if it is one. The input was validated (UTF-8 and escapes
+/// included), so text without escapes is taken as it is.
+private func jsonString(_ span: Range<Int>?, in input: Span<UInt8>) -> String? {
+    guard let span, input[span.lowerBound] == UInt8(ascii: "\"") else { return nil }
+    let contents = input.extracting((span.lowerBound + 1)..<(span.upperBound - 1))
+    for index in contents.indices where contents[index] == UInt8(ascii: "\\") {
+        return JSONReader.unescape(contents)
+    }
+    return JSONBytes.text(contents)
+}
+
+/// `span` when it holds an object in `input`.
+private func objectRange(_ span: Range<Int>?, in input: Span<UInt8>) -> Range<Int>? {
+    guard let span, input[span.lowerBound] == UInt8(ascii: "{") else { return nil }
+    return span
+}
+
+/// Validated JSON text whose objects are parsed when first read, then kept: one copy of a
+/// plaintext, shared by an event, its copies, and its `kyc_result` and `aml_result`.
+private final class JSONText: Sendable {
     let bytes: [UInt8]
     /// No whitespace between tokens.
     let isCompact: Bool
-    private let cached = LockedValue<JSONObject?>(nil)
+    /// The objects parsed so far, by the offset where each starts.
+    private let parsed = LockedValue<[Int: JSONObject]>([:])
 
     init(_ bytes: [UInt8], isCompact: Bool) {
         self.bytes = bytes
         self.isCompact = isCompact
     }
 
-    /// The object. The bytes were validated as an object before this was made, so the parse
+    /// The object at `range`. The bytes were validated before this was made, so the parse
     /// cannot fail; if it ever did, the answer would be an empty object, never a crash.
-    var object: JSONObject {
-        cached.withLock { cached in
-            if let cached { return cached }
-            let text = bytes
-            let object = (try? JSONReader.parse(text.span))?.objectValue ?? JSONObject()
-            cached = object
+    func object(at range: Range<Int>) -> JSONObject {
+        parsed.withLock { parsed in
+            if let object = parsed[range.lowerBound] { return object }
+            let bytes = self.bytes
+            let object = (try? JSONReader.parse(bytes.span.extracting(range)))?.objectValue ?? JSONObject()
+            parsed[range.lowerBound] = object
             return object
         }
+    }
+}
+
+/// A JSON object: a tree, or its place in validated text, parsed when first read.
+private enum JSONPayload: Sendable, Hashable {
+    case tree(JSONObject)
+    case text(JSONText, Range<Int>)
+
+    var object: JSONObject {
+        switch self {
+        case .tree(let object): object
+        case .text(let text, let range): text.object(at: range)
+        }
+    }
+
+    /// Equal objects; the same validated bytes are equal without a parse.
+    static func == (lhs: JSONPayload, rhs: JSONPayload) -> Bool {
+        if case .text(let left, let a) = lhs, case .text(let right, let b) = rhs,
+            (left === right && a == b) || left.bytes[a] == right.bytes[b]
+        {
+            return true
+        }
+        return lhs.object == rhs.object
+    }
+
+    /// The parsed object's hash, so that equal payloads hash alike whatever their bytes.
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(object)
     }
 }
 
@@ -278,41 +297,92 @@ public struct KYCResult: Sendable, Hashable {
     public var kycResultAt: Date?
     /// `pending_at`.
     public var pendingAt: Date?
-    /// The whole `kyc_result` object.
-    public var json: JSONObject
+    /// The whole `kyc_result` object. In a decoded event it is parsed from the plaintext the
+    /// first time it is read, as ``WebhookEvent/json`` is; assigning it leaves the typed
+    /// fields as they are.
+    public var json: JSONObject {
+        get { payload.object }
+        set { payload = .tree(newValue) }
+    }
+
+    private var payload: JSONPayload
 
     /// The result of a `kyc_result` object. Never fails.
+    ///
+    /// The fields are read from the object's JSON text by the rule a decoded webhook follows
+    /// (an object nested deeper than ``JSONReader/depthCeiling`` has no text the reader
+    /// accepts: its fields are nil, and it is kept in ``json``).
     public init(json: JSONObject) {
-        self.json = json
-        // One pass over the members (keys are unique in a JSONObject, compared by bytes)
-        // rather than a search per field.
-        var status, reviewer, comment, updated, update, created, decided, pending: String?
-        for (key, value) in json {
-            guard case .string(let text) = value else { continue }
-            switch key.utf8.count {
-            case 6: if sameText(key, "status") { status = text }
-            case 7: if sameText(key, "comment") { comment = text }
-            case 8: if sameText(key, "reviewer") { reviewer = text }
-            case 9: if sameText(key, "update_at") { update = text }
+        let text = JSONText(JSONWriter.bytes(.object(json)), isCompact: true)
+        self.init(text: text, range: 0..<text.bytes.count, payload: .tree(json))
+    }
+
+    /// The result of the object at `range` of validated `text`: the one typing rule. Its
+    /// ``json`` is `payload`, or else parsed from `text` when first read.
+    fileprivate init(text: JSONText, range: Range<Int>, payload: JSONPayload? = nil) {
+        self.payload = payload ?? .text(text, range)
+        let bytes = text.bytes
+        let input = bytes.span.extracting(range)
+        var members = Members()
+        if JSONReader.scan(input, visitor: &members) == nil { members = Members() }
+        status = jsonString(members.status, in: input)
+        reviewer = jsonString(members.reviewer, in: input)
+        comment = jsonString(members.comment, in: input)
+        updatedAt = (jsonString(members.updated, in: input) ?? jsonString(members.update, in: input)).flatMap(Self.parseTimestamp)
+        createdAt = jsonString(members.created, in: input).flatMap(Self.parseTimestamp)
+        kycResultAt = jsonString(members.decided, in: input).flatMap(Self.parseTimestamp)
+        pendingAt = jsonString(members.pending, in: input).flatMap(Self.parseTimestamp)
+    }
+
+    public static func == (lhs: KYCResult, rhs: KYCResult) -> Bool {
+        lhs.status == rhs.status && lhs.reviewer == rhs.reviewer && lhs.comment == rhs.comment
+            && lhs.updatedAt == rhs.updatedAt && lhs.createdAt == rhs.createdAt && lhs.kycResultAt == rhs.kycResultAt
+            && lhs.pendingAt == rhs.pendingAt && lhs.payload == rhs.payload
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(status)
+        hasher.combine(reviewer)
+        hasher.combine(comment)
+        hasher.combine(updatedAt)
+        hasher.combine(createdAt)
+        hasher.combine(kycResultAt)
+        hasher.combine(pendingAt)
+        hasher.combine(payload)
+    }
+
+    /// Where the members this type reads sit in the object's text: the value of the last
+    /// member of each name (as in the parser), names compared by their decoded UTF-8 bytes.
+    private struct Members: TopLevelMemberVisitor {
+        var status, reviewer, comment, updated, update, created, decided, pending: Range<Int>?
+
+        mutating func member(name: Range<Int>, nameEscaped: Bool, value: Range<Int>, in input: Span<UInt8>) {
+            if nameEscaped {
+                let text = JSONReader.unescape(input.extracting(name))
+                record(text.utf8.span, value)
+            } else {
+                record(input.extracting(name), value)
+            }
+        }
+
+        private mutating func record(_ name: Span<UInt8>, _ value: Range<Int>) {
+            switch name.count {
+            case 6: if JSONBytes.equal(name, "status") { status = value }
+            case 7: if JSONBytes.equal(name, "comment") { comment = value }
+            case 8: if JSONBytes.equal(name, "reviewer") { reviewer = value }
+            case 9: if JSONBytes.equal(name, "update_at") { update = value }
             case 10:
-                if sameText(key, "updated_at") {
-                    updated = text
-                } else if sameText(key, "created_at") {
-                    created = text
-                } else if sameText(key, "pending_at") {
-                    pending = text
+                if JSONBytes.equal(name, "updated_at") {
+                    updated = value
+                } else if JSONBytes.equal(name, "created_at") {
+                    created = value
+                } else if JSONBytes.equal(name, "pending_at") {
+                    pending = value
                 }
-            case 13: if sameText(key, "kyc_result_at") { decided = text }
+            case 13: if JSONBytes.equal(name, "kyc_result_at") { decided = value }
             default: break
             }
         }
-        self.status = status
-        self.reviewer = reviewer
-        self.comment = comment
-        updatedAt = (updated ?? update).flatMap(Self.parseTimestamp)
-        createdAt = created.flatMap(Self.parseTimestamp)
-        kycResultAt = decided.flatMap(Self.parseTimestamp)
-        pendingAt = pending.flatMap(Self.parseTimestamp)
     }
 
     /// The text of the timestamp member `name` (e.g. `"updated_at"`), parsed or not.

@@ -31,9 +31,24 @@ struct LazyWebhookEventTests {
         event.cf1 = cf?["cf1"]?.stringValue ?? json["cf1"]?.stringValue
         event.cf2 = cf?["cf2"]?.stringValue ?? json["cf2"]?.stringValue
         event.cf3 = cf?["cf3"]?.stringValue ?? json["cf3"]?.stringValue
-        event.kycResult = json["kyc_result"]?.objectValue.map(KYCResult.init(json:))
+        event.kycResult = json["kyc_result"]?.objectValue.map(kyc)
         event.amlResult = json["aml_result"]?.objectValue
         return event
+    }
+
+    /// `kyc_result` typed off the tree by this test's own reading of the rule: each field is
+    /// its member when that is a string, `updated_at` before `update_at`.
+    static func kyc(_ object: JSONObject) -> KYCResult {
+        func date(_ name: String) -> Date? { object[name]?.stringValue.flatMap(KYCResult.parseTimestamp) }
+        var result = KYCResult(json: object)
+        result.status = object["status"]?.stringValue
+        result.reviewer = object["reviewer"]?.stringValue
+        result.comment = object["comment"]?.stringValue
+        result.updatedAt = date("updated_at") ?? (object["updated_at"]?.stringValue == nil ? date("update_at") : nil)
+        result.createdAt = date("created_at")
+        result.kycResultAt = date("kyc_result_at")
+        result.pendingAt = date("pending_at")
+        return result
     }
 
     static func utf8(_ text: String?) -> [UInt8]? { text.map { Array($0.utf8) } }
@@ -55,10 +70,15 @@ struct LazyWebhookEventTests {
         #expect(lazy.amlResult == reference.amlResult, context, sourceLocation: sourceLocation)
         #expect((lazy.kycResult == nil) == (reference.kycResult == nil), context, sourceLocation: sourceLocation)
         if let a = lazy.kycResult, let b = reference.kycResult {
-            #expect(a.json == b.json && a == b, context, sourceLocation: sourceLocation)
+            #expect(a.json == b.json && a == b && a.hashValue == b.hashValue, context, sourceLocation: sourceLocation)
             #expect(
                 utf8(a.status) == utf8(b.status) && utf8(a.reviewer) == utf8(b.reviewer)
                     && utf8(a.comment) == utf8(b.comment), context, sourceLocation: sourceLocation)
+            #expect(
+                a.updatedAt == b.updatedAt && a.createdAt == b.createdAt && a.kycResultAt == b.kycResultAt
+                    && a.pendingAt == b.pendingAt, context, sourceLocation: sourceLocation)
+            // Built from the tree, the result is typed by the same rule.
+            #expect(KYCResult(json: b.json) == b, context, sourceLocation: sourceLocation)
         }
         #expect(lazy.json == reference.json, context, sourceLocation: sourceLocation)
         #expect(lazy == reference && reference == lazy, context, sourceLocation: sourceLocation)
@@ -207,6 +227,23 @@ struct LazyWebhookEventTests {
         #expect(accepted == inputs.count, "the generator writes valid JSON objects")
     }
 
+    @Test("thousands of generated kyc_result objects: the same fields and dates as the full parse")
+    func generatedKYCResults() {
+        var generator = Generator(random: SplitMix(state: 17))
+        let names = [
+            "status", "reviewer", "comment", "updated_at", "update_at", "created_at", "kyc_result_at", "pending_at",
+            #"upd\u0061ted_at"#, #"st\u0061tus"#, "x",
+        ]
+        let values = [
+            #""2024-05-01T09:30:00Z""#, #""2024-05-01 09:30:00""#, #""2024-05-01T18:30:00.5+09:00""#,
+            #""2023-12-31T23:59:59.999Z""#, #""not a date""#, #""approved""#, #""re\u006aected""#, "null", "7", "{}", "[]",
+        ]
+        for _ in 0..<3000 {
+            let members = (0..<generator.int(0..<8)).map { _ in "\"\(generator.pick(names))\":\(generator.pick(values))" }
+            Self.check(Array(("{\"kyc_result\":{" + members.joined(separator: ",") + "}}").utf8))
+        }
+    }
+
     @Test("mutated events are accepted exactly when the full parse accepts them, and then agree")
     func mutatedDocuments() {
         let inputs = Self.mutated(Self.documents(count: 3000, seed: 11), seed: 13)
@@ -324,5 +361,39 @@ struct LazyWebhookEventTests {
         other.email = "x"
         #expect(other != event)
         #expect(Set([event, spaced, edited]).count == 1)
+    }
+
+    @Test("kyc_result and aml_result: parsed when first read, shared by copies, assignable; typed fields stay")
+    func nestedObjects() async throws {
+        let text =
+            #"{"webhook_trigger":"approved","kyc_result":{"status":"approved","updated_at":"2024-05-01T09:30:00Z","#
+            + #""n":[1,{"y":null}],"status":"re\u006aected"},"aml_result":{"currentstatus":"No Hit","hits":0}}"#
+        let parsedValue = try JSONReader.parse(text.utf8.span), decoded = WebhookEvent(plaintext: text.utf8.span)
+        let parsed = try #require(parsedValue.objectValue)
+        let event = try #require(decoded)
+        let kyc = try #require(event.kycResult)
+        #expect(kyc.status == "rejected" && kyc.updatedAt == KYCResult.parseTimestamp("2024-05-01T09:30:00Z"))
+        #expect(kyc.json == parsed["kyc_result"]?.objectValue && event.amlResult == parsed["aml_result"]?.objectValue)
+        #expect(event.aml?.currentStatus == "No Hit")
+        let reads = await withTaskGroup(of: [JSONObject?].self) { group in
+            for _ in 0..<16 { group.addTask { [event.kycResult?.json, event.amlResult] } }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(reads.allSatisfy { $0 == [kyc.json, event.amlResult] })
+
+        var edited = event
+        edited.amlResult = ["currentstatus": "Hit"]
+        #expect(edited.aml?.currentStatus == "Hit" && event.aml?.currentStatus == "No Hit" && edited != event)
+        edited.amlResult = parsed["aml_result"]?.objectValue
+        #expect(edited == event && edited.hashValue == event.hashValue)
+        edited.amlResult = nil
+        #expect(edited.amlResult == nil && edited != event)
+
+        var result = kyc
+        result.json = ["status": "pending"]
+        #expect(result.status == "rejected" && result.json["status"]?.stringValue == "pending" && result != kyc)
+        result.json = kyc.json
+        #expect(result == kyc && result.hashValue == kyc.hashValue)
+        #expect(KYCResult(json: kyc.json) == kyc)
     }
 }
