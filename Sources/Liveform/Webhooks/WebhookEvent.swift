@@ -163,20 +163,10 @@ public struct WebhookEvent: Sendable, Hashable {
     /// Where the members ``init(json:)`` reads sit in a plaintext: the value of the last
     /// member of each name (a later duplicate replaces an earlier one, as in the parser),
     /// names compared by their decoded UTF-8 bytes.
-    private struct FieldSpans: TopLevelMemberVisitor {
+    private struct FieldSpans: NamedMemberVisitor {
         var trigger, submissionId, email, userid, tokenId, cf, cf1, cf2, cf3, kycResult, amlResult: Range<Int>?
 
-        mutating func member(name: Range<Int>, nameEscaped: Bool, value: Range<Int>, in input: Span<UInt8>) {
-            if nameEscaped {
-                // Rare: decode the name (the scan has checked it), then match its text.
-                let text = JSONReader.unescape(input.extracting(name))
-                record(text.utf8.span, value)
-            } else {
-                record(input.extracting(name), value)
-            }
-        }
-
-        private mutating func record(_ name: Span<UInt8>, _ value: Range<Int>) {
+        mutating func record(_ name: Span<UInt8>, _ value: Range<Int>) {
             switch name.count {
             case 2: if JSONBytes.equal(name, "cf") { cf = value }
             case 3:
@@ -202,6 +192,24 @@ public struct WebhookEvent: Sendable, Hashable {
             }
         }
 
+    }
+}
+
+/// A member visitor that is given each name as its decoded UTF-8 bytes.
+private protocol NamedMemberVisitor: TopLevelMemberVisitor {
+    /// A member named `name` (decoded), whose value is at `value`.
+    mutating func record(_ name: Span<UInt8>, _ value: Range<Int>)
+}
+
+extension NamedMemberVisitor {
+    mutating func member(name: Range<Int>, nameEscaped: Bool, value: Range<Int>, in input: Span<UInt8>) {
+        if nameEscaped {
+            // Rare: decode the name (the scan has checked it), then match its text.
+            let text = JSONReader.unescape(input.extracting(name))
+            record(text.utf8.span, value)
+        } else {
+            record(input.extracting(name), value)
+        }
     }
 }
 
@@ -353,19 +361,10 @@ public struct KYCResult: Sendable, Hashable {
 
     /// Where the members this type reads sit in the object's text: the value of the last
     /// member of each name (as in the parser), names compared by their decoded UTF-8 bytes.
-    private struct Members: TopLevelMemberVisitor {
+    private struct Members: NamedMemberVisitor {
         var status, reviewer, comment, updated, update, created, decided, pending: Range<Int>?
 
-        mutating func member(name: Range<Int>, nameEscaped: Bool, value: Range<Int>, in input: Span<UInt8>) {
-            if nameEscaped {
-                let text = JSONReader.unescape(input.extracting(name))
-                record(text.utf8.span, value)
-            } else {
-                record(input.extracting(name), value)
-            }
-        }
-
-        private mutating func record(_ name: Span<UInt8>, _ value: Range<Int>) {
+        mutating func record(_ name: Span<UInt8>, _ value: Range<Int>) {
             switch name.count {
             case 6: if JSONBytes.equal(name, "status") { status = value }
             case 7: if JSONBytes.equal(name, "comment") { comment = value }
