@@ -21,7 +21,7 @@ struct Harness {
         let clock = ContinuousClock()
         if let iterations {
             let elapsed = clock.measure { for _ in 0..<iterations { operation() } }
-            return (Double(elapsed.components.seconds) * 1e18 + Double(elapsed.components.attoseconds)) / 1e9 / Double(max(iterations, 1))
+            return nanoseconds(elapsed, per: max(iterations, 1))
         }
         // Size a batch: double until it takes a twentieth of the budget.
         var batch = 1
@@ -36,10 +36,15 @@ struct Harness {
         let end = clock.now + budget
         while clock.now < end || samples.count < 5 {
             let elapsed = clock.measure { for _ in 0..<batch { operation() } }
-            samples.append(Double(elapsed.components.attoseconds) / 1e9 / Double(batch) + Double(elapsed.components.seconds) * 1e9 / Double(batch))
+            samples.append(nanoseconds(elapsed, per: batch))
         }
         samples.sort()
         return samples[samples.count / 2]
+    }
+
+    /// `elapsed` in nanoseconds, divided among `count` calls.
+    private func nanoseconds(_ elapsed: Duration, per count: Int) -> Double {
+        (Double(elapsed.components.seconds) * 1e9 + Double(elapsed.components.attoseconds) / 1e9) / Double(count)
     }
 }
 
