@@ -169,9 +169,17 @@ public enum JSONBytes {
     }
 
     /// The offset of the first byte at or after `start` that is not JSON whitespace; notes in
-    /// `spaced` whether there was any.
-    @inlinable
+    /// `spaced` whether there was any. Between most tokens there is none (compact JSON): one
+    /// comparison settles that, and only whitespace is skipped out of line.
+    @inlinable @inline(__always)  // callgrind: left to the optimizer, a webhook (W4) takes more instructions
     static func skipWhitespace(_ input: UnsafeRawBufferPointer, from start: Int, spaced: inout Bool) -> Int {
+        guard start < input.count, input[start] <= 0x20 else { return start }
+        return skipSpaces(input, from: start, spaced: &spaced)
+    }
+
+    /// `skipWhitespace` past its first test: the run of whitespace at `start`.
+    @usableFromInline
+    static func skipSpaces(_ input: UnsafeRawBufferPointer, from start: Int, spaced: inout Bool) -> Int {
         var position = start
         while position < input.count, isWhitespace(input[position]) { position &+= 1 }
         if position != start { spaced = true }
@@ -185,20 +193,25 @@ public enum JSONBytes {
         input.withUnsafeBytes { skipPlainBytes($0, from: start) }
     }
 
-    /// `skipPlainBytes` over raw memory. Eight bytes at a time, straight to the first special
-    /// byte of a word (the lowest flagged byte of `specialBits` is exact: borrows only run
-    /// upwards); after two plain words, 64-byte blocks (long strings: a base64 image). Most
-    /// strings are names and short values, for which a block test would be wasted.
+    /// `skipPlainBytes` over raw memory. Sixteen bytes at a time, straight to the first
+    /// special byte of a vector; after four plain vectors, 64-byte blocks (long strings: a
+    /// base64 image). Most strings are names and short values, which a vector or a few cover
+    /// and for which a block test would be wasted. Blocks are tried once per call: the block
+    /// that stops them holds the special byte, so the vectors reach it within four steps, and
+    /// testing that block again at every vector would be waste. The last 15 bytes of the
+    /// input, which no vector covers, go one at a time.
     @inlinable @inline(__always)  // callgrind: left to the optimizer, a webhook (W4) takes more instructions
     static func skipPlainBytes(_ input: UnsafeRawBufferPointer, from start: Int) -> Int {
         let count = input.count
-        var position = start, plainWords = 0
-        while position &+ 8 <= count {
-            let bits = specialBits(input.loadUnaligned(fromByteOffset: position, as: UInt64.self).littleEndian)
-            if bits != 0 { return position &+ bits.trailingZeroBitCount >> 3 }
-            position &+= 8
-            plainWords &+= 1
-            if plainWords >= 2 { position = skipPlainBlocks(input, from: position) }
+        var position = start, plainVectors = 0
+        while position &+ 16 <= count {
+            // A special lane is 0xFF; the first in memory order is the first special byte.
+            let words = unsafeBitCast(special(input, at: position), to: SIMD2<UInt64>.self)
+            if words[0] != 0 { return position &+ words[0].littleEndian.trailingZeroBitCount >> 3 }
+            if words[1] != 0 { return position &+ 8 &+ words[1].littleEndian.trailingZeroBitCount >> 3 }
+            position &+= 16
+            plainVectors &+= 1
+            if plainVectors == 4 { position = skipPlainBlocks(input, from: position) }
         }
         while position < count {
             let byte = input[position]
@@ -208,32 +221,27 @@ public enum JSONBytes {
         return position
     }
 
-    /// Nonzero exactly when some byte of `word` is `"`, `\`, a control character or
-    /// non-ASCII. Each test is exact about whether some byte matches (the classic
-    /// has-zero-byte and has-less-than tricks), and the lowest flagged byte is always a match.
+    /// The lanes of the 16 bytes at `offset` that are `"`, `\`, a control character or
+    /// non-ASCII: vector compares (SSE2 everywhere on x86-64, NEON on arm64), in which a byte
+    /// from 0x80 up is, as Int8, below 0x20 too.
     @inlinable
-    static func specialBits(_ word: UInt64) -> UInt64 {
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-        let quote = word ^ (0x22 &* ones), backslash = word ^ (0x5C &* ones)
-        return (((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- 0x20 &* ones) & ~word) | word) & highs
+    static func special(_ input: UnsafeRawBufferPointer, at offset: Int) -> SIMDMask<SIMD16<Int8>> {
+        let bytes = input.loadUnaligned(fromByteOffset: offset, as: SIMD16<Int8>.self)
+        return (bytes .== SIMD16(repeating: 0x22)) .| (bytes .== SIMD16(repeating: 0x5C)) .| (bytes .< SIMD16(repeating: 0x20))
     }
 
     /// Skips 64-byte blocks with no special byte from `offset`: long strings (a base64 image
     /// in a 10 MiB body) cost one branch per 64 bytes, and the four 16-byte compares of a
     /// block are independent, so they overlap. Returns the new offset.
-    @inlinable @inline(__always)  // callgrind: left to the optimizer, a webhook (W4) takes more instructions
+    @inlinable
     static func skipPlainBlocks(_ input: UnsafeRawBufferPointer, from offset: Int) -> Int {
-        // Vector compares (SSE2 everywhere on x86-64, NEON on arm64): a byte is special when
-        // it is `"` or `\`, or below 0x20 or from 0x80 up (as Int8: below 0x20).
-        let quote = SIMD16<Int8>(repeating: 0x22), backslash = SIMD16<Int8>(repeating: 0x5C)
-        let space = SIMD16<Int8>(repeating: 0x20)
-        func special(_ at: Int) -> SIMDMask<SIMD16<Int8>> {
-            let bytes = input.loadUnaligned(fromByteOffset: at, as: SIMD16<Int8>.self)
-            return (bytes .== quote) .| (bytes .== backslash) .| (bytes .< space)
-        }
         var position = offset
         while position &+ 64 <= input.count {
-            if (special(position) .| special(position &+ 16) .| special(position &+ 32) .| special(position &+ 48)).anySet { break }
+            if (special(input, at: position) .| special(input, at: position &+ 16) .| special(input, at: position &+ 32)
+                .| special(input, at: position &+ 48)).anySet
+            {
+                break
+            }
             position &+= 64
         }
         return position

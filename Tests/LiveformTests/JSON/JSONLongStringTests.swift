@@ -9,18 +9,20 @@ import Testing
 struct JSONLongStringTests {
     typealias SplitMix = BackendParityTests.SplitMix
 
+    /// An insert, whether the text stays valid JSON with it, and the UTF-8 it decodes to.
+    static let inserts: [(bytes: [UInt8], valid: Bool, decoded: [UInt8])] = [
+        ([0x22], false, []),  // a quote ends the string early: text follows it
+        ([0x5C, 0x6E], true, [0x0A]),  // \n
+        ([0x5C, 0x75, 0x30, 0x30, 0x65, 0x39], true, [0xC3, 0xA9]),  // \u00e9
+        ([0x0A], false, []),  // a raw control character
+        ([0xC3, 0xA9], true, [0xC3, 0xA9]),  // é as UTF-8
+        ([0xFF], false, []),  // never UTF-8
+        ([0x5C, 0x71], false, []),  // \q is no escape
+    ]
+
     @Test("a special byte anywhere in a long string is found: validity and decoded text as expected")
     func longStrings() throws {
-        // The insert, whether the text stays valid JSON, and the UTF-8 it decodes to.
-        let inserts: [(bytes: [UInt8], valid: Bool, decoded: [UInt8])] = [
-            ([0x22], false, []),  // a quote ends the string early: text follows it
-            ([0x5C, 0x6E], true, [0x0A]),  // \n
-            ([0x5C, 0x75, 0x30, 0x30, 0x65, 0x39], true, [0xC3, 0xA9]),  // \u00e9
-            ([0x0A], false, []),  // a raw control character
-            ([0xC3, 0xA9], true, [0xC3, 0xA9]),  // é as UTF-8
-            ([0xFF], false, []),  // never UTF-8
-            ([0x5C, 0x71], false, []),  // \q is no escape
-        ]
+        let inserts = Self.inserts
         var rng = SplitMix(state: 32)
         for _ in 0..<400 {
             let length = Int.random(in: 200...3000, using: &rng)
@@ -39,6 +41,48 @@ struct JSONLongStringTests {
                 let decoded = parsed?["data"]?.stringValue.map { Array($0.utf8) }
                 #expect(decoded == expected, "insert \(insert.bytes) at \(position) of \(length) reads back differently")
             }
+        }
+    }
+
+    @Test("every position of strings up to 160 bytes, with one or two special bytes: the vector, block and byte steps meet")
+    func everyPositionOfShortStrings() throws {
+        // A plain run stops at a special byte by 16-byte vectors, by 64-byte blocks after
+        // four plain vectors, or byte by byte in the input's last 15 bytes; a second special
+        // byte after the first restarts the run. Every length and position crosses each seam.
+        let escape = Self.inserts[1], utf8 = Self.inserts[4]
+        for length in 1...160 {
+            let plain = (0..<length).map { UInt8(0x61 + $0 % 26) }
+            for position in 0..<length {
+                for insert in Self.inserts {
+                    try check(plain, [(position, insert)])
+                }
+                // An escape first, then a special byte anywhere after it.
+                for second in [utf8, Self.inserts[0], Self.inserts[3]] where position + 1 < length {
+                    try check(plain, [(position, escape), (length - 1 - (length - 1 - position) / 2, second)])
+                }
+            }
+        }
+    }
+
+    /// Checks `plain` with `inserts` replacing single bytes (positions ascending and distinct).
+    private func check(_ plain: [UInt8], _ inserts: [(Int, (bytes: [UInt8], valid: Bool, decoded: [UInt8]))]) throws {
+        var body: [UInt8] = [], expected: [UInt8] = [], valid = true, last = 0
+        for (position, insert) in inserts where position >= last {
+            body += plain[last..<position] + insert.bytes
+            expected += plain[last..<position] + insert.decoded
+            valid = valid && insert.valid
+            last = position + 1
+        }
+        body += plain[last...]
+        expected += plain[last...]
+        let text = Array(#"{"data":""#.utf8) + body + Array(#""}"#.utf8)
+        let parsed = try? JSONReader.parse(text.span)
+        let scanned = JSONReader.scan(text.span)
+        let place = "\(inserts.map { ($0.0, $0.1.bytes) }) in \(plain.count) bytes"
+        #expect((parsed != nil) == valid, "\(place)")
+        #expect((scanned != nil) == valid, "\(place)")
+        if valid {
+            #expect(parsed?["data"]?.stringValue.map { Array($0.utf8) } == expected, "\(place) reads back differently")
         }
     }
 }
