@@ -124,7 +124,7 @@ package enum Base64 {
 
     /// The bytes of base64 text `input`, read leniently (see ``Base64``).
     package static func decode(_ input: Span<UInt8>) throws(DecodingError) -> [UInt8] {
-        try [UInt8](capacity: maxDecodedLength(input.count)) { (output) throws(DecodingError) in
+        try [UInt8](byteCapacity: maxDecodedLength(input.count)) { (output) throws(DecodingError) in
             var decoder = Decoder()
             try decoder.update(input, into: &output)
             try decoder.finish(into: &output)

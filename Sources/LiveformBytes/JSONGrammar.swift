@@ -429,6 +429,6 @@ extension Array where Element == UInt8 {
     /// A copy of `bytes`.
     @inlinable
     public init(copying bytes: Span<UInt8>) {
-        self.init(capacity: bytes.count) { $0.append(copying: bytes) }
+        self.init(byteCapacity: bytes.count) { $0.append(copying: bytes) }
     }
 }

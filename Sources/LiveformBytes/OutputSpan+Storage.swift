@@ -21,6 +21,23 @@ extension String {
     }
 }
 
+extension Array where Element == UInt8 {
+    /// An array whose bytes `body` appends to an `OutputSpan` of `capacity` bytes, as the
+    /// standard library's `init(capacity:initializingWith:)` makes one.
+    ///
+    /// That initializer allocates through a function that is never specialized outside the
+    /// standard library, and looks up the storage's generic metadata at run time on every
+    /// call; `append(addingCapacity:initializingWith:)` is emitted into the caller, where a
+    /// byte array's storage is allocated directly.
+    @inlinable
+    package init<E: Error>(
+        byteCapacity capacity: Int, initializingWith body: (inout OutputSpan<UInt8>) throws(E) -> Void
+    ) throws(E) {
+        self = []
+        try append(addingCapacity: capacity, initializingWith: body)
+    }
+}
+
 /// Runs `body` with an empty `OutputSpan` of `capacity` bytes of scratch memory, on the stack
 /// when it is small (as `withUnsafeTemporaryAllocation` decides), and returns its result.
 ///
@@ -40,7 +57,8 @@ package func withScratchBytes<R: ~Copyable, E: Error>(
 ///
 /// An array is lent straight away. A public entry point called from another module runs
 /// unspecialized, and so does this function inside it: there the general path builds `Result`
-/// metadata at run time on every call.
+/// metadata at run time on every call, so it is a function of its own, which an array never
+/// enters.
 @inlinable
 package func withByteSpan<Bytes: Collection<UInt8>, R, E: Error>(
     _ bytes: Bytes, _ body: (Span<UInt8>) throws(E) -> R
@@ -49,6 +67,14 @@ package func withByteSpan<Bytes: Collection<UInt8>, R, E: Error>(
         let array = unsafeBitCast(bytes, to: [UInt8].self)
         return try body(array.span)
     }
+    return try withAnyByteSpan(bytes, body)
+}
+
+/// `withByteSpan` for a collection that is not an array.
+@inlinable
+package func withAnyByteSpan<Bytes: Collection<UInt8>, R, E: Error>(
+    _ bytes: Bytes, _ body: (Span<UInt8>) throws(E) -> R
+) throws(E) -> R {
     var outcome: Result<R, E>?
     _ = bytes.withContiguousStorageIfAvailable { buffer in
         outcome = Result { () throws(E) -> R in try body(buffer.span) }

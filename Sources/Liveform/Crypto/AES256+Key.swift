@@ -176,6 +176,6 @@ package enum Hex {
 /// Random bytes for IVs and nonces, from the backend's CSPRNG.
 enum Random {
     static func bytes(_ count: Int, backend: AES256.Backend) -> [UInt8] {
-        [UInt8](capacity: count) { output in appendRandom(count, to: &output, using: backend.kind) }
+        [UInt8](byteCapacity: count) { output in appendRandom(count, to: &output, using: backend.kind) }
     }
 }

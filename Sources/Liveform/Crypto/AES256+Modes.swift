@@ -14,7 +14,7 @@ extension AES256 {
         ) throws(LiveformError) -> [UInt8] {
             let engine = try key.engine(backend)
             return try withByteSpan(plaintext) { (input) throws(LiveformError) in
-                try [UInt8](capacity: input.count + 16) { (output) throws(LiveformError) in
+                try [UInt8](byteCapacity: input.count + 16) { (output) throws(LiveformError) in
                     try backendCall { () throws(CipherFailure) in
                         try engine.ecb(encrypt: true, padding: true, input: input, output: &output)
                     }
@@ -32,7 +32,7 @@ extension AES256 {
             try Framing.checkBlocks(ciphertext.count, mode: "AES-256-ECB")
             let engine = try key.engine(backend)
             return try withByteSpan(ciphertext) { (input) throws(LiveformError) in
-                try [UInt8](capacity: input.count) { (output) throws(LiveformError) in
+                try [UInt8](byteCapacity: input.count) { (output) throws(LiveformError) in
                     try backendCall { () throws(CipherFailure) in
                         try engine.ecb(encrypt: false, padding: true, input: input, output: &output)
                     }
@@ -74,7 +74,7 @@ extension AES256 {
         ) throws(LiveformError) -> [UInt8] {
             let engine = try key.engine(backend)
             return try withByteSpan(plaintext) { (input) throws(LiveformError) in
-                try [UInt8](capacity: input.count + 16) { (output) throws(LiveformError) in
+                try [UInt8](byteCapacity: input.count + 16) { (output) throws(LiveformError) in
                     try backendCall { () throws(CipherFailure) in
                         try engine.cbc(encrypt: true, padding: true, iv: iv.bytes.span, input: input, output: &output)
                     }
@@ -92,7 +92,7 @@ extension AES256 {
             try Framing.checkBlocks(ciphertext.count, mode: "AES-256-CBC")
             let engine = try key.engine(backend)
             return try withByteSpan(ciphertext) { (input) throws(LiveformError) in
-                try [UInt8](capacity: input.count) { (output) throws(LiveformError) in
+                try [UInt8](byteCapacity: input.count) { (output) throws(LiveformError) in
                     try backendCall { () throws(CipherFailure) in
                         try engine.cbc(encrypt: false, padding: true, iv: iv.bytes.span, input: input, output: &output)
                     }
@@ -170,7 +170,7 @@ extension AES256 {
         ) throws(LiveformError) -> SealedBox {
             let engine = try key.engine(backend)
             let sealed = try withByteSpan(plaintext) { (input) throws(LiveformError) in
-                try [UInt8](capacity: input.count + 16) { (output) throws(LiveformError) in
+                try [UInt8](byteCapacity: input.count + 16) { (output) throws(LiveformError) in
                     try backendCall { () throws(CipherFailure) in
                         try engine.gcmSeal(nonce: nonce.bytes.span, aad: aad.span, input: input, output: &output)
                     }
@@ -187,7 +187,7 @@ extension AES256 {
             _ box: SealedBox, using key: Key, authenticating aad: [UInt8] = [], backend: Backend = .default
         ) throws(LiveformError) -> [UInt8] {
             let engine = try key.engine(backend)
-            return try [UInt8](capacity: box.ciphertext.count) { (output) throws(LiveformError) in
+            return try [UInt8](byteCapacity: box.ciphertext.count) { (output) throws(LiveformError) in
                 try backendCall { () throws(CipherFailure) in
                     try engine.gcmOpen(
                         nonce: box.nonce.bytes.span, aad: aad.span, input: box.ciphertext.span, tag: box.tag.span, output: &output)

@@ -58,7 +58,7 @@ extension TokenCipher {
         }
         guard threads > 1 && input.count >= Self.parallelMinimum && units.count > 0 else {
             if units.lowerBound == 0 { try check(input) }
-            return try [UInt8](capacity: prefix.utf8.count + textLength(units) + suffix.utf8.count) { (output) throws(LiveformError) in
+            return try [UInt8](byteCapacity: prefix.utf8.count + textLength(units) + suffix.utf8.count) { (output) throws(LiveformError) in
                 for byte in prefix.utf8 { output.append(byte) }
                 if !units.isEmpty { try write(units.lowerBound, through: units.upperBound - 1, into: &output) }
                 for byte in suffix.utf8 { output.append(byte) }

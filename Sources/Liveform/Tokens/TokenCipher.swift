@@ -82,7 +82,7 @@ public struct TokenCipher: Sendable, Hashable {
         case .ecb, .gcm:
             guard mode == .gcm || iv == nil else { throw .invalidParameter("AES-256-ECB takes no IV") }
             let nonce = try iv.map { (bytes) throws(LiveformError) in try AES256.GCM.Nonce(bytes) }
-            return try [UInt8](capacity: 12 + input.count + 16) { (output) throws(LiveformError) in
+            return try [UInt8](byteCapacity: 12 + input.count + 16) { (output) throws(LiveformError) in
                 try seal(input, using: key, nonce: nonce, into: &output)
             }
         case .cbc:
@@ -98,7 +98,7 @@ public struct TokenCipher: Sendable, Hashable {
                 chosen = fixed
             }
             let prefixed = cbcFraming == .ivPrefixed
-            return try [UInt8](capacity: 16 + input.count + 16) { (output) throws(LiveformError) in
+            return try [UInt8](byteCapacity: 16 + input.count + 16) { (output) throws(LiveformError) in
                 if prefixed { for byte in chosen.bytes { output.append(byte) } }
                 try backendCall { () throws(CipherFailure) in
                     try engine.cbc(encrypt: true, padding: true, iv: chosen.bytes.span, input: input, output: &output)
@@ -243,7 +243,7 @@ public struct TokenCipher: Sendable, Hashable {
         let raw = wire.span
         switch mode {
         case .ecb:
-            return try [UInt8](capacity: raw.count) { (output) throws(LiveformError) in
+            return try [UInt8](byteCapacity: raw.count) { (output) throws(LiveformError) in
                 try backendCall { () throws(CipherFailure) in
                     try engine.ecb(encrypt: false, padding: true, input: raw, output: &output)
                 }
@@ -255,7 +255,7 @@ public struct TokenCipher: Sendable, Hashable {
             return try Self.decryptCBC(raw.extracting(16...), iv: raw.extracting(..<16), engine: engine)
         case .gcm:
             let body = raw.extracting(12..<(raw.count - 16))
-            return try [UInt8](capacity: body.count) { (output) throws(LiveformError) in
+            return try [UInt8](byteCapacity: body.count) { (output) throws(LiveformError) in
                 try backendCall { () throws(CipherFailure) in
                     try engine.gcmOpen(
                         nonce: raw.extracting(..<12), aad: Span(), input: body, tag: raw.extracting((raw.count - 16)...),
@@ -266,7 +266,7 @@ public struct TokenCipher: Sendable, Hashable {
     }
 
     private static func decryptCBC(_ body: Span<UInt8>, iv: Span<UInt8>, engine: any CipherEngine) throws(LiveformError) -> [UInt8] {
-        try [UInt8](capacity: body.count) { (output) throws(LiveformError) in
+        try [UInt8](byteCapacity: body.count) { (output) throws(LiveformError) in
             try backendCall { () throws(CipherFailure) in
                 try engine.cbc(encrypt: false, padding: true, iv: iv, input: body, output: &output)
             }
