@@ -136,7 +136,7 @@ public enum JSONBytes {
                 case UInt8(ascii: "t"): try skipLiteral(raw, &position, "true")
                 case UInt8(ascii: "f"): try skipLiteral(raw, &position, "false")
                 case UInt8(ascii: "n"): try skipLiteral(raw, &position, "null")
-                case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try skipNumber(raw, &position)
+                case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): position = try skipNumber(raw, from: position)
                 default: throw JSONSyntaxError(position, "unexpected character")
                 }
                 visitor.scalar(start..<position, escaped: false, depth: depth, in: input)
@@ -304,36 +304,39 @@ public enum JSONBytes {
     }
 
     /// Skips a number: an optional minus, an integer part without leading zeros, then
-    /// optionally a fraction and an exponent, each with at least one digit.
+    /// optionally a fraction and an exponent, each with at least one digit. Returns the offset
+    /// just past it.
     @inlinable
-    static func skipNumber(_ input: UnsafeRawBufferPointer, _ position: inout Int) throws(JSONSyntaxError) {
-        let start = position
+    static func skipNumber(_ input: UnsafeRawBufferPointer, from start: Int) throws(JSONSyntaxError) -> Int {
+        var position = start
         if input[position] == UInt8(ascii: "-") { position &+= 1 }
         if position < input.count, input[position] == UInt8(ascii: "0") {
             position &+= 1
-        } else if skipDigits(input, &position) == 0 {
-            throw JSONSyntaxError(start, "invalid number")
+        } else {
+            let digits = position
+            position = skipDigits(input, from: digits)
+            guard position > digits else { throw JSONSyntaxError(start, "invalid number") }
         }
         if position < input.count, input[position] == UInt8(ascii: ".") {
-            position &+= 1
-            guard skipDigits(input, &position) > 0 else { throw JSONSyntaxError(position, "invalid number: no digits after '.'") }
+            let digits = position &+ 1
+            position = skipDigits(input, from: digits)
+            guard position > digits else { throw JSONSyntaxError(digits, "invalid number: no digits after '.'") }
         }
         if position < input.count, input[position] | 0x20 == UInt8(ascii: "e") {
-            position &+= 1
-            if position < input.count, input[position] == UInt8(ascii: "+") || input[position] == UInt8(ascii: "-") {
-                position &+= 1
-            }
-            guard skipDigits(input, &position) > 0 else { throw JSONSyntaxError(position, "invalid number: no exponent digits") }
+            var digits = position &+ 1
+            if digits < input.count, input[digits] == UInt8(ascii: "+") || input[digits] == UInt8(ascii: "-") { digits &+= 1 }
+            position = skipDigits(input, from: digits)
+            guard position > digits else { throw JSONSyntaxError(digits, "invalid number: no exponent digits") }
         }
+        return position
     }
 
+    /// The offset of the first byte at or after `start` that is not a decimal digit.
     @inlinable
-    static func skipDigits(_ input: UnsafeRawBufferPointer, _ position: inout Int) -> Int {
-        let start = position
-        while position < input.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(input[position]) {
-            position &+= 1
-        }
-        return position - start
+    static func skipDigits(_ input: UnsafeRawBufferPointer, from start: Int) -> Int {
+        var position = start
+        while position < input.count, input[position] &- UInt8(ascii: "0") < 10 { position &+= 1 }
+        return position
     }
 
     @inlinable
