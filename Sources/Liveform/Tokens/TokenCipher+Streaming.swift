@@ -4,18 +4,17 @@ import LiveformBytes
 /// ECB tokens of large bodies (Secure Data Transfer, wire format §5), in pieces.
 ///
 /// A 10 MiB body must not cost several body-sized buffers: encryption runs ECB over one
-/// cache-sized piece at a time and base64-encodes it straight into the output text. The
-/// plaintext is cut into units of whole pieces; every unit but the last is whole blocks and
-/// whole base64 quartets, so its text starts at a known offset and units can be written in
-/// any order, on any thread. A whole body is all its units in one buffer, a streamed body a
-/// few units at a time: one writer for both.
+/// cache-sized piece at a time and base64-encodes it straight into the output text. Every
+/// piece but the last is whole blocks and whole base64 quartets, so its text starts at a
+/// known offset and pieces can be written in any order, on any thread. A streamed body comes
+/// a few units (of whole pieces) at a time, a whole body in one buffer: one writer for both.
 extension TokenCipher {
     /// Bytes of plaintext per piece: a multiple of 48, so that every piece but the last is
     /// whole AES blocks (16) and whole base64 quartets (3 bytes → 4 characters).
     static let pieceBytes = 48 * 1024
 
     /// Plaintext bytes per unit, whole pieces: a unit's text (256 KiB) is one streamed chunk,
-    /// small enough to stay in cache until it is written, and one job on another thread.
+    /// small enough to stay in cache until it is written.
     static let unitBytes = pieceBytes * 4
 
     /// Inputs shorter than this stay on the caller's thread however many threads are allowed:
@@ -28,6 +27,11 @@ extension TokenCipher {
         max(1, (count + unitBytes - 1) / unitBytes)
     }
 
+    /// Pieces in the token of `count` plaintext bytes, by the same rule as ``unitCount(_:)``.
+    static func pieceCount(_ count: Int) -> Int {
+        max(1, (count + pieceBytes - 1) / pieceBytes)
+    }
+
     /// Characters in the ECB token of `count` plaintext bytes: base64 of the padded length.
     static func ecbTokenLength(_ count: Int) -> Int {
         Base64.encodedLength(count / 16 * 16 + 16)
@@ -38,8 +42,10 @@ extension TokenCipher {
     ///
     /// When `units` starts the token, `check` vets the plaintext first and nothing is returned
     /// unless it passes. With `threads > 1` and an input of at least ``parallelMinimum``
-    /// bytes, the check and the units run on up to `threads` threads side by side, with the
-    /// same result and the same errors: the first failure in that order is thrown.
+    /// bytes, the check and the units' pieces run on up to `threads` threads side by side,
+    /// with the same result and the same errors: the first failure in that order is thrown.
+    /// Pieces, not units, are the jobs: a thread that finishes early waits for at most one
+    /// piece of another's, which matters when a streamed chunk is only a few units.
     func ecbText(
         _ input: Span<UInt8>, units: Range<Int>, using key: AES256.Key, threads: Int,
         prefix: String = "", suffix: String = "",
@@ -47,26 +53,28 @@ extension TokenCipher {
     ) throws(LiveformError) -> [UInt8] {
         precondition(mode == .ecb, "ecbText is for ECB tokens")
         let engine = try key.engine(backend)
-        let last = Self.unitCount(input.count) - 1, unitText = Self.unitBytes / 3 * 4
-        // The text of units `from...through`, written where it goes.
-        func write(_ from: Int, through end: Int, into output: inout OutputSpan<UInt8>) throws(LiveformError) {
-            let start = from * Self.unitBytes, stop = end == last ? input.count : (end + 1) * Self.unitBytes
-            try Self.writeECBPieces(input.extracting(start..<stop), padded: end == last, engine: engine, into: &output)
+        let count = Self.pieceCount(input.count), perUnit = Self.unitBytes / Self.pieceBytes, pieceText = Self.pieceBytes / 3 * 4
+        let pieces = min(units.lowerBound * perUnit, count)..<min(units.upperBound * perUnit, count)
+        // The text of a run of pieces, written where it goes; the token's last piece takes the padding.
+        func write(_ run: Range<Int>, into output: inout OutputSpan<UInt8>) throws(LiveformError) {
+            let padded = run.upperBound == count
+            let start = run.lowerBound * Self.pieceBytes, stop = padded ? input.count : run.upperBound * Self.pieceBytes
+            try Self.writeECBPieces(input.extracting(start..<stop), padded: padded, engine: engine, into: &output)
         }
-        func textLength(_ units: Range<Int>) -> Int {
-            units.contains(last) ? Self.ecbTokenLength(input.count) - units.lowerBound * unitText : units.count * unitText
+        func textLength(_ run: Range<Int>) -> Int {
+            run.upperBound == count ? Self.ecbTokenLength(input.count) - run.lowerBound * pieceText : run.count * pieceText
         }
-        guard threads > 1 && input.count >= Self.parallelMinimum && units.count > 0 else {
+        guard threads > 1 && input.count >= Self.parallelMinimum && !pieces.isEmpty else {
             if units.lowerBound == 0 { try check(input) }
-            return try [UInt8](byteCapacity: prefix.utf8.count + textLength(units) + suffix.utf8.count) { (output) throws(LiveformError) in
+            return try [UInt8](byteCapacity: prefix.utf8.count + textLength(pieces) + suffix.utf8.count) { (output) throws(LiveformError) in
                 for byte in prefix.utf8 { output.append(byte) }
-                if !units.isEmpty { try write(units.lowerBound, through: units.upperBound - 1, into: &output) }
+                if !pieces.isEmpty { try write(pieces, into: &output) }
                 for byte in suffix.utf8 { output.append(byte) }
             }
         }
-        // Part 0 is the prefix (its job also runs the check), part j is unit `units.lowerBound + j - 1`,
+        // Part 0 is the prefix (its job also runs the check), part j is piece `pieces.lowerBound + j - 1`,
         // the last part the suffix.
-        let lengths = [prefix.utf8.count] + units.map { textLength($0..<($0 + 1)) } + [suffix.utf8.count]
+        let lengths = [prefix.utf8.count] + pieces.map { textLength($0..<($0 + 1)) } + [suffix.utf8.count]
         return try ParallelJobs.makeBytes(lengths: lengths, threads: threads) { (job, output) throws(LiveformError) in
             switch job {
             case 0:
@@ -75,7 +83,8 @@ extension TokenCipher {
             case lengths.count - 1:
                 for byte in suffix.utf8 { output.append(byte) }
             default:
-                try write(units.lowerBound + job - 1, through: units.lowerBound + job - 1, into: &output)
+                let piece = pieces.lowerBound + job - 1
+                try write(piece..<(piece + 1), into: &output)
             }
         }
     }

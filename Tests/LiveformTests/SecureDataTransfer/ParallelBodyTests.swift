@@ -34,10 +34,15 @@ struct ParallelBodyTests {
         return head + body + tail
     }
 
-    static let unit = TokenCipher.unitBytes, minimum = TokenCipher.parallelMinimum
+    static let unit = TokenCipher.unitBytes, piece = TokenCipher.pieceBytes, minimum = TokenCipher.parallelMinimum
     /// Below and at the threshold, whole units, a last unit of one byte, of one block and of
-    /// a block plus one, and a last unit of exactly `unitBytes` (which also takes the padding).
-    static let sizes = [minimum - 1, minimum, 6 * unit, 6 * unit + 1, 6 * unit + 16, 6 * unit + 17, 7 * unit - 1]
+    /// a block plus one, and a last unit of exactly `unitBytes` (which also takes the padding);
+    /// a last unit of two whole pieces (the second takes the padding) and of a piece and a byte,
+    /// because each piece is a job of its own on several threads.
+    static let sizes = [
+        minimum - 1, minimum, 6 * unit, 6 * unit + 1, 6 * unit + 16, 6 * unit + 17, 7 * unit - 1, 6 * unit + 2 * piece,
+        6 * unit + piece + 1,
+    ]
 
     @Test(
         "encrypt on 2, 3 and 16 threads equals one thread and the one-call ECB",

@@ -22,8 +22,12 @@ struct StreamingBodyTests {
     // MARK: Encryption
 
     static let unit = TokenCipher.unitBytes, minimum = TokenCipher.parallelMinimum
-    /// Up to 14 units: more than one batch of 6 × threads units on 2 threads.
-    static let sizes = [8, 100, unit - 1, unit, unit + 1, minimum - 1, minimum, 6 * unit, 6 * unit + 17, 12 * unit + 3, 13 * unit]
+    /// Up to 14 units: more than one batch of 4 × threads units on 2 threads; a last unit of
+    /// two whole pieces (each piece is a job on several threads; the second takes the padding).
+    static let sizes = [
+        8, 100, unit - 1, unit, unit + 1, minimum - 1, minimum, 6 * unit, 6 * unit + 17, 12 * unit + 3, 13 * unit,
+        12 * unit + 2 * TokenCipher.pieceBytes,
+    ]
 
     /// Whether `chunks`, joined, are exactly `expected` (compared with `memcmp`: element-wise
     /// comparison of megabytes is slow in a debug build).
