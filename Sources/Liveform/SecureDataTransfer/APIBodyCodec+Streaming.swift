@@ -17,9 +17,10 @@ extension APIBodyCodec {
     ///
     /// Each chunk is encrypted when it is asked for, so a 10 MiB body costs its plaintext and
     /// a chunk, not 13 MiB more. A chunk is 256 KiB of text; with ``maxThreadsPerBody`` above
-    /// 1 and a plaintext of 1 MiB or more, `4 × maxThreadsPerBody` times that, encrypted on up
-    /// to that many threads (fewer, larger chunks, because handing work to other threads has
-    /// a fixed cost). The first chunk checks the plaintext and throws as ``encrypt(_:)`` does.
+    /// 1 and a plaintext of 1 MiB or more, `5 × maxThreadsPerBody` times that, encrypted on up
+    /// to that many threads (fewer, larger chunks, because every chunk hands work to the other
+    /// threads and waits for them, at a fixed cost). The first chunk checks the plaintext and
+    /// throws as ``encrypt(_:)`` does.
     public func encryptedChunks<Plaintext: Collection<UInt8>>(_ plaintext: Plaintext) -> EncryptedChunks {
         EncryptedChunks(codec: self, plaintext: Array(plaintext))
     }
@@ -63,7 +64,7 @@ extension APIBodyCodec {
                 let codec = chunks.codec, count = chunks.plaintext.count, units = TokenCipher.unitCount(count)
                 guard unit < units else { return nil }
                 let parallel = codec.maxThreadsPerBody > 1 && count >= TokenCipher.parallelMinimum
-                let batch = unit..<Swift.min(units, unit + (parallel ? 4 * codec.maxThreadsPerBody : 1))
+                let batch = unit..<Swift.min(units, unit + (parallel ? 5 * codec.maxThreadsPerBody : 1))
                 unit = units
                 let text = try codec.seal(chunks.plaintext.span, units: batch)
                 unit = batch.upperBound

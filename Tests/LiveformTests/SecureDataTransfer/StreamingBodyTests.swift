@@ -22,7 +22,7 @@ struct StreamingBodyTests {
     // MARK: Encryption
 
     static let unit = TokenCipher.unitBytes, minimum = TokenCipher.parallelMinimum
-    /// Up to 14 units: more than one batch of 4 × threads units on 2 threads; a last unit of
+    /// Up to 14 units: more than one batch of 5 × threads units on 2 threads; a last unit of
     /// two whole pieces (each piece is a job on several threads; the second takes the padding).
     static let sizes = [
         8, 100, unit - 1, unit, unit + 1, minimum - 1, minimum, 6 * unit, 6 * unit + 17, 12 * unit + 3, 13 * unit,
@@ -63,9 +63,9 @@ struct StreamingBodyTests {
             #expect(codec.encryptedChunks(plaintext).length == expected.count)
             let chunks = try Self.chunks(codec, plaintext)
             #expect(Self.joined(chunks, equal: expected), "\(threads) threads")
-            // Every chunk but the last is a whole batch: one unit, or 4 × threads on several threads
+            // Every chunk but the last is a whole batch: one unit, or 5 × threads on several threads
             // (as `encryptedChunks` documents it).
-            let batch = threads > 1 && size >= Self.minimum ? 4 * threads : 1
+            let batch = threads > 1 && size >= Self.minimum ? 5 * threads : 1
             #expect(chunks.dropLast().allSatisfy { $0.count == batch * Self.unit / 3 * 4 }, "\(chunks.map(\.count))")
             #expect(chunks.count == (TokenCipher.unitCount(size) + batch - 1) / batch)
         }
