@@ -44,11 +44,11 @@ struct JSONLongStringTests {
         }
     }
 
-    @Test("every position of strings up to 160 bytes, with one or two special bytes: the vector, block and byte steps meet")
+    @Test("every position of strings up to 160 bytes, with one or two special bytes: the word, block and byte steps meet")
     func everyPositionOfShortStrings() throws {
-        // A plain run stops at a special byte by 16-byte vectors, by 64-byte blocks after
-        // four plain vectors, or byte by byte in the input's last 15 bytes; a second special
-        // byte after the first restarts the run. Every length and position crosses each seam.
+        // A plain run stops at a special byte by 8-byte words, by 64-byte blocks after eight
+        // plain words, or byte by byte in the input's last 7 bytes; a second special byte
+        // after the first restarts the run. Every length and position crosses each seam.
         let escape = Self.inserts[1], utf8 = Self.inserts[4]
         for length in 1...160 {
             let plain = (0..<length).map { UInt8(0x61 + $0 % 26) }
