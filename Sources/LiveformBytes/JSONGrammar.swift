@@ -232,27 +232,22 @@ public enum JSONBytes {
         return (((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- 0x20 &* ones) & ~word) | word) & highs
     }
 
-    /// The lanes of the 16 bytes at `offset` that are `"`, `\`, a control character or
-    /// non-ASCII: vector compares (SSE2 everywhere on x86-64, NEON on arm64), in which a byte
-    /// from 0x80 up is, as Int8, below 0x20 too.
-    @inlinable
-    static func special(_ input: UnsafeRawBufferPointer, at offset: Int) -> SIMDMask<SIMD16<Int8>> {
-        let bytes = input.loadUnaligned(fromByteOffset: offset, as: SIMD16<Int8>.self)
-        return (bytes .== SIMD16(repeating: 0x22)) .| (bytes .== SIMD16(repeating: 0x5C)) .| (bytes .< SIMD16(repeating: 0x20))
-    }
-
     /// Skips 64-byte blocks with no special byte from `offset`: long strings (a base64 image
     /// in a 10 MiB body) cost one branch per 64 bytes, and the four 16-byte compares of a
     /// block are independent, so they overlap. Returns the new offset.
     @inlinable
     static func skipPlainBlocks(_ input: UnsafeRawBufferPointer, from offset: Int) -> Int {
+        // Vector compares (SSE2 everywhere on x86-64, NEON on arm64): a byte is special when
+        // it is `"` or `\`, or below 0x20 or from 0x80 up (as Int8: below 0x20).
+        let quote = SIMD16<Int8>(repeating: 0x22), backslash = SIMD16<Int8>(repeating: 0x5C)
+        let space = SIMD16<Int8>(repeating: 0x20)
+        func special(_ at: Int) -> SIMDMask<SIMD16<Int8>> {
+            let bytes = input.loadUnaligned(fromByteOffset: at, as: SIMD16<Int8>.self)
+            return (bytes .== quote) .| (bytes .== backslash) .| (bytes .< space)
+        }
         var position = offset
         while position &+ 64 <= input.count {
-            if (special(input, at: position) .| special(input, at: position &+ 16) .| special(input, at: position &+ 32)
-                .| special(input, at: position &+ 48)).anySet
-            {
-                break
-            }
+            if (special(position) .| special(position &+ 16) .| special(position &+ 32) .| special(position &+ 48)).anySet { break }
             position &+= 64
         }
         return position
