@@ -72,7 +72,7 @@ package func withByteSpan<Bytes: Collection<UInt8>, R, E: Error>(
 
 /// `withByteSpan` for a collection that is not an array.
 @inlinable
-package func withAnyByteSpan<Bytes: Collection<UInt8>, R, E: Error>(
+func withAnyByteSpan<Bytes: Collection<UInt8>, R, E: Error>(
     _ bytes: Bytes, _ body: (Span<UInt8>) throws(E) -> R
 ) throws(E) -> R {
     var outcome: Result<R, E>?

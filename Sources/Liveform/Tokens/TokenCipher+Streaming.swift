@@ -53,16 +53,16 @@ extension TokenCipher {
     ) throws(LiveformError) -> [UInt8] {
         precondition(mode == .ecb, "ecbText is for ECB tokens")
         let engine = try key.engine(backend)
-        let count = Self.pieceCount(input.count), perUnit = Self.unitBytes / Self.pieceBytes, pieceText = Self.pieceBytes / 3 * 4
-        let pieces = min(units.lowerBound * perUnit, count)..<min(units.upperBound * perUnit, count)
+        let pieceTotal = Self.pieceCount(input.count), perUnit = Self.unitBytes / Self.pieceBytes, pieceText = Self.pieceBytes / 3 * 4
+        let pieces = min(units.lowerBound * perUnit, pieceTotal)..<min(units.upperBound * perUnit, pieceTotal)
         // The text of a run of pieces, written where it goes; the token's last piece takes the padding.
         func write(_ run: Range<Int>, into output: inout OutputSpan<UInt8>) throws(LiveformError) {
-            let padded = run.upperBound == count
+            let padded = run.upperBound == pieceTotal
             let start = run.lowerBound * Self.pieceBytes, stop = padded ? input.count : run.upperBound * Self.pieceBytes
             try Self.writeECBPieces(input.extracting(start..<stop), padded: padded, engine: engine, into: &output)
         }
         func textLength(_ run: Range<Int>) -> Int {
-            run.upperBound == count ? Self.ecbTokenLength(input.count) - run.lowerBound * pieceText : run.count * pieceText
+            run.upperBound == pieceTotal ? Self.ecbTokenLength(input.count) - run.lowerBound * pieceText : run.count * pieceText
         }
         guard threads > 1 && input.count >= Self.parallelMinimum && !pieces.isEmpty else {
             if units.lowerBound == 0 { try check(input) }
