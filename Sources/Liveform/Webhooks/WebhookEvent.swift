@@ -139,27 +139,6 @@ public struct WebhookEvent: Sendable, Hashable {
         amlPayload = objectRange(fields.amlResult, in: input).map { .text(text, $0) }
     }
 
-    public static func == (lhs: WebhookEvent, rhs: WebhookEvent) -> Bool {
-        lhs.trigger == rhs.trigger && lhs.submissionId == rhs.submissionId && lhs.email == rhs.email
-            && lhs.userid == rhs.userid && lhs.cf1 == rhs.cf1 && lhs.cf2 == rhs.cf2 && lhs.cf3 == rhs.cf3
-            && lhs.tokenId == rhs.tokenId && lhs.kycResult == rhs.kycResult && lhs.amlPayload == rhs.amlPayload
-            && lhs.payload == rhs.payload
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(trigger)
-        hasher.combine(submissionId)
-        hasher.combine(email)
-        hasher.combine(userid)
-        hasher.combine(cf1)
-        hasher.combine(cf2)
-        hasher.combine(cf3)
-        hasher.combine(tokenId)
-        hasher.combine(kycResult)
-        hasher.combine(amlPayload)
-        hasher.combine(payload)
-    }
-
     /// Where the members ``init(json:)`` reads sit in a plaintext: the value of the last
     /// member of each name (a later duplicate replaces an earlier one, as in the parser),
     /// names compared by their decoded UTF-8 bytes.
@@ -340,23 +319,6 @@ public struct KYCResult: Sendable, Hashable {
         createdAt = jsonString(members.created, in: input).flatMap(Self.parseTimestamp)
         kycResultAt = jsonString(members.decided, in: input).flatMap(Self.parseTimestamp)
         pendingAt = jsonString(members.pending, in: input).flatMap(Self.parseTimestamp)
-    }
-
-    public static func == (lhs: KYCResult, rhs: KYCResult) -> Bool {
-        lhs.status == rhs.status && lhs.reviewer == rhs.reviewer && lhs.comment == rhs.comment
-            && lhs.updatedAt == rhs.updatedAt && lhs.createdAt == rhs.createdAt && lhs.kycResultAt == rhs.kycResultAt
-            && lhs.pendingAt == rhs.pendingAt && lhs.payload == rhs.payload
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(status)
-        hasher.combine(reviewer)
-        hasher.combine(comment)
-        hasher.combine(updatedAt)
-        hasher.combine(createdAt)
-        hasher.combine(kycResultAt)
-        hasher.combine(pendingAt)
-        hasher.combine(payload)
     }
 
     /// Where the members this type reads sit in the object's text: the value of the last
