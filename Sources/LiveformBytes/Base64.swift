@@ -42,6 +42,13 @@ package enum Base64 {
         return table
     }()
 
+    /// `decodeTable` with each plain sextet already shifted to its place in a quartet's 24
+    /// bits (table `k` for the quartet's `k`th character), anything else bit 24 and up: a
+    /// quartet is four lookups and three ORs, and one test of the top byte vets all four.
+    private static let quartetTables: [UInt32] = (0..<4).flatMap { k in
+        decodeTable.map { $0 < 64 ? UInt32($0) << (18 - 6 * k) : 0xFF00_0000 }
+    }
+
     /// Whether the AVX2 kernels run on this machine (a CPU check, once).
     private static let hasAVX2 = liveform_base64_simd_available() != 0
 
@@ -183,7 +190,7 @@ package enum Base64 {
                     outIndex += append(value, to: out + outIndex)
                 }
                 // Eight characters to six bytes per step while all eight are plain sextets
-                // (the table's values below 64), stored as one 8-byte write whose last two
+                // (through `quartetTables`), stored as one 8-byte write whose last two
                 // bytes the next step overwrites; it stays inside `capacity` because the
                 // output never runs more than 3 bytes ahead of the input's quartets. The
                 // first group holding anything else, and the tail, go to the general loop.
@@ -199,17 +206,19 @@ package enum Base64 {
                         inIndex += read
                         outIndex += written
                     }
-                    while inIndex + 8 <= count && outIndex + 8 <= capacity {
-                        let a = table[Int(input[inIndex])], b = table[Int(input[inIndex + 1])]
-                        let c = table[Int(input[inIndex + 2])], d = table[Int(input[inIndex + 3])]
-                        let e = table[Int(input[inIndex + 4])], f = table[Int(input[inIndex + 5])]
-                        let g = table[Int(input[inIndex + 6])], h = table[Int(input[inIndex + 7])]
-                        if (a | b | c | d | e | f | g | h) & 0xC0 != 0 { break }
-                        let high = UInt64(a) << 18 | UInt64(b) << 12 | UInt64(c) << 6 | UInt64(d)
-                        let low = UInt64(e) << 18 | UInt64(f) << 12 | UInt64(g) << 6 | UInt64(h)
-                        out.storeBytes(of: ((high << 24 | low) << 16).bigEndian, toByteOffset: outIndex, as: UInt64.self)
-                        inIndex += 8
-                        outIndex += 6
+                    quartetTables.withUnsafeBufferPointer { tables in
+                        while inIndex + 8 <= count && outIndex + 8 <= capacity {
+                            let high =
+                                tables[Int(input[inIndex])] | tables[256 | Int(input[inIndex + 1])]
+                                | tables[512 | Int(input[inIndex + 2])] | tables[768 | Int(input[inIndex + 3])]
+                            let low =
+                                tables[Int(input[inIndex + 4])] | tables[256 | Int(input[inIndex + 5])]
+                                | tables[512 | Int(input[inIndex + 6])] | tables[768 | Int(input[inIndex + 7])]
+                            if (high | low) >= 0x0100_0000 { break }
+                            out.storeBytes(of: ((UInt64(high) << 24 | UInt64(low)) << 16).bigEndian, toByteOffset: outIndex, as: UInt64.self)
+                            inIndex += 8
+                            outIndex += 6
+                        }
                     }
                 }
                 // Everything else: skipped characters, padding, the tail (which the next piece
