@@ -1,6 +1,8 @@
 #include "CLiveformSIMD.h"
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+// LIVEFORM_NO_AVX2 (`-Xcc -DLIVEFORM_NO_AVX2`) builds without the kernels, so that an x86-64
+// machine runs the portable paths that arm64 runs; Tools/sanitize.sh thread tests that way.
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(LIVEFORM_NO_AVX2)
 #define LIVEFORM_HAVE_AVX2_KERNELS 1
 #include <immintrin.h>
 #endif
