@@ -38,20 +38,25 @@ package enum ParallelJobs {
         precondition(finished.load(ordering: .acquiring) == workers, "concurrentPerform returned early")
     }
 
-    /// A new array written in parts, one job per part: job `j` appends exactly `lengths[j]`
-    /// bytes to the `OutputSpan` it is given, which covers its part only, so the jobs can run
-    /// side by side (on at most `threads` workers, as `forEach`). A job may throw instead;
-    /// then the first failure in job order is thrown and no array is returned.
-    package static func makeBytes<E: Error>(
-        lengths: [Int], threads: Int, _ body: (Int, inout OutputSpan<UInt8>) throws(E) -> Void
-    ) throws(E) -> [UInt8] {
+    /// Appends parts to `output`, one job per part: job `j` appends exactly `lengths[j]` bytes
+    /// to the `OutputSpan` it is given, which covers its part only, so the jobs can run side
+    /// by side (on at most `threads` workers, as `forEach`). A job may throw instead; then the
+    /// first failure in job order is thrown and `output` is left as it was.
+    ///
+    /// - Precondition: `output` has room for every part.
+    package static func append<E: Error>(
+        parts lengths: [Int], threads: Int, to output: inout OutputSpan<UInt8>,
+        _ body: (Int, inout OutputSpan<UInt8>) throws(E) -> Void
+    ) throws(E) {
         var starts = [0]
         for length in lengths { starts.append(starts[starts.count - 1] + length) }
+        precondition(starts[lengths.count] <= output.freeCapacity, "the parts do not fit")
         var failures = [E?](repeating: nil, count: lengths.count)
-        let bytes = failures.withUnsafeMutableBufferPointer { failures in
-            [UInt8](unsafeUninitializedCapacity: starts[lengths.count]) { buffer, initialized in
+        failures.withUnsafeMutableBufferPointer { failures in
+            output.withUnsafeMutableBufferPointer { buffer, initialized in
+                let free = UnsafeMutableBufferPointer(rebasing: buffer[initialized...])
                 forEach(lengths.indices, threads: threads) { job in
-                    let part = UnsafeMutableBufferPointer(rebasing: buffer[starts[job]..<starts[job + 1]])
+                    let part = UnsafeMutableBufferPointer(rebasing: free[starts[job]..<starts[job + 1]])
                     var output = OutputSpan(buffer: part, initializedCount: 0)
                     do throws(E) {
                         try body(job, &output)
@@ -61,11 +66,10 @@ package enum ParallelJobs {
                     }
                     _ = output.finalize(for: part)
                 }
-                // Bytes need no deinitialization: a failed array is dropped as it is.
-                initialized = failures.contains { $0 != nil } ? 0 : buffer.count
+                // Bytes need no deinitialization: the parts of a failed call are left as they are.
+                if !failures.contains(where: { $0 != nil }) { initialized += starts[lengths.count] }
             }
         }
         if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
-        return bytes
     }
 }

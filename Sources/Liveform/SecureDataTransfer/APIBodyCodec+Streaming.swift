@@ -17,10 +17,13 @@ extension APIBodyCodec {
     ///
     /// Each chunk is encrypted when it is asked for, so a 10 MiB body costs its plaintext and
     /// a chunk, not 13 MiB more. A chunk is 256 KiB of text; with ``maxThreadsPerBody`` above
-    /// 1 and a plaintext of 1 MiB or more, `5 × maxThreadsPerBody` times that, encrypted on up
+    /// 1 and a plaintext of 1 MiB or more, `8 × maxThreadsPerBody` times that, encrypted on up
     /// to that many threads (fewer, larger chunks, because every chunk hands work to the other
     /// threads and waits for them, at a fixed cost). The first chunk checks the plaintext and
     /// throws as ``encrypt(_:)`` does.
+    ///
+    /// A chunk is the caller's to keep or change. One the caller has let go of by the next
+    /// call lends its memory to the next chunk, so a body is written into one allocation.
     public func encryptedChunks<Plaintext: Collection<UInt8>>(_ plaintext: Plaintext) -> EncryptedChunks {
         EncryptedChunks(codec: self, plaintext: Array(plaintext))
     }
@@ -53,22 +56,35 @@ extension APIBodyCodec {
         public struct Iterator: AsyncIteratorProtocol {
             public typealias Failure = LiveformError
 
+            /// Units in a chunk per thread when a chunk is encrypted on several threads.
+            static let unitsPerThread = 8
+
             let chunks: EncryptedChunks
             /// The first unit of the next chunk; past the last once the body is done or failed.
             var unit = 0
+            /// The last chunk returned. Once the caller has let go of it, the next chunk is
+            /// written into its memory: a body costs one chunk's allocation, not one per chunk,
+            /// and the allocator is not left holding freed chunks as well as the live one. While
+            /// the caller still holds it, the next chunk gets memory of its own.
+            var recycled: [UInt8] = []
 
             /// The next chunk, or nil after the last one and after an error.
             ///
             /// - Throws: as ``APIBodyCodec/encrypt(_:)``, on the first call.
             public mutating func next() throws(LiveformError) -> [UInt8]? {
                 let codec = chunks.codec, count = chunks.plaintext.count, units = TokenCipher.unitCount(count)
+                var bytes: [UInt8] = []
+                swap(&bytes, &recycled)
                 guard unit < units else { return nil }
                 let parallel = codec.maxThreadsPerBody > 1 && count >= TokenCipher.parallelMinimum
-                let batch = unit..<Swift.min(units, unit + (parallel ? 5 * codec.maxThreadsPerBody : 1))
+                let batch = unit..<Swift.min(units, unit + (parallel ? Self.unitsPerThread * codec.maxThreadsPerBody : 1))
                 unit = units
-                let text = try codec.seal(chunks.plaintext.span, units: batch)
+                // In place when `bytes` is the only reference left; else new memory of the same size.
+                bytes.removeAll(keepingCapacity: true)
+                try codec.seal(chunks.plaintext.span, units: batch, appendingTo: &bytes)
                 unit = batch.upperBound
-                return text
+                if unit < units { recycled = bytes }
+                return bytes
             }
         }
     }

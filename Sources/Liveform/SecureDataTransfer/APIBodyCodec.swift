@@ -98,14 +98,26 @@ public struct APIBodyCodec: Sendable {
         try withByteSpan(plaintext) { (raw) throws(LiveformError) in try seal(raw, prefix: "{\"data\":\"", suffix: "\"}") }
     }
 
-    /// Units `units` of the token of `raw` (nil: all of them) between the affixes, the
-    /// plaintext checked when they start the token.
+    /// The token of `raw` between the affixes, the plaintext checked first.
+    func seal(_ raw: Span<UInt8>, prefix: String = "", suffix: String = "") throws(LiveformError) -> [UInt8] {
+        var bytes: [UInt8] = []
+        try seal(raw, units: 0..<TokenCipher.unitCount(raw.count), prefix: prefix, suffix: suffix, appendingTo: &bytes)
+        return bytes
+    }
+
+    /// Appends units `units` of the token of `raw` between the affixes to `bytes`, the
+    /// plaintext checked when they start the token. After a failure, `bytes` holds an
+    /// unspecified part of that text: callers drop it.
     func seal(
-        _ raw: Span<UInt8>, units: Range<Int>? = nil, prefix: String = "", suffix: String = ""
-    ) throws(LiveformError) -> [UInt8] {
-        try cipher.ecbText(
-            raw, units: units ?? 0..<TokenCipher.unitCount(raw.count), using: key, threads: maxThreadsPerBody,
-            prefix: prefix, suffix: suffix, check: Self.requireObjectOrArray)
+        _ raw: Span<UInt8>, units: Range<Int>, prefix: String = "", suffix: String = "",
+        appendingTo bytes: inout [UInt8]
+    ) throws(LiveformError) {
+        let length = prefix.utf8.count + TokenCipher.ecbTextLength(raw.count, units: units) + suffix.utf8.count
+        try bytes.append(addingCapacity: length) { (output) throws(LiveformError) in
+            try cipher.writeECBText(
+                raw, units: units, using: key, threads: maxThreadsPerBody, prefix: prefix, suffix: suffix,
+                check: Self.requireObjectOrArray, into: &output)
+        }
     }
 
     /// Decrypts an API body into the plaintext JSON bytes: a response body `{"data":"<token>"}`

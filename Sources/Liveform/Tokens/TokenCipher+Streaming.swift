@@ -37,45 +37,61 @@ extension TokenCipher {
         Base64.encodedLength(count / 16 * 16 + 16)
     }
 
-    /// `prefix`, the text of units `units` of the ECB token of `input`, and `suffix`, in one
-    /// buffer: with all the units, the whole token; joined in order, the units' texts are it.
+    /// Characters in the text of units `units` of the ECB token of `count` plaintext bytes.
+    static func ecbTextLength(_ count: Int, units: Range<Int>) -> Int {
+        textLength(pieceRange(count, units: units), count: count)
+    }
+
+    /// The pieces that units `units` of the token of `count` plaintext bytes cover.
+    private static func pieceRange(_ count: Int, units: Range<Int>) -> Range<Int> {
+        let total = pieceCount(count), perUnit = unitBytes / pieceBytes
+        return min(units.lowerBound * perUnit, total)..<min(units.upperBound * perUnit, total)
+    }
+
+    /// Characters in the text of a run of pieces of the token of `count` plaintext bytes.
+    private static func textLength(_ pieces: Range<Int>, count: Int) -> Int {
+        let pieceText = pieceBytes / 3 * 4
+        guard pieces.upperBound == pieceCount(count) else { return pieces.count * pieceText }
+        return ecbTokenLength(count) - pieces.lowerBound * pieceText
+    }
+
+    /// Appends `prefix`, the text of units `units` of the ECB token of `input`, and `suffix`
+    /// to `output`, which must have room for them (``ecbTextLength(_:units:)`` and the
+    /// affixes): with all the units, the whole token; joined in order, the units' texts are it.
     ///
-    /// When `units` starts the token, `check` vets the plaintext first and nothing is returned
+    /// When `units` starts the token, `check` vets the plaintext first and nothing is written
     /// unless it passes. With `threads > 1` and an input of at least ``parallelMinimum``
     /// bytes, the check and the units' pieces run on up to `threads` threads side by side,
     /// with the same result and the same errors: the first failure in that order is thrown.
     /// Pieces, not units, are the jobs: a thread that finishes early waits for at most one
     /// piece of another's, which matters when a streamed chunk is only a few units.
-    func ecbText(
+    func writeECBText(
         _ input: Span<UInt8>, units: Range<Int>, using key: AES256.Key, threads: Int,
         prefix: String = "", suffix: String = "",
-        check: (Span<UInt8>) throws(LiveformError) -> Void
-    ) throws(LiveformError) -> [UInt8] {
-        precondition(mode == .ecb, "ecbText is for ECB tokens")
+        check: (Span<UInt8>) throws(LiveformError) -> Void,
+        into output: inout OutputSpan<UInt8>
+    ) throws(LiveformError) {
+        precondition(mode == .ecb, "writeECBText is for ECB tokens")
         let engine = try key.engine(backend)
-        let pieceTotal = Self.pieceCount(input.count), perUnit = Self.unitBytes / Self.pieceBytes, pieceText = Self.pieceBytes / 3 * 4
-        let pieces = min(units.lowerBound * perUnit, pieceTotal)..<min(units.upperBound * perUnit, pieceTotal)
+        let pieceTotal = Self.pieceCount(input.count), pieces = Self.pieceRange(input.count, units: units)
         // The text of a run of pieces, written where it goes; the token's last piece takes the padding.
         func write(_ run: Range<Int>, into output: inout OutputSpan<UInt8>) throws(LiveformError) {
             let padded = run.upperBound == pieceTotal
             let start = run.lowerBound * Self.pieceBytes, stop = padded ? input.count : run.upperBound * Self.pieceBytes
             try Self.writeECBPieces(input.extracting(start..<stop), padded: padded, engine: engine, into: &output)
         }
-        func textLength(_ run: Range<Int>) -> Int {
-            run.upperBound == pieceTotal ? Self.ecbTokenLength(input.count) - run.lowerBound * pieceText : run.count * pieceText
-        }
         guard threads > 1 && input.count >= Self.parallelMinimum && !pieces.isEmpty else {
             if units.lowerBound == 0 { try check(input) }
-            return try [UInt8](byteCapacity: prefix.utf8.count + textLength(pieces) + suffix.utf8.count) { (output) throws(LiveformError) in
-                for byte in prefix.utf8 { output.append(byte) }
-                if !pieces.isEmpty { try write(pieces, into: &output) }
-                for byte in suffix.utf8 { output.append(byte) }
-            }
+            for byte in prefix.utf8 { output.append(byte) }
+            if !pieces.isEmpty { try write(pieces, into: &output) }
+            for byte in suffix.utf8 { output.append(byte) }
+            return
         }
         // Part 0 is the prefix (its job also runs the check), part j is piece `pieces.lowerBound + j - 1`,
         // the last part the suffix.
-        let lengths = [prefix.utf8.count] + pieces.map { textLength($0..<($0 + 1)) } + [suffix.utf8.count]
-        return try ParallelJobs.makeBytes(lengths: lengths, threads: threads) { (job, output) throws(LiveformError) in
+        let lengths =
+            [prefix.utf8.count] + pieces.map { Self.textLength($0..<($0 + 1), count: input.count) } + [suffix.utf8.count]
+        try ParallelJobs.append(parts: lengths, threads: threads, to: &output) { (job, output) throws(LiveformError) in
             switch job {
             case 0:
                 if units.lowerBound == 0 { try check(input) }

@@ -22,11 +22,13 @@ struct StreamingBodyTests {
     // MARK: Encryption
 
     static let unit = TokenCipher.unitBytes, minimum = TokenCipher.parallelMinimum
-    /// Up to 14 units: more than one batch of 5 × threads units on 2 threads; a last unit of
-    /// two whole pieces (each piece is a job on several threads; the second takes the padding).
+    static let perThread = APIBodyCodec.EncryptedChunks.Iterator.unitsPerThread
+    /// Up to 4 batches of `perThread` × 2 units, and more than one batch on 3 threads; a last
+    /// unit of two whole pieces (each piece is a job on several threads; the second takes the
+    /// padding).
     static let sizes = [
         8, 100, unit - 1, unit, unit + 1, minimum - 1, minimum, 6 * unit, 6 * unit + 17, 12 * unit + 3, 13 * unit,
-        12 * unit + 2 * TokenCipher.pieceBytes,
+        12 * unit + 2 * TokenCipher.pieceBytes, 2 * perThread * unit, 6 * perThread * unit + 3,
     ]
 
     /// Whether `chunks`, joined, are exactly `expected` (compared with `memcmp`: element-wise
@@ -62,12 +64,46 @@ struct StreamingBodyTests {
             let codec = APIBodyCodec(key: key, backend: backend, maxThreadsPerBody: threads)
             #expect(codec.encryptedChunks(plaintext).length == expected.count)
             let chunks = try Self.chunks(codec, plaintext)
-            #expect(Self.joined(chunks, equal: expected), "\(threads) threads")
-            // Every chunk but the last is a whole batch: one unit, or 5 × threads on several threads
+            let same = Self.joined(chunks, equal: expected)  // a Bool: a failure does not print megabytes
+            #expect(same, "\(threads) threads")
+            // Every chunk but the last is a whole batch: one unit, or 8 × threads on several threads
             // (as `encryptedChunks` documents it).
-            let batch = threads > 1 && size >= Self.minimum ? 5 * threads : 1
+            #expect(Self.perThread == 8)
+            let batch = threads > 1 && size >= Self.minimum ? Self.perThread * threads : 1
             #expect(chunks.dropLast().allSatisfy { $0.count == batch * Self.unit / 3 * 4 }, "\(chunks.map(\.count))")
             #expect(chunks.count == (TokenCipher.unitCount(size) + batch - 1) / batch)
+        }
+    }
+
+    @Test(
+        "a chunk is the caller's: kept and changed, or let go (its memory then holds the next), the chunks are the body",
+        arguments: [1, 2])
+    func chunksOwnedByTheCaller(threads: Int) throws {
+        let plaintext = ParallelBodyTests.plaintext(size: 4 * Self.perThread * Self.unit + 5)
+        let codec = APIBodyCodec(key: key, maxThreadsPerBody: threads)
+        let expected = try codec.encrypt(plaintext)
+        var iterator = codec.encryptedChunks(plaintext).makeAsyncIterator()
+        // Even chunks are kept and changed; odd ones are checked and let go at once.
+        var kept: [(offset: Int, chunk: [UInt8])] = []
+        var offset = 0, index = 0
+        while let chunk = try iterator.next() {
+            if index.isMultiple(of: 2) {
+                var changed = chunk
+                changed[0] ^= 0xFF
+                kept.append((offset, changed))
+            } else {
+                let same = Self.joined([chunk], equal: Array(expected[offset..<(offset + chunk.count)]))
+                #expect(same, "chunk \(index)")
+            }
+            offset += chunk.count
+            index += 1
+        }
+        #expect(offset == expected.count)
+        #expect(index >= 3)
+        for (offset, var chunk) in kept {
+            chunk[0] ^= 0xFF
+            let same = Self.joined([chunk], equal: Array(expected[offset..<(offset + chunk.count)]))
+            #expect(same, "at \(offset)")
         }
     }
 
