@@ -47,7 +47,7 @@ TITLES = {
     "W4": "decrypt a 4 KiB CBC webhook",
     "W5": "encrypt a 10 MiB request body (ECB)",
     "W6": "decrypt a 10 MiB response body (ECB)",
-    "W5s": "W5 streamed: the request body written in 256 KiB chunks",
+    "W5s": "W5 streamed: the request body written in chunks (8 units of 256 KiB a thread)",
     "W6s": "W6 streamed: the response body decrypted as it is read, 64 KiB at a time",
 }
 BODY_BYTES = 10 * 1024 * 1024  # the RSS target is relative to this
